@@ -1,0 +1,116 @@
+package edu.xuanke;
+
+import edu.xuanke.auth.AuthVerticle;
+import edu.xuanke.core.AppConfig;
+import edu.xuanke.core.ConfigLoader;
+import edu.xuanke.core.Migrations;
+import edu.xuanke.core.Secrets;
+import edu.xuanke.core.Stores;
+import edu.xuanke.course.CourseVerticle;
+import edu.xuanke.demo.DemoData;
+import edu.xuanke.http.HttpVerticle;
+import edu.xuanke.mail.MailVerticle;
+import io.vertx.core.Deployable;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.sqlclient.Pool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Starts xuanke: reads the config, migrates the database, seeds demo data when asked, and
+ * deploys the verticles. On SIGTERM it undeploys them in reverse order: HTTP first (no new
+ * requests, in-flight ones finish), the persisters last (what was accepted gets written).
+ */
+public final class Main {
+
+  private static final Logger log = LoggerFactory.getLogger(Main.class);
+
+  private final Vertx vertx;
+  private final Deque<String> deployments = new ArrayDeque<>();
+
+  public Main(Vertx vertx) {
+    this.vertx = vertx;
+  }
+
+  public static void main(String[] args) {
+    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+    Main main = new Main(vertx);
+    ConfigLoader.load(vertx)
+      .compose(main::start)
+      .onSuccess(config -> log.info("xuanke is listening on http://localhost:{} (native transport: {})",
+        config.httpPort(), vertx.isNativeTransportEnabled()))
+      .onFailure(failure -> {
+        log.error("xuanke could not start", failure);
+        vertx.close().onComplete(v -> System.exit(1));
+      });
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> main.shutdown(), "xuanke-shutdown"));
+  }
+
+  /** Migrates, seeds and deploys; the returned config carries the resolved secrets. */
+  public Future<AppConfig> start(AppConfig loaded) {
+    return vertx.executeBlocking(() -> {
+        AppConfig config = new AppConfig(Secrets.withJwtSecret(loaded));
+        Migrations.migrate(config);
+        return config;
+      })
+      .compose(config -> (config.demo() ? seedDemo(config) : Future.<Void>succeededFuture()).map(config))
+      .compose(config -> deploy(new AuthVerticle(), config)
+        .compose(v -> deploy(new CourseVerticle(), config))
+        .compose(v -> deploy(new MailVerticle(), config))
+        .compose(v -> deploy(HttpVerticle.class, config, VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE))
+        .map(config));
+  }
+
+  private Future<Void> seedDemo(AppConfig config) {
+    Pool mysql = Stores.mysql(vertx, config);
+    return new DemoData(vertx, mysql, config).seedIfEmpty()
+      .onSuccess(password -> {
+        if (password != null) {
+          log.info("demo data seeded. Log in at http://localhost:{} as admin / {} or as a student S0001 … S{} / {}",
+            config.httpPort(), password, String.format("%04d", DemoData.STUDENTS), password);
+        } else {
+          log.info("demo data: the database already has a term; nothing seeded");
+        }
+      })
+      .<Void>mapEmpty()
+      .eventually(mysql::close);
+  }
+
+  private Future<Void> deploy(Deployable verticle, AppConfig config) {
+    return vertx.deployVerticle(verticle, new DeploymentOptions().setConfig(config.json()))
+      .onSuccess(deployments::push).mapEmpty();
+  }
+
+  private Future<Void> deploy(Class<? extends Deployable> verticle, AppConfig config, int instances) {
+    return vertx.deployVerticle(verticle, new DeploymentOptions().setConfig(config.json()).setInstances(instances))
+      .onSuccess(deployments::push).mapEmpty();
+  }
+
+  /** Undeploys newest first, then closes Vert.x; blocks the calling (non-Vert.x) thread until done. */
+  public void shutdown() {
+    CountDownLatch done = new CountDownLatch(1);
+    undeployNext().eventually(vertx::close).onComplete(v -> done.countDown());
+    try {
+      if (!done.await(30, TimeUnit.SECONDS)) log.warn("shutdown took over 30 s; stopping anyway");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private Future<Void> undeployNext() {
+    String id = deployments.poll();
+    if (id == null) return Future.succeededFuture();
+    return vertx.undeploy(id).recover(failure -> {
+      log.warn("undeploying {} failed: {}", id, failure.getMessage());
+      return Future.succeededFuture();
+    }).compose(v -> undeployNext());
+  }
+}

@@ -1,0 +1,74 @@
+package edu.xuanke.auth;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+
+import javax.crypto.SecretKeyFactory;
+import javax.crypto.spec.PBEKeySpec;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Base64;
+
+/**
+ * PBKDF2-HMAC-SHA256 from the JDK's own provider. A stored hash reads
+ * {@code pbkdf2_sha256$<iterations>$<salt>$<hash>}, so it carries its own cost and old hashes
+ * keep verifying when the configured cost changes. Hashing runs on worker threads only.
+ */
+public final class PasswordHasher {
+
+  private static final String PREFIX = "pbkdf2_sha256";
+  private static final int SALT_BYTES = 16;
+  private static final int HASH_BITS = 256;
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final Vertx vertx;
+  private final int iterations;
+
+  public PasswordHasher(Vertx vertx, int iterations) {
+    this.vertx = vertx;
+    this.iterations = iterations;
+  }
+
+  public Future<String> hash(String password) {
+    return vertx.executeBlocking(() -> hashNow(password, iterations), false);
+  }
+
+  /** False for a malformed stored hash as for a wrong password. */
+  public Future<Boolean> verify(String password, String stored) {
+    return vertx.executeBlocking(() -> verifyNow(password, stored), false);
+  }
+
+  /** Blocking; for worker threads and tools that are not on an event loop. */
+  public static String hashNow(String password, int iterations) {
+    byte[] salt = new byte[SALT_BYTES];
+    RANDOM.nextBytes(salt);
+    byte[] hash = pbkdf2(password, salt, iterations);
+    Base64.Encoder b64 = Base64.getEncoder().withoutPadding();
+    return PREFIX + "$" + iterations + "$" + b64.encodeToString(salt) + "$" + b64.encodeToString(hash);
+  }
+
+  static boolean verifyNow(String password, String stored) {
+    String[] parts = stored == null ? new String[0] : stored.split("\\$");
+    if (parts.length != 4 || !PREFIX.equals(parts[0])) return false;
+    try {
+      int iterations = Integer.parseInt(parts[1]);
+      byte[] salt = Base64.getDecoder().decode(parts[2]);
+      byte[] expected = Base64.getDecoder().decode(parts[3]);
+      return MessageDigest.isEqual(expected, pbkdf2(password, salt, iterations));
+    } catch (IllegalArgumentException malformed) {
+      return false;
+    }
+  }
+
+  private static byte[] pbkdf2(String password, byte[] salt, int iterations) {
+    PBEKeySpec spec = new PBEKeySpec(password.toCharArray(), salt, iterations, HASH_BITS);
+    try {
+      return SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(spec).getEncoded();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    } finally {
+      spec.clearPassword();
+    }
+  }
+}

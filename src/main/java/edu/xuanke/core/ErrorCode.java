@@ -1,0 +1,69 @@
+package edu.xuanke.core;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.serviceproxy.ServiceException;
+
+/**
+ * The error codes of API.md with their HTTP status. Services fail with {@link #exception}, a
+ * {@link ServiceException} that crosses the event bus intact (status, code, details); the HTTP
+ * layer turns it into the error body with a message in the caller's language.
+ */
+public enum ErrorCode {
+  BAD_REQUEST(400),
+  VALIDATION_FAILED(400),
+  UNAUTHENTICATED(401),
+  BAD_CREDENTIALS(401),
+  FORBIDDEN(403),
+  NOT_IN_TERM(403),
+  PROFILE_INCOMPLETE(403),
+  NOT_FOUND(404),
+  SECTION_NOT_FOUND(404),
+  WINDOW_CLOSED(409),
+  SECTION_FULL(409),
+  ALREADY_ENROLLED(409),
+  COURSE_ALREADY_TAKEN(409),
+  TIME_CONFLICT(409),
+  LIMIT_REACHED(409),
+  RESTRICTED(409),
+  NOT_ENROLLED(409),
+  DROP_CLOSED(409),
+  PAYLOAD_TOO_LARGE(413),
+  RATE_LIMITED(429),
+  INTERNAL(500),
+  UNAVAILABLE(503);
+
+  public final int status;
+
+  ErrorCode(int status) {
+    this.status = status;
+  }
+
+  public ServiceException exception() {
+    return exception(new JsonObject());
+  }
+
+  public ServiceException exception(JsonObject details) {
+    return new ServiceException(status, name(), details);
+  }
+
+  public <T> Future<T> fail() {
+    return Future.failedFuture(exception());
+  }
+
+  public <T> Future<T> fail(JsonObject details) {
+    return Future.failedFuture(exception(details));
+  }
+
+  /** The code named by a failure, if it is one of ours. */
+  public static ErrorCode of(Throwable failure) {
+    if (failure instanceof ServiceException se && se.getMessage() != null) {
+      try {
+        return valueOf(se.getMessage());
+      } catch (IllegalArgumentException notOurs) {
+        return null;
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,37 @@
+package edu.xuanke.course;
+
+import edu.xuanke.core.ServiceCalls;
+import io.vertx.codegen.annotations.ProxyGen;
+import io.vertx.codegen.annotations.VertxGen;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Selecting, dropping and swapping sections, each one atomic step in Redis (lua/*.lua).
+ * Refusals fail with the API's error codes (see {@link edu.xuanke.core.ErrorCode}).
+ */
+@ProxyGen
+@VertxGen
+public interface SelectionService {
+
+  String ADDRESS = "xuanke.selection";
+  /** Published with {studentId, sectionId, termId} when a waitlisted student gets a seat. */
+  String PROMOTED = "xuanke.selection.promoted";
+
+  static SelectionService createProxy(Vertx vertx) {
+    return new SelectionServiceVertxEBProxy(vertx, ADDRESS, ServiceCalls.delivery());
+  }
+
+  /** {status: ENROLLED, sectionId, seatsLeft} or {status: WAITLISTED, sectionId, position}. */
+  Future<JsonObject> select(String studentId, long sectionId, boolean waitlist);
+
+  /** Drops a held section or leaves its waitlist. */
+  Future<Void> drop(String studentId, long sectionId);
+
+  /** {status: ENROLLED, sectionId: to, seatsLeft}; on any refusal the student still holds {@code from}. */
+  Future<JsonObject> swap(String studentId, long fromSectionId, long toSectionId);
+
+  /** {enrolled: [section...], waitlisted: [{sectionId, position}]} in the current term. */
+  Future<JsonObject> selections(String studentId);
+}

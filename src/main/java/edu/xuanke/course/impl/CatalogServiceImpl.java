@@ -1,0 +1,107 @@
+package edu.xuanke.course.impl;
+
+import edu.xuanke.core.ErrorCode;
+import edu.xuanke.core.Failures;
+import edu.xuanke.core.Times;
+import edu.xuanke.course.Catalog;
+import edu.xuanke.course.CatalogService;
+import edu.xuanke.course.LiveState;
+import edu.xuanke.course.TermKeys;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+public final class CatalogServiceImpl implements CatalogService {
+
+  private final Catalog catalog;
+  private final LiveState live;
+  private final Pool mysql;
+  private final ZoneId zone;
+
+  public CatalogServiceImpl(Catalog catalog, LiveState live, Pool mysql, ZoneId zone) {
+    this.catalog = catalog;
+    this.mysql = mysql;
+    this.live = live;
+    this.zone = zone;
+  }
+
+  @Override
+  public Future<JsonObject> currentTerm() {
+    Instant now = Instant.now();
+    return term(0).map(term -> new JsonObject()
+      .put("id", term.id())
+      .put("name", term.name())
+      .put("selectionOpensAt", Times.iso(term.opensAt(), zone))
+      .put("selectionClosesAt", Times.iso(term.closesAt(), zone))
+      .put("dropClosesAt", Times.iso(term.dropClosesAt(), zone))
+      .put("maxSectionsPerStudent", term.maxSectionsPerStudent())
+      .put("profileRequired", term.profileRequired())
+      .put("open", term.openAt(now)));
+  }
+
+  @Override
+  public Future<JsonArray> sections(long termId, long typeId, long periodId) {
+    return term(termId).compose(term -> {
+      List<Catalog.Section> sections = catalog.sectionsOf(term.id()).stream()
+        .filter(s -> typeId == 0 || s.typeId() == typeId)
+        .filter(s -> periodId == 0 || s.periodId() == periodId)
+        .toList();
+      TermKeys keys = live.keys(term.id());
+      return Future.all(live.readHash(term.id(), keys.seats()), live.readHash(term.id(), keys.waitlistLengths()))
+        .map(both -> {
+          Map<String, String> seats = both.resultAt(0);
+          Map<String, String> waiting = both.resultAt(1);
+          JsonArray out = new JsonArray();
+          for (Catalog.Section s : sections) out.add(withLiveCounts(s, seats, waiting));
+          return out;
+        });
+    });
+  }
+
+  @Override
+  public Future<JsonObject> section(long sectionId) {
+    return catalog.findSection(sectionId).recover(Failures::fromStore).compose(found -> {
+      if (found.isEmpty()) return ErrorCode.SECTION_NOT_FOUND.fail();
+      Catalog.Section s = found.get();
+      TermKeys keys = live.keys(s.termId());
+      return Future.all(live.readHash(s.termId(), keys.seats()), live.readHash(s.termId(), keys.waitlistLengths()))
+        .map(both -> withLiveCounts(s, both.resultAt(0), both.resultAt(1)));
+    });
+  }
+
+  @Override
+  public Future<JsonObject> seats(long termId) {
+    return term(termId).compose(term -> live.readHash(term.id(), live.keys(term.id()).seats())).map(seats -> {
+      JsonObject out = new JsonObject();
+      seats.forEach((id, left) -> out.put(id, Long.parseLong(left)));
+      return out;
+    });
+  }
+
+  @Override
+  public Future<JsonObject> health() {
+    Future<String> redis = live.redis().ping(List.of()).map("UP").otherwise("DOWN");
+    Future<String> db = mysql.query("SELECT 1").execute().map("UP").otherwise("DOWN");
+    return Future.join(redis, db).transform(done -> Future.succeededFuture(
+      new JsonObject().put("redis", redis.result()).put("mysql", db.result())));
+  }
+
+  private Future<Catalog.Term> term(long termId) {
+    Optional<Catalog.Term> term = termId == 0 ? catalog.currentTerm(Instant.now()) : catalog.term(termId);
+    return term.map(Future::succeededFuture).orElseGet(ErrorCode.NOT_FOUND::fail);
+  }
+
+  private static JsonObject withLiveCounts(Catalog.Section s, Map<String, String> seats, Map<String, String> waiting) {
+    String id = Long.toString(s.id());
+    return s.toJson()
+      .put("seatsLeft", Long.parseLong(seats.getOrDefault(id, Integer.toString(s.capacity()))))
+      .put("waitlisted", Long.parseLong(waiting.getOrDefault(id, "0")));
+  }
+}

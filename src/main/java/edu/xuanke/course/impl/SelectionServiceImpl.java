@@ -1,0 +1,143 @@
+package edu.xuanke.course.impl;
+
+import edu.xuanke.core.ErrorCode;
+import edu.xuanke.core.Failures;
+import edu.xuanke.core.Times;
+import edu.xuanke.course.Catalog;
+import edu.xuanke.course.LiveState;
+import edu.xuanke.course.Scripts.Script;
+import edu.xuanke.course.SelectionService;
+import edu.xuanke.course.TermKeys;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Response;
+
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+
+public final class SelectionServiceImpl implements SelectionService {
+
+  private final Vertx vertx;
+  private final Catalog catalog;
+  private final LiveState live;
+  private final ZoneId zone;
+
+  public SelectionServiceImpl(Vertx vertx, Catalog catalog, LiveState live, ZoneId zone) {
+    this.vertx = vertx;
+    this.catalog = catalog;
+    this.live = live;
+    this.zone = zone;
+  }
+
+  @Override
+  public Future<JsonObject> select(String studentId, long sectionId, boolean waitlist) {
+    return section(sectionId).compose(section -> live.run(section.termId(), Script.SELECT,
+        live.keys(section.termId()).scriptKeys(sectionId), studentId, Long.toString(sectionId), waitlist ? "1" : "0")
+      .map(reply -> switch (reply.get(0).toString()) {
+        case "ENROLLED" -> new JsonObject().put("status", "ENROLLED").put("sectionId", sectionId)
+          .put("seatsLeft", reply.get(1).toLong());
+        case "WAITLISTED" -> new JsonObject().put("status", "WAITLISTED").put("sectionId", sectionId)
+          .put("position", reply.get(1).toLong());
+        default -> throw refusal(reply, section.termId());
+      }));
+  }
+
+  @Override
+  public Future<Void> drop(String studentId, long sectionId) {
+    return section(sectionId).compose(section -> live.run(section.termId(), Script.DROP,
+        live.keys(section.termId()).scriptKeys(sectionId), studentId, Long.toString(sectionId))
+      .map(reply -> switch (reply.get(0).toString()) {
+        case "DROPPED" -> {
+          announcePromotions(reply, section);
+          yield null;
+        }
+        case "LEFT_WAITLIST" -> null;
+        default -> throw refusal(reply, section.termId());
+      }));
+  }
+
+  @Override
+  public Future<JsonObject> swap(String studentId, long fromSectionId, long toSectionId) {
+    return section(fromSectionId).compose(from -> section(toSectionId).compose(to -> {
+      if (from.termId() != to.termId()) return ErrorCode.VALIDATION_FAILED.fail(
+        new JsonObject().put("fields", new JsonObject().put("to", "OTHER_TERM")));
+      TermKeys keys = live.keys(from.termId());
+      return live.run(from.termId(), Script.SWAP, keys.scriptKeys(fromSectionId, toSectionId), studentId,
+          Long.toString(fromSectionId), Long.toString(toSectionId))
+        .map(reply -> {
+          if (!"ENROLLED".equals(reply.get(0).toString())) throw refusal(reply, from.termId());
+          announcePromotions(reply, from);
+          return new JsonObject().put("status", "ENROLLED").put("sectionId", toSectionId)
+            .put("seatsLeft", reply.get(1).toLong());
+        });
+    }));
+  }
+
+  @Override
+  public Future<JsonObject> selections(String studentId) {
+    Catalog.Term term = catalog.currentTerm(Instant.now()).orElse(null);
+    if (term == null) return ErrorCode.NOT_FOUND.fail();
+    TermKeys keys = live.keys(term.id());
+    return live.ensureLoaded(term.id())
+      .compose(v -> Future.all(live.redis().hget(keys.holds(), studentId), live.redis().hget(keys.waits(), studentId)))
+      .compose(both -> {
+        List<Long> held = ids(both.resultAt(0));
+        List<Long> waiting = ids(both.resultAt(1));
+        List<Future<Response>> ranks = new ArrayList<>();
+        for (long sectionId : waiting) ranks.add(live.redis().zrank(keys.waitlist(sectionId), studentId));
+        return Future.all(ranks).compose(done -> {
+          JsonArray enrolled = new JsonArray();
+          List<Future<JsonObject>> sections = new ArrayList<>();
+          for (long id : held) sections.add(catalog.findSection(id).map(s -> s.map(Catalog.Section::toJson).orElse(null)));
+          return Future.all(sections).map(x -> {
+            sections.forEach(f -> { if (f.result() != null) enrolled.add(f.result()); });
+            JsonArray waitlisted = new JsonArray();
+            for (int i = 0; i < waiting.size(); i++) {
+              Response rank = ranks.get(i).result();
+              if (rank != null) waitlisted.add(new JsonObject().put("sectionId", waiting.get(i)).put("position", rank.toLong() + 1));
+            }
+            return new JsonObject().put("termId", term.id()).put("enrolled", enrolled).put("waitlisted", waitlisted);
+          });
+        });
+      })
+      .recover(Failures::fromStore);
+  }
+
+  private Future<Catalog.Section> section(long sectionId) {
+    return catalog.findSection(sectionId)
+      .recover(Failures::fromStore)
+      .compose(found -> found.map(Future::succeededFuture).orElseGet(ErrorCode.SECTION_NOT_FOUND::fail));
+  }
+
+  private void announcePromotions(Response reply, Catalog.Section section) {
+    for (int i = 2; i < reply.size(); i++) {
+      vertx.eventBus().publish(PROMOTED, new JsonObject().put("studentId", reply.get(i).toString())
+        .put("sectionId", section.id()).put("termId", section.termId()));
+    }
+  }
+
+  private RuntimeException refusal(Response reply, long termId) {
+    ErrorCode code = ErrorCode.valueOf(reply.get(0).toString());
+    JsonObject details = new JsonObject();
+    switch (code) {
+      case WINDOW_CLOSED -> details
+        .put("opensAt", Times.iso(Instant.ofEpochMilli(reply.get(1).toLong()), zone))
+        .put("closesAt", Times.iso(Instant.ofEpochMilli(reply.get(2).toLong()), zone));
+      case DROP_CLOSED -> details.put("dropClosesAt", Times.iso(Instant.ofEpochMilli(reply.get(1).toLong()), zone));
+      case COURSE_ALREADY_TAKEN, TIME_CONFLICT -> details.put("sectionId", reply.get(1).toLong());
+      default -> { }
+    }
+    return code.exception(details);
+  }
+
+  private static List<Long> ids(Response csv) {
+    List<Long> ids = new ArrayList<>();
+    if (csv == null) return ids;
+    for (String id : csv.toString().split(",")) if (!id.isEmpty()) ids.add(Long.parseLong(id));
+    return ids;
+  }
+}

@@ -1,0 +1,88 @@
+package edu.xuanke.http;
+
+import edu.xuanke.core.ErrorCode;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.LanguageHeader;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.serviceproxy.ServiceException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Locale;
+import java.util.ResourceBundle;
+
+/**
+ * Every failed request ends here and leaves as API.md's error body, with the message in the
+ * caller's language (zh-CN unless Accept-Language prefers English). No stack trace leaves.
+ */
+public final class ApiErrors {
+
+  private static final Logger log = LoggerFactory.getLogger(ApiErrors.class);
+  private static final ResourceBundle EN = ResourceBundle.getBundle("i18n/errors", Locale.ROOT);
+  private static final ResourceBundle ZH = ResourceBundle.getBundle("i18n/errors", Locale.SIMPLIFIED_CHINESE);
+
+  private ApiErrors() {
+  }
+
+  /** The router's failure handler. */
+  public static void handle(RoutingContext ctx) {
+    Throwable failure = ctx.failure();
+    ErrorCode code;
+    JsonObject details = new JsonObject();
+    if (failure instanceof ServiceException se && ErrorCode.of(se) != null) {
+      code = ErrorCode.of(se);
+      if (se.getDebugInfo() != null) details = se.getDebugInfo();
+    } else if (failure instanceof ReplyException re && re.failureType() != ReplyFailure.RECIPIENT_FAILURE) {
+      log.warn("{} {}: a service did not answer: {}", ctx.request().method(), ctx.request().path(), re.getMessage());
+      code = ErrorCode.UNAVAILABLE;
+    } else if (failure instanceof DecodeException || failure instanceof IllegalArgumentException
+      || failure instanceof ClassCastException) {
+      code = ErrorCode.BAD_REQUEST;
+    } else if (failure == null) {
+      code = byStatus(ctx.statusCode());
+    } else {
+      log.error("{} {} failed", ctx.request().method(), ctx.request().path(), failure);
+      code = ErrorCode.INTERNAL;
+    }
+    send(ctx, code, details);
+  }
+
+  public static void send(RoutingContext ctx, ErrorCode code, JsonObject details) {
+    if (ctx.response().ended()) return;
+    ResourceBundle messages = prefersEnglish(ctx) ? EN : ZH;
+    JsonObject body = new JsonObject().put("error", new JsonObject()
+      .put("code", code.name())
+      .put("message", messages.getString(code.name()))
+      .put("details", details));
+    if (code == ErrorCode.RATE_LIMITED && details.containsKey("retryAfterSeconds")) {
+      ctx.response().putHeader("Retry-After", String.valueOf(details.getValue("retryAfterSeconds")));
+    }
+    ctx.response().setStatusCode(code.status)
+      .putHeader("Content-Type", "application/json; charset=utf-8")
+      .end(body.toBuffer());
+  }
+
+  private static ErrorCode byStatus(int status) {
+    return switch (status) {
+      case 400 -> ErrorCode.BAD_REQUEST;
+      case 401 -> ErrorCode.UNAUTHENTICATED;
+      case 403 -> ErrorCode.FORBIDDEN;
+      case 404, 405 -> ErrorCode.NOT_FOUND;
+      case 413 -> ErrorCode.PAYLOAD_TOO_LARGE;
+      case 503 -> ErrorCode.UNAVAILABLE;
+      default -> status >= 400 && status < 500 ? ErrorCode.BAD_REQUEST : ErrorCode.INTERNAL;
+    };
+  }
+
+  private static boolean prefersEnglish(RoutingContext ctx) {
+    for (LanguageHeader language : ctx.acceptableLanguages()) {
+      String tag = language.tag().toLowerCase(Locale.ROOT);
+      if (tag.startsWith("zh")) return false;
+      if (tag.startsWith("en")) return true;
+    }
+    return false;
+  }
+}

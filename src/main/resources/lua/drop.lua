@@ -1,0 +1,29 @@
+-- Drop a held section (its seat goes to the waitlist head in this same step), or leave its
+-- waitlist. ARGV: studentId, sectionId.
+-- Returns {'DROPPED', seatsLeft, promoted...} | {'LEFT_WAITLIST'} | {refusal code, detail...}
+local student, section = ARGV[1], ARGV[2]
+local K_ROSTER, K_WL = KEYS[10], KEYS[11]
+
+local term = load_term()
+if not term then return { 'TERM_NOT_READY' } end
+local now = now_ms()
+if now < term.opens then return { 'WINDOW_CLOSED', tostring(term.opens), tostring(term.closes) } end
+if now >= term.dropCloses then return { 'DROP_CLOSED', tostring(term.dropCloses) } end
+
+local raw = redis.call('HGET', K_SEC, section)
+if not raw then return { 'SECTION_NOT_FOUND' } end
+
+if not list_has(redis.call('HGET', K_HOLDS, student), section) then
+  if redis.call('ZSCORE', K_WL, student) then
+    leave_waitlist(student, section, K_WL)
+    emit('UNWAITLIST', student, section, now)
+    return { 'LEFT_WAITLIST' }
+  end
+  return { 'NOT_ENROLLED' }
+end
+
+release_seat(student, section, K_ROSTER, now)
+local promoted = promote(section, parse_meta(raw), K_ROSTER, K_WL, term, now)
+local reply = { 'DROPPED', tonumber(redis.call('HGET', K_SEATS, section)) }
+for _, p in ipairs(promoted) do reply[#reply + 1] = p end
+return reply

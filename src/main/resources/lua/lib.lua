@@ -1,0 +1,159 @@
+-- Shared by select.lua, drop.lua and swap.lua: the loader prepends this file to each of them.
+--
+-- Every key is passed in KEYS and carries the term's hash tag:
+--   1 term    hash  opens closes dropCloses (epoch ms) max profileRequired ready
+--   2 cohort  hash  studentId -> "1" (profile complete) | "0"
+--   3 sec     hash  sectionId -> "capacity|course|weekday|startMin|endMin|periodStart|periodEnd|prefixes"
+--   4 seats   hash  sectionId -> seats left
+--   5 holds   hash  studentId -> "id,id" sections held
+--   6 waits   hash  studentId -> "id,id" sections waitlisted
+--   7 wlen    hash  sectionId -> waitlist length
+--   8 events  stream of accepted changes, read by the persister
+--   9 wlseq   counter giving waitlist order
+--  10 roster  set of the section's students     11 wl  zset: the section's waitlist by seq
+--  12/13 roster and wl of the swap's target section
+local K_TERM, K_COHORT, K_SEC, K_SEATS, K_HOLDS, K_WAITS, K_WLEN, K_EVENTS, K_WLSEQ =
+  KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8], KEYS[9]
+
+local function now_ms()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+
+local function load_term()
+  local v = redis.call('HMGET', K_TERM, 'opens', 'closes', 'dropCloses', 'max', 'profileRequired', 'ready')
+  if not v[6] then return nil end
+  return { opens = tonumber(v[1]), closes = tonumber(v[2]), dropCloses = tonumber(v[3]),
+           max = tonumber(v[4]), profileRequired = v[5] == '1' }
+end
+
+local function split_ids(s)
+  local ids = {}
+  if s then for id in string.gmatch(s, '[^,]+') do ids[#ids + 1] = id end end
+  return ids
+end
+
+local function list_has(s, id)
+  for _, x in ipairs(split_ids(s)) do if x == id then return true end end
+  return false
+end
+
+local function list_add(key, student, id)
+  local s = redis.call('HGET', key, student)
+  if s and s ~= '' then s = s .. ',' .. id else s = id end
+  redis.call('HSET', key, student, s)
+end
+
+local function list_remove(key, student, id)
+  local kept = {}
+  for _, x in ipairs(split_ids(redis.call('HGET', key, student))) do
+    if x ~= id then kept[#kept + 1] = x end
+  end
+  if #kept == 0 then redis.call('HDEL', key, student)
+  else redis.call('HSET', key, student, table.concat(kept, ',')) end
+end
+
+local function parse_meta(s)
+  local f = {}
+  for part in string.gmatch(s .. '|', '([^|]*)|') do f[#f + 1] = part end
+  return { capacity = tonumber(f[1]), course = f[2], weekday = tonumber(f[3]),
+           startMin = tonumber(f[4]), endMin = tonumber(f[5]),
+           periodStart = tonumber(f[6]), periodEnd = tonumber(f[7]), prefixes = f[8] or '' }
+end
+
+local function allowed(meta, student)
+  if meta.prefixes == '' then return true end
+  for prefix in string.gmatch(meta.prefixes, '%S+') do
+    if string.sub(student, 1, #prefix) == prefix then return true end
+  end
+  return false
+end
+
+local function overlaps(a, b)
+  return a.weekday == b.weekday
+    and a.periodStart <= b.periodEnd and b.periodStart <= a.periodEnd
+    and a.startMin < b.endMin and b.startMin < a.endMin
+end
+
+-- The refusal a student holding `heldCsv` (minus `ignoring`) gets for `section`, or nil.
+local function holding_conflict(heldCsv, section, meta, ignoring, max)
+  local held, count = {}, 0
+  for _, id in ipairs(split_ids(heldCsv)) do
+    if id == section then return { 'ALREADY_ENROLLED' } end
+    if id ~= ignoring then held[#held + 1] = id end
+  end
+  if #held > 0 then
+    local metas = redis.call('HMGET', K_SEC, unpack(held))
+    for i, id in ipairs(held) do
+      if metas[i] then
+        local other = parse_meta(metas[i])
+        if other.course == meta.course then return { 'COURSE_ALREADY_TAKEN', id } end
+        if overlaps(other, meta) then return { 'TIME_CONFLICT', id } end
+      end
+    end
+  end
+  if #held >= max then return { 'LIMIT_REACHED' } end
+  return nil
+end
+
+local function emit(type, student, section, at, seq)
+  if seq then
+    redis.call('XADD', K_EVENTS, '*', 'type', type, 'student', student, 'section', section, 'at', at, 'seq', seq)
+  else
+    redis.call('XADD', K_EVENTS, '*', 'type', type, 'student', student, 'section', section, 'at', at)
+  end
+end
+
+local function take_seat(student, section, rosterKey, at, type)
+  local left = redis.call('HINCRBY', K_SEATS, section, -1)
+  redis.call('SADD', rosterKey, student)
+  list_add(K_HOLDS, student, section)
+  emit(type, student, section, at)
+  return left
+end
+
+local function release_seat(student, section, rosterKey, at)
+  redis.call('HINCRBY', K_SEATS, section, 1)
+  redis.call('SREM', rosterKey, student)
+  list_remove(K_HOLDS, student, section)
+  emit('DROP', student, section, at)
+end
+
+local function leave_waitlist(student, section, wlKey)
+  redis.call('ZREM', wlKey, student)
+  redis.call('HINCRBY', K_WLEN, section, -1)
+  list_remove(K_WAITS, student, section)
+end
+
+-- Gives the section's free seats to the head(s) of its waitlist. A head who meanwhile took a
+-- conflicting section (or reached the maximum) is taken off the list and the next one tried.
+local function promote(section, meta, rosterKey, wlKey, term, at)
+  local promoted = {}
+  while tonumber(redis.call('HGET', K_SEATS, section)) > 0 do
+    local head = redis.call('ZRANGE', wlKey, 0, 0)[1]
+    if not head then break end
+    leave_waitlist(head, section, wlKey)
+    if holding_conflict(redis.call('HGET', K_HOLDS, head), section, meta, nil, term.max) then
+      emit('SKIP', head, section, at)
+    else
+      take_seat(head, section, rosterKey, at, 'PROMOTE')
+      promoted[#promoted + 1] = head
+    end
+  end
+  return promoted
+end
+
+-- Checks common to select and swap: the window, the cohort, the section and its restriction.
+local function admission(term, student, section, now)
+  if now < term.opens or now >= term.closes then
+    return nil, { 'WINDOW_CLOSED', tostring(term.opens), tostring(term.closes) }
+  end
+  local cohort = redis.call('HGET', K_COHORT, student)
+  if not cohort then return nil, { 'NOT_IN_TERM' } end
+  if term.profileRequired and cohort ~= '1' then return nil, { 'PROFILE_INCOMPLETE' } end
+  local raw = redis.call('HGET', K_SEC, section)
+  if not raw then return nil, { 'SECTION_NOT_FOUND' } end
+  local meta = parse_meta(raw)
+  if not allowed(meta, student) then return nil, { 'RESTRICTED' } end
+  return meta, nil
+end

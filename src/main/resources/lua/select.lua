@@ -1,0 +1,29 @@
+-- Select a section, or join its waitlist when it is full and the student asked to.
+-- ARGV: studentId, sectionId, "1" to join the waitlist when full.
+-- Returns {'ENROLLED', seatsLeft} | {'WAITLISTED', position} | {refusal code, detail...}
+local student, section, wantWaitlist = ARGV[1], ARGV[2], ARGV[3] == '1'
+local K_ROSTER, K_WL = KEYS[10], KEYS[11]
+
+local term = load_term()
+if not term then return { 'TERM_NOT_READY' } end
+local now = now_ms()
+local meta, refusal = admission(term, student, section, now)
+if refusal then return refusal end
+
+local rank = redis.call('ZRANK', K_WL, student)
+if rank then return { 'WAITLISTED', rank + 1 } end
+
+refusal = holding_conflict(redis.call('HGET', K_HOLDS, student), section, meta, nil, term.max)
+if refusal then return refusal end
+
+if tonumber(redis.call('HGET', K_SEATS, section)) > 0 then
+  return { 'ENROLLED', take_seat(student, section, K_ROSTER, now, 'ENROLL') }
+end
+if not wantWaitlist then return { 'SECTION_FULL' } end
+
+local seq = redis.call('INCR', K_WLSEQ)
+redis.call('ZADD', K_WL, seq, student)
+redis.call('HINCRBY', K_WLEN, section, 1)
+list_add(K_WAITS, student, section)
+emit('WAITLIST', student, section, now, seq)
+return { 'WAITLISTED', redis.call('ZRANK', K_WL, student) + 1 }

@@ -1,0 +1,33 @@
+-- Swap a held section for another in one step: on any refusal nothing changes and the student
+-- still holds `from`. The seat freed in `from` goes to its waitlist head.
+-- ARGV: studentId, fromSectionId, toSectionId.
+-- Returns {'ENROLLED', seatsLeftInTo, promoted...} | {refusal code, detail...}
+local student, from, to = ARGV[1], ARGV[2], ARGV[3]
+local K_FROM_ROSTER, K_FROM_WL, K_TO_ROSTER, K_TO_WL = KEYS[10], KEYS[11], KEYS[12], KEYS[13]
+
+local term = load_term()
+if not term then return { 'TERM_NOT_READY' } end
+local now = now_ms()
+local toMeta, refusal = admission(term, student, to, now)
+if refusal then return refusal end
+if now >= term.dropCloses then return { 'DROP_CLOSED', tostring(term.dropCloses) } end
+
+local fromRaw = redis.call('HGET', K_SEC, from)
+if not fromRaw then return { 'SECTION_NOT_FOUND' } end
+local heldCsv = redis.call('HGET', K_HOLDS, student)
+if not list_has(heldCsv, from) then return { 'NOT_ENROLLED' } end
+refusal = holding_conflict(heldCsv, to, toMeta, from, term.max)
+if refusal then return refusal end
+if tonumber(redis.call('HGET', K_SEATS, to)) <= 0 then return { 'SECTION_FULL' } end
+
+release_seat(student, from, K_FROM_ROSTER, now)
+if redis.call('ZSCORE', K_TO_WL, student) then
+  leave_waitlist(student, to, K_TO_WL)
+  emit('UNWAITLIST', student, to, now)
+end
+local left = take_seat(student, to, K_TO_ROSTER, now, 'ENROLL')
+local reply = { 'ENROLLED', left }
+for _, p in ipairs(promote(from, parse_meta(fromRaw), K_FROM_ROSTER, K_FROM_WL, term, now)) do
+  reply[#reply + 1] = p
+end
+return reply
