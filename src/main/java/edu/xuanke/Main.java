@@ -97,7 +97,7 @@ public final class Main {
   /** Undeploys newest first, then closes Vert.x; blocks the calling (non-Vert.x) thread until done. */
   public void shutdown() {
     CountDownLatch done = new CountDownLatch(1);
-    undeployNext().eventually(vertx::close).onComplete(v -> done.countDown());
+    undeployAll().eventually(vertx::close).onComplete(v -> done.countDown());
     try {
       if (!done.await(30, TimeUnit.SECONDS)) log.warn("shutdown took over 30 s; stopping anyway");
     } catch (InterruptedException e) {
@@ -105,12 +105,13 @@ public final class Main {
     }
   }
 
-  private Future<Void> undeployNext() {
+  /** Undeploys the verticles, newest first. */
+  public Future<Void> undeployAll() {
     String id = deployments.poll();
     if (id == null) return Future.succeededFuture();
     return vertx.undeploy(id).recover(failure -> {
       log.warn("undeploying {} failed: {}", id, failure.getMessage());
       return Future.succeededFuture();
-    }).compose(v -> undeployNext());
+    }).compose(v -> undeployAll());
   }
 }

@@ -1,0 +1,143 @@
+package edu.xuanke.support;
+
+import edu.xuanke.Main;
+import edu.xuanke.core.AppConfig;
+import edu.xuanke.core.Stores;
+import edu.xuanke.course.Audit;
+import edu.xuanke.course.Catalog;
+import edu.xuanke.course.LiveState;
+import edu.xuanke.course.Persister;
+import edu.xuanke.course.TermKeys;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisAPI;
+import io.vertx.redis.client.Response;
+import io.vertx.sqlclient.Pool;
+
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The whole service started in-process on the test database and Redis db, plus what tests use
+ * to talk to it and to look behind it: an HTTP client, Redis, MySQL, drain and audit.
+ * Tests block on futures with {@code await()} from the JUnit thread, never an event loop.
+ */
+public final class Service implements AutoCloseable {
+
+  public final Vertx vertx;
+  public final AppConfig config;
+  public final WebClient http;
+  public final RedisAPI redis;
+  public final Pool mysql;
+  private final Redis redisClient;
+  private Main main;
+
+  public Service(JsonObject config) {
+    this.vertx = Vertx.vertx();
+    this.config = new AppConfig(config);
+    this.http = WebClient.create(vertx, new WebClientOptions().setDefaultHost("localhost")
+      .setDefaultPort(this.config.httpPort()).setKeepAlive(true), new PoolOptions().setHttp1MaxSize(600));
+    this.redisClient = Stores.redis(vertx, this.config);
+    this.redis = RedisAPI.api(redisClient);
+    this.mysql = Stores.mysql(vertx, this.config);
+  }
+
+  /** A clean database (migrated) and Redis db; the caller adds data, then {@link #start}s. */
+  public Fixture freshStores() throws Exception {
+    redis.flushdb(List.of()).await();
+    return Fixture.fresh(config);
+  }
+
+  public Service start() {
+    main = new Main(vertx);
+    main.start(config).await();
+    return this;
+  }
+
+  /** Undeploys everything as SIGTERM would; {@link #start} may be called again. */
+  public void stop() {
+    if (main != null) {
+      main.undeployAll().await();
+      main = null;
+    }
+  }
+
+  public String login(String studentId) {
+    HttpResponse<Buffer> response = http.post("/api/auth/login")
+      .sendJsonObject(new JsonObject().put("studentId", studentId).put("password", Fixture.PASSWORD)).await();
+    if (response.statusCode() != 200) throw new AssertionError("login of " + studentId + ": " + response.bodyAsString());
+    return response.bodyAsJsonObject().getString("token");
+  }
+
+  public Future<HttpResponse<Buffer>> select(String token, long sectionId, boolean waitlist) {
+    return http.post("/api/selections").bearerTokenAuthentication(token)
+      .sendJsonObject(new JsonObject().put("sectionId", sectionId).put("waitlist", waitlist));
+  }
+
+  public Future<HttpResponse<Buffer>> drop(String token, long sectionId) {
+    return http.delete("/api/selections/" + sectionId).bearerTokenAuthentication(token).send();
+  }
+
+  public Future<HttpResponse<Buffer>> swap(String token, long from, long to) {
+    return http.post("/api/selections/swap").bearerTokenAuthentication(token)
+      .sendJsonObject(new JsonObject().put("from", from).put("to", to));
+  }
+
+  public void drain(long termId) {
+    Persister.awaitDrained(vertx, redis, new TermKeys(termId), 30_000).await();
+  }
+
+  /** Violations of DESIGN.md's invariants in Redis and MySQL; drains the persister first. */
+  public List<String> audit(long termId) {
+    drain(termId);
+    Catalog catalog = new Catalog(mysql);
+    catalog.reload().await();
+    return new Audit(redis, mysql, catalog).run(termId).await();
+  }
+
+  /** Every key of the term with its content, for before/after comparisons. */
+  public Map<String, String> snapshot(long termId) {
+    TermKeys keys = new TermKeys(termId);
+    Map<String, String> out = new TreeMap<>();
+    Response found = redis.keys(keys.pattern()).await();
+    for (Response key : found) {
+      String name = key.toString();
+      String type = redis.type(name).await().toString();
+      Response value = switch (type) {
+        case "hash" -> redis.hgetall(name).await();
+        case "set" -> redis.smembers(name).await();
+        case "zset" -> redis.zrange(List.of(name, "0", "-1", "WITHSCORES")).await();
+        case "stream" -> redis.xlen(name).await();
+        default -> redis.get(name).await();
+      };
+      out.put(name, type + ":" + canonical(type, value));
+    }
+    return out;
+  }
+
+  private static String canonical(String type, Response value) {
+    if (value == null) return "nil";
+    if (type.equals("hash")) return new TreeMap<>(LiveState.hash(value)).toString();
+    if (type.equals("set")) {
+      TreeSet<String> members = new TreeSet<>();
+      value.forEach(m -> members.add(m.toString()));
+      return members.toString();
+    }
+    return value.toString();
+  }
+
+  @Override
+  public void close() {
+    stop();
+    vertx.close().await();
+  }
+}
