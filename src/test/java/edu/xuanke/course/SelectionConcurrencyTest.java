@@ -1,0 +1,161 @@
+package edu.xuanke.course;
+
+import edu.xuanke.support.Fixture;
+import edu.xuanke.support.Service;
+import edu.xuanke.support.TestConfig;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** Many requests at once: no oversold seat, no double holding, no gap in the waitlist. */
+class SelectionConcurrencyTest {
+
+  private static final int STUDENTS = 500;
+  private static final int SEATS = 10;
+
+  private Service service;
+  private Fixture fixture;
+  private Fixture.Term term;
+  private long hot;
+  private long sameCourseA, sameCourseB, overlapA, overlapB;
+  private List<String> tokens;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    service = new Service(TestConfig.json());
+    fixture = service.freshStores();
+    term = fixture.openTerm(5);
+    hot = term.section("HOT", SEATS, 1, "08:00", "10:00");
+    sameCourseA = term.section("SAME", 200, 2, "08:00", "10:00");
+    sameCourseB = term.section("SAME", 200, 3, "08:00", "10:00");
+    overlapA = term.section("OVA", 200, 4, "08:00", "10:00");
+    overlapB = term.section("OVB", 200, 4, "09:00", "11:00");
+    List<String> students = term.students("S", STUDENTS);
+    service.start();
+    tokens = all(students, id -> service.http.post("/api/auth/login")
+        .sendJsonObject(new JsonObject().put("studentId", id).put("password", Fixture.PASSWORD))
+        .map(r -> r.bodyAsJsonObject().getString("token")));
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    service.close();
+    fixture.close();
+  }
+
+  @Test
+  void fiveHundredStudentsTenSeats() {
+    List<HttpResponse<Buffer>> answers = all(tokens, token -> service.select(token, hot, false));
+
+    assertEquals(Map.of(201, SEATS, 409, STUDENTS - SEATS), countByStatus(answers));
+    assertEquals(STUDENTS - SEATS, answers.stream().filter(r -> r.statusCode() == 409)
+      .filter(r -> "SECTION_FULL".equals(r.bodyAsJsonObject().getJsonObject("error").getString("code"))).count());
+    assertEquals(List.of(), service.audit(term.id));
+    assertEquals(List.of(Integer.toString(SEATS)),
+      rows("SELECT COUNT(*) FROM enrollments WHERE section_id = ? AND state = 'ENROLLED'", hot));
+    assertEquals(List.of("0"), rows("SELECT COUNT(*) FROM waitlist_entries"));
+  }
+
+  @Test
+  void fiveHundredStudentsTenSeatsWithWaitlist() {
+    List<HttpResponse<Buffer>> answers = all(tokens, token -> service.select(token, hot, true));
+
+    assertEquals(Map.of(201, SEATS, 202, STUDENTS - SEATS), countByStatus(answers));
+    TreeSet<Long> positions = answers.stream().filter(r -> r.statusCode() == 202)
+      .map(r -> r.bodyAsJsonObject().getLong("position")).collect(Collectors.toCollection(TreeSet::new));
+    assertEquals(LongRange.of(1, STUDENTS - SEATS), positions, "positions are 1…490 without gaps or repeats");
+    assertEquals(List.of(), service.audit(term.id));
+    assertEquals(List.of(Integer.toString(STUDENTS - SEATS)),
+      rows("SELECT COUNT(*) FROM waitlist_entries WHERE section_id = ? AND state = 'WAITING'", hot));
+    // MySQL keeps the waitlist in the order Redis gave.
+    assertEquals(rows("SELECT student_id FROM waitlist_entries WHERE section_id = ? AND state = 'WAITING' ORDER BY seq", hot),
+      waitlistInRedis());
+  }
+
+  @Test
+  void oneStudentFiftyParallelSelectsHoldsOne() {
+    String token = tokens.get(0);
+    List<HttpResponse<Buffer>> answers = all(IntStream.range(0, 50).boxed().toList(), i -> service.select(token, hot, true));
+    assertEquals(Map.of(201, 1, 409, 49), countByStatus(answers));
+    assertEquals(List.of(), service.audit(term.id));
+    assertEquals(List.of("1"), rows("SELECT COUNT(*) FROM enrollments WHERE student_id = 'S0001'"));
+  }
+
+  @Test
+  void parallelSelectsOfTwoSectionsOfOneCourseHoldOne() {
+    List<String> some = tokens.subList(0, 100);
+    List<HttpResponse<Buffer>> answers = all(some, token -> Future.all(
+        service.select(token, sameCourseA, false), service.select(token, sameCourseB, false))
+      .map(both -> List.<HttpResponse<Buffer>>of(both.resultAt(0), both.resultAt(1))))
+      .stream().flatMap(List::stream).toList();
+    assertEquals(some.size(), answers.stream().filter(r -> r.statusCode() == 201).count());
+    assertEquals(some.size(), answers.stream().filter(r -> r.statusCode() == 409)
+      .filter(r -> "COURSE_ALREADY_TAKEN".equals(r.bodyAsJsonObject().getJsonObject("error").getString("code"))).count());
+    assertEquals(List.of(), service.audit(term.id));
+    assertEquals(List.of(Integer.toString(some.size())), rows("SELECT COUNT(*) FROM enrollments WHERE state = 'ENROLLED'"));
+  }
+
+  @Test
+  void parallelSelectsOfTwoOverlappingSectionsHoldOne() {
+    List<String> some = tokens.subList(0, 100);
+    List<HttpResponse<Buffer>> answers = all(some, token -> Future.all(
+        service.select(token, overlapA, false), service.select(token, overlapB, false))
+      .map(both -> List.<HttpResponse<Buffer>>of(both.resultAt(0), both.resultAt(1))))
+      .stream().flatMap(List::stream).toList();
+    assertEquals(some.size(), answers.stream().filter(r -> r.statusCode() == 201).count());
+    assertEquals(some.size(), answers.stream().filter(r -> r.statusCode() == 409)
+      .filter(r -> "TIME_CONFLICT".equals(r.bodyAsJsonObject().getJsonObject("error").getString("code"))).count());
+    assertEquals(List.of(), service.audit(term.id));
+  }
+
+  private List<String> waitlistInRedis() {
+    List<String> members = new ArrayList<>();
+    service.redis.zrange(List.of(new TermKeys(term.id).waitlist(hot), "0", "-1")).await()
+      .forEach(m -> members.add(m.toString()));
+    return members;
+  }
+
+  /** Fires one request per input at once and waits for all answers. */
+  private <I, O> List<O> all(List<I> inputs, Function<I, Future<O>> request) {
+    List<Future<O>> started = inputs.stream().map(request).toList();
+    Future.all(started).await();
+    return started.stream().map(Future::result).toList();
+  }
+
+  private static Map<Integer, Integer> countByStatus(List<HttpResponse<Buffer>> answers) {
+    Map<Integer, Integer> counts = new TreeMap<>();
+    answers.forEach(r -> counts.merge(r.statusCode(), 1, Integer::sum));
+    return counts;
+  }
+
+  private List<String> rows(String sql, Object... args) {
+    try {
+      return fixture.rows(sql, args);
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private static final class LongRange {
+    static TreeSet<Long> of(long from, long to) {
+      TreeSet<Long> range = new TreeSet<>();
+      for (long i = from; i <= to; i++) range.add(i);
+      return range;
+    }
+  }
+}
