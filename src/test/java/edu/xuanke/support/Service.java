@@ -16,7 +16,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
-import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
 import io.vertx.redis.client.Response;
 import io.vertx.sqlclient.Pool;
@@ -38,23 +37,33 @@ public final class Service implements AutoCloseable {
   public final WebClient http;
   public final RedisAPI redis;
   public final Pool mysql;
-  private final Redis redisClient;
+  private final AppConfig directConfig;
   private Main main;
 
   public Service(JsonObject config) {
+    this(config, config);
+  }
+
+  /**
+   * @param config the service's settings
+   * @param direct settings the test's own look-behind clients use (e.g. the stores themselves
+   *               while the service reaches them through a {@link TcpProxy})
+   */
+  public Service(JsonObject config, JsonObject direct) {
     this.vertx = Vertx.vertx();
     this.config = new AppConfig(config);
+    AppConfig directConfig = new AppConfig(direct);
     this.http = WebClient.create(vertx, new WebClientOptions().setDefaultHost("localhost")
       .setDefaultPort(this.config.httpPort()).setKeepAlive(true), new PoolOptions().setHttp1MaxSize(600));
-    this.redisClient = Stores.redis(vertx, this.config);
-    this.redis = RedisAPI.api(redisClient);
-    this.mysql = Stores.mysql(vertx, this.config);
+    this.redis = RedisAPI.api(Stores.redis(vertx, directConfig));
+    this.mysql = Stores.mysql(vertx, directConfig);
+    this.directConfig = directConfig;
   }
 
   /** A clean database (migrated) and Redis db; the caller adds data, then {@link #start}s. */
   public Fixture freshStores() throws Exception {
     redis.flushdb(List.of()).await();
-    return Fixture.fresh(config);
+    return Fixture.fresh(directConfig);
   }
 
   public Service start() {
