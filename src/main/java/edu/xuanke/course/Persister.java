@@ -108,11 +108,16 @@ public final class Persister {
     return redis.connect().compose(conn -> {
       connection = conn;
       RedisAPI api = RedisAPI.api(conn);
-      return api.xgroup(List.of("CREATE", keys.events(), GROUP, "0", "MKSTREAM"))
-        .recover(failure -> failure.getMessage() != null && failure.getMessage().startsWith("BUSYGROUP")
-          ? Future.succeededFuture() : Future.failedFuture(failure))
-        .map(api);
+      return ensureGroup(api, keys).map(api);
     });
+  }
+
+  /** Creates the term's stream and consumer group unless they exist; a new group reads from the start. */
+  public static Future<Void> ensureGroup(RedisAPI api, TermKeys keys) {
+    return api.xgroup(List.of("CREATE", keys.events(), GROUP, "0", "MKSTREAM"))
+      .<Void>mapEmpty()
+      .recover(failure -> failure.getMessage() != null && failure.getMessage().startsWith("BUSYGROUP")
+        ? Future.succeededFuture() : Future.failedFuture(failure));
   }
 
   /** Own pending entries when {@code pending}, else new ones, waiting up to a second for them. */

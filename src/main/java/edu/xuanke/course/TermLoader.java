@@ -92,10 +92,11 @@ public final class TermLoader {
     return Persister.awaitDrained(vertx, api, keys, WAIT_MS)
       .compose(v -> catalog.reload())
       .compose(v -> deleteStateKeys(keys))
+      .compose(v -> Persister.ensureGroup(api, keys))
       .compose(v -> {
         Catalog.Term term = catalog.term(termId).orElseThrow(() -> new IllegalStateException("no term " + termId));
         Future<RowSet<Row>> enrolled = mysql.preparedQuery(
-            "SELECT student_id, section_id FROM enrollments WHERE term_id = ? AND state = 'ENROLLED'")
+            "SELECT student_id, section_id FROM enrollments WHERE term_id = ? AND state = 'ENROLLED' ORDER BY last_event")
           .execute(Tuple.of(termId));
         Future<RowSet<Row>> waiting = mysql.preparedQuery(
             "SELECT student_id, section_id, seq FROM waitlist_entries WHERE term_id = ? AND state = 'WAITING' ORDER BY seq")

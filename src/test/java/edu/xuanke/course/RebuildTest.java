@@ -1,0 +1,90 @@
+package edu.xuanke.course;
+
+import edu.xuanke.support.Fixture;
+import edu.xuanke.support.Service;
+import edu.xuanke.support.TestConfig;
+import io.vertx.redis.client.Response;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A term whose Redis keys are gone is rebuilt from MySQL to the state it had. */
+class RebuildTest {
+
+  private Service service;
+  private Fixture fixture;
+  private Fixture.Term term;
+  private long full, roomy;
+  private List<String> tokens;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    service = new Service(TestConfig.json());
+    fixture = service.freshStores();
+    term = fixture.openTerm(3);
+    full = term.section("F", 2, 1, "08:00", "10:00");
+    roomy = term.section("R", 10, 2, "08:00", "10:00");
+    term.section("EMPTY", 5, 3, "08:00", "10:00");
+    List<String> students = term.students("B", 6);
+    service.start();
+    tokens = new ArrayList<>();
+    for (String student : students) tokens.add(service.login(student));
+    for (String token : tokens) service.select(token, full, true).await();   // 2 enrolled, 4 waiting
+    for (String token : tokens.subList(0, 4)) service.select(token, roomy, false).await();
+    service.drop(tokens.get(0), full).await();   // promotes the first waiting
+    service.drop(tokens.get(4), full).await();   // leaves the waitlist
+    service.drop(tokens.get(1), roomy).await();
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    service.close();
+    fixture.close();
+  }
+
+  @Test
+  void keysDeletedThenRestartGivesTheSameState() {
+    Map<String, String> before = settledSnapshot();
+    assertTrue(before.size() > 8, "the fixture built a real state: " + before.keySet());
+
+    service.stop();
+    deleteTermKeys();
+    service.start();
+
+    assertEquals(before, settledSnapshot());
+    assertEquals(List.of(), service.audit(term.id));
+  }
+
+  @Test
+  void keysDeletedWhileRunningAreRebuiltBeforeTheNextSelection() {
+    Map<String, String> before = settledSnapshot();
+    deleteTermKeys();
+
+    // The next request finds the state missing, rebuilds it and then answers from it.
+    assertEquals("ALREADY_ENROLLED", service.select(tokens.get(2), roomy, false).await()
+      .bodyAsJsonObject().getJsonObject("error").getString("code"));
+    assertEquals(before, settledSnapshot());
+    assertEquals(201, service.select(tokens.get(5), roomy, false).await().statusCode());
+    assertEquals(List.of(), service.audit(term.id));
+  }
+
+  private Map<String, String> settledSnapshot() {
+    service.drain(term.id);
+    return service.snapshot(term.id);
+  }
+
+  private void deleteTermKeys() {
+    Response keys = service.redis.keys(new TermKeys(term.id).pattern()).await();
+    List<String> names = new ArrayList<>();
+    keys.forEach(k -> names.add(k.toString()));
+    service.redis.del(names).await();
+    assertEquals(0, service.redis.keys(new TermKeys(term.id).pattern()).await().size());
+  }
+}
