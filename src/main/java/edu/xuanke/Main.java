@@ -21,8 +21,9 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Starts xuanke: reads the config, migrates the database, seeds demo data when asked, and
@@ -49,7 +50,8 @@ public final class Main {
         config.httpPort(), vertx.isNativeTransportEnabled()))
       .onFailure(failure -> {
         log.error("xuanke could not start", failure);
-        vertx.close().onComplete(v -> System.exit(1));
+        // Not on this event loop: exit waits for the shutdown hook, which needs the loops.
+        new Thread(() -> System.exit(1), "xuanke-exit").start();
       });
     Runtime.getRuntime().addShutdownHook(new Thread(() -> main.shutdown(), "xuanke-shutdown"));
   }
@@ -94,14 +96,19 @@ public final class Main {
       .onSuccess(deployments::push).mapEmpty();
   }
 
-  /** Undeploys newest first, then closes Vert.x; blocks the calling (non-Vert.x) thread until done. */
+  /**
+   * Undeploys newest first, then closes Vert.x; blocks the calling (non-Vert.x) thread until
+   * done. Vert.x is closed from this thread: closed from one of its own event loops, the close
+   * could not report back to a loop it had just stopped.
+   */
   public void shutdown() {
-    CountDownLatch done = new CountDownLatch(1);
-    undeployAll().eventually(vertx::close).onComplete(v -> done.countDown());
     try {
-      if (!done.await(30, TimeUnit.SECONDS)) log.warn("shutdown took over 30 s; stopping anyway");
+      undeployAll().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      log.warn("shutdown did not finish cleanly: {}", e.toString());
     }
   }
 

@@ -10,24 +10,19 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.serviceproxy.ServiceBinder;
 import io.vertx.sqlclient.Pool;
 
-/** The accounts domain; registers {@link AuthService} on the event bus. */
+/**
+ * The accounts domain; registers {@link AuthService} on the event bus. Vert.x unregisters the
+ * service and closes the pool when the verticle is undeployed.
+ */
 public class AuthVerticle extends VerticleBase {
-
-  private Pool mysql;
-  private MessageConsumer<JsonObject> service;
 
   @Override
   public Future<?> start() {
     AppConfig config = new AppConfig(config());
-    mysql = Stores.mysql(vertx, config);
+    Pool mysql = Stores.mysql(vertx, config);
     AuthService impl = new AuthServiceImpl(mysql, new PasswordHasher(vertx, config.passwordIterations()),
       Tokens.provider(vertx, config), config.tokenTtlHours() * 3600, config.timeZone());
-    service = new ServiceBinder(vertx).setAddress(AuthService.ADDRESS).register(AuthService.class, impl);
+    MessageConsumer<JsonObject> service = new ServiceBinder(vertx).setAddress(AuthService.ADDRESS).register(AuthService.class, impl);
     return service.completion();
-  }
-
-  @Override
-  public Future<?> stop() {
-    return service.unregister().eventually(() -> mysql.close());
   }
 }

@@ -30,7 +30,7 @@ public final class AppConfig {
     return merged;
   }
 
-  static String envName(String key) {
+  public static String envName(String key) {
     return "XUANKE_" + key.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT);
   }
 
