@@ -64,11 +64,11 @@ class SelectionConcurrencyTest {
 
     assertEquals(Map.of(201, SEATS, 409, STUDENTS - SEATS), countByStatus(answers));
     assertEquals(STUDENTS - SEATS, answers.stream().filter(r -> r.statusCode() == 409)
-      .filter(r -> "SECTION_FULL".equals(r.bodyAsJsonObject().getJsonObject("error").getString("code"))).count());
+      .filter(r -> "SECTION_FULL".equals(Service.errorCode(r))).count());
     assertEquals(List.of(), service.audit(term.id));
     assertEquals(List.of(Integer.toString(SEATS)),
-      rows("SELECT COUNT(*) FROM enrollments WHERE section_id = ? AND state = 'ENROLLED'", hot));
-    assertEquals(List.of("0"), rows("SELECT COUNT(*) FROM waitlist_entries"));
+      fixture.rows("SELECT COUNT(*) FROM enrollments WHERE section_id = ? AND state = 'ENROLLED'", hot));
+    assertEquals(List.of("0"), fixture.rows("SELECT COUNT(*) FROM waitlist_entries"));
   }
 
   @Test
@@ -81,9 +81,9 @@ class SelectionConcurrencyTest {
     assertEquals(LongRange.of(1, STUDENTS - SEATS), positions, "positions are 1…490 without gaps or repeats");
     assertEquals(List.of(), service.audit(term.id));
     assertEquals(List.of(Integer.toString(STUDENTS - SEATS)),
-      rows("SELECT COUNT(*) FROM waitlist_entries WHERE section_id = ? AND state = 'WAITING'", hot));
+      fixture.rows("SELECT COUNT(*) FROM waitlist_entries WHERE section_id = ? AND state = 'WAITING'", hot));
     // MySQL keeps the waitlist in the order Redis gave.
-    assertEquals(rows("SELECT student_id FROM waitlist_entries WHERE section_id = ? AND state = 'WAITING' ORDER BY seq", hot),
+    assertEquals(fixture.rows("SELECT student_id FROM waitlist_entries WHERE section_id = ? AND state = 'WAITING' ORDER BY seq", hot),
       waitlistInRedis());
   }
 
@@ -93,7 +93,7 @@ class SelectionConcurrencyTest {
     List<HttpResponse<Buffer>> answers = all(IntStream.range(0, 50).boxed().toList(), i -> service.select(token, hot, true));
     assertEquals(Map.of(201, 1, 409, 49), countByStatus(answers));
     assertEquals(List.of(), service.audit(term.id));
-    assertEquals(List.of("1"), rows("SELECT COUNT(*) FROM enrollments WHERE student_id = 'S0001'"));
+    assertEquals(List.of("1"), fixture.rows("SELECT COUNT(*) FROM enrollments WHERE student_id = 'S0001'"));
   }
 
   @Test
@@ -105,9 +105,9 @@ class SelectionConcurrencyTest {
       .stream().flatMap(List::stream).toList();
     assertEquals(some.size(), answers.stream().filter(r -> r.statusCode() == 201).count());
     assertEquals(some.size(), answers.stream().filter(r -> r.statusCode() == 409)
-      .filter(r -> "COURSE_ALREADY_TAKEN".equals(r.bodyAsJsonObject().getJsonObject("error").getString("code"))).count());
+      .filter(r -> "COURSE_ALREADY_TAKEN".equals(Service.errorCode(r))).count());
     assertEquals(List.of(), service.audit(term.id));
-    assertEquals(List.of(Integer.toString(some.size())), rows("SELECT COUNT(*) FROM enrollments WHERE state = 'ENROLLED'"));
+    assertEquals(List.of(Integer.toString(some.size())), fixture.rows("SELECT COUNT(*) FROM enrollments WHERE state = 'ENROLLED'"));
   }
 
   @Test
@@ -119,7 +119,7 @@ class SelectionConcurrencyTest {
       .stream().flatMap(List::stream).toList();
     assertEquals(some.size(), answers.stream().filter(r -> r.statusCode() == 201).count());
     assertEquals(some.size(), answers.stream().filter(r -> r.statusCode() == 409)
-      .filter(r -> "TIME_CONFLICT".equals(r.bodyAsJsonObject().getJsonObject("error").getString("code"))).count());
+      .filter(r -> "TIME_CONFLICT".equals(Service.errorCode(r))).count());
     assertEquals(List.of(), service.audit(term.id));
   }
 
@@ -143,13 +143,6 @@ class SelectionConcurrencyTest {
     return counts;
   }
 
-  private List<String> rows(String sql, Object... args) {
-    try {
-      return fixture.rows(sql, args);
-    } catch (Exception e) {
-      throw new AssertionError(e);
-    }
-  }
 
   private static final class LongRange {
     static TreeSet<Long> of(long from, long to) {

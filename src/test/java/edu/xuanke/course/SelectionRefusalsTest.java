@@ -169,13 +169,9 @@ class SelectionRefusalsTest {
   }
 
   private List<String> databaseState() {
-    try {
-      List<String> rows = fixture.rows("SELECT * FROM enrollments ORDER BY student_id, section_id");
-      rows.addAll(fixture.rows("SELECT * FROM waitlist_entries ORDER BY student_id, section_id"));
-      rows.addAll(fixture.rows("SELECT event_id FROM selection_events ORDER BY event_id"));
-      return rows;
-    } catch (Exception e) {
-      throw new AssertionError(e);
-    }
+    List<String> rows = fixture.rows("SELECT * FROM enrollments ORDER BY student_id, section_id");
+    rows.addAll(fixture.rows("SELECT * FROM waitlist_entries ORDER BY student_id, section_id"));
+    rows.addAll(fixture.rows("SELECT event_id FROM selection_events ORDER BY event_id"));
+    return rows;
   }
 }

@@ -72,9 +72,9 @@ class WaitlistAndSwapTest {
 
     assertEquals(List.of(), service.audit(term.id));
     assertEquals(List.of(students.get(1) + "|PROMOTED", students.get(2) + "|WAITING"),
-      rows("SELECT student_id, state FROM waitlist_entries WHERE section_id = ? ORDER BY seq", small));
+      fixture.rows("SELECT student_id, state FROM waitlist_entries WHERE section_id = ? ORDER BY seq", small));
     assertEquals(List.of(students.get(0) + "|DROPPED", students.get(1) + "|ENROLLED"),
-      rows("SELECT student_id, state FROM enrollments WHERE section_id = ? ORDER BY student_id", small));
+      fixture.rows("SELECT student_id, state FROM enrollments WHERE section_id = ? ORDER BY student_id", small));
     assertEquals(1, promotions.size());
     assertEquals(students.get(1), promotions.get(0).getString("studentId"));
   }
@@ -94,7 +94,7 @@ class WaitlistAndSwapTest {
     assertEquals(students.get(2), memberOf(service.redis.smembers(keys.roster(small)).await()));
     assertEquals(List.of(), service.audit(term.id));
     assertEquals(List.of(students.get(1) + "|SKIPPED", students.get(2) + "|PROMOTED"),
-      rows("SELECT student_id, state FROM waitlist_entries WHERE section_id = ? ORDER BY seq", small));
+      fixture.rows("SELECT student_id, state FROM waitlist_entries WHERE section_id = ? ORDER BY seq", small));
   }
 
   @Test
@@ -109,7 +109,7 @@ class WaitlistAndSwapTest {
     assertEquals(1L, service.select(third, small, true).await().bodyAsJsonObject().getLong("position"));
     assertEquals(List.of(), service.audit(term.id));
     assertEquals(List.of(students.get(1) + "|LEFT", students.get(2) + "|WAITING"),
-      rows("SELECT student_id, state FROM waitlist_entries WHERE section_id = ? ORDER BY seq", small));
+      fixture.rows("SELECT student_id, state FROM waitlist_entries WHERE section_id = ? ORDER BY seq", small));
   }
 
   @Test
@@ -147,11 +147,4 @@ class WaitlistAndSwapTest {
     return set.get(0).toString();
   }
 
-  private List<String> rows(String sql, Object... args) {
-    try {
-      return fixture.rows(sql, args);
-    } catch (Exception e) {
-      throw new AssertionError(e);
-    }
-  }
 }

@@ -94,7 +94,7 @@ class StoreOutageTest {
 
   private static void assertUnavailable(HttpResponse<Buffer> response) {
     assertEquals(503, response.statusCode(), response.bodyAsString());
-    assertEquals("UNAVAILABLE", response.bodyAsJsonObject().getJsonObject("error").getString("code"));
+    assertEquals("UNAVAILABLE", Service.errorCode(response));
   }
 
   private static String status(HttpResponse<Buffer> health, String id) {

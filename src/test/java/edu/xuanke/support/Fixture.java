@@ -113,7 +113,15 @@ public final class Fixture implements AutoCloseable {
   }
 
   /** Rows of a query as "a|b|c" strings, for comparing database state. */
-  public List<String> rows(String sql, Object... args) throws SQLException {
+  public List<String> rows(String sql, Object... args) {
+    try {
+      return query(sql, args);
+    } catch (SQLException e) {
+      throw new AssertionError("query failed: " + sql, e);
+    }
+  }
+
+  private List<String> query(String sql, Object... args) throws SQLException {
     List<String> out = new ArrayList<>();
     try (PreparedStatement ps = db.prepareStatement(sql)) {
       bind(ps, args);

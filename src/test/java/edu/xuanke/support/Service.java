@@ -101,6 +101,11 @@ public final class Service implements AutoCloseable {
       .sendJsonObject(new JsonObject().put("from", from).put("to", to));
   }
 
+  /** The error code of an API error answer. */
+  public static String errorCode(HttpResponse<Buffer> response) {
+    return response.bodyAsJsonObject().getJsonObject("error").getString("code");
+  }
+
   public void drain(long termId) {
     Persister.awaitDrained(vertx, redis, new TermKeys(termId), 30_000).await();
   }
