@@ -47,7 +47,7 @@ public class CourseVerticle extends VerticleBase {
       .onSuccess(v -> {
         ServiceBinder binder = new ServiceBinder(vertx);
         services.add(binder.setAddress(SelectionService.ADDRESS)
-          .register(SelectionService.class, new SelectionServiceImpl(vertx, catalog, live, config.timeZone())));
+          .register(SelectionService.class, new SelectionServiceImpl(catalog, live, config.timeZone())));
         services.add(binder.setAddress(CatalogService.ADDRESS)
           .register(CatalogService.class, new CatalogServiceImpl(catalog, live, mysql, config.timeZone())));
       });

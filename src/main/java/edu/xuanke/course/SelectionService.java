@@ -16,7 +16,7 @@ import io.vertx.core.json.JsonObject;
 public interface SelectionService {
 
   String ADDRESS = "xuanke.selection";
-  /** Published with {studentId, sectionId, termId} when a waitlisted student gets a seat. */
+  /** Published with {studentId, sectionId, termId, eventId} once a waitlist promotion is in MySQL. */
   String PROMOTED = "xuanke.selection.promoted";
 
   static SelectionService createProxy(Vertx vertx) {

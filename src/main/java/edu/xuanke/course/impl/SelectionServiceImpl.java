@@ -9,7 +9,6 @@ import edu.xuanke.course.Scripts.Script;
 import edu.xuanke.course.SelectionService;
 import edu.xuanke.course.TermKeys;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Response;
@@ -21,13 +20,11 @@ import java.util.List;
 
 public final class SelectionServiceImpl implements SelectionService {
 
-  private final Vertx vertx;
   private final Catalog catalog;
   private final LiveState live;
   private final ZoneId zone;
 
-  public SelectionServiceImpl(Vertx vertx, Catalog catalog, LiveState live, ZoneId zone) {
-    this.vertx = vertx;
+  public SelectionServiceImpl(Catalog catalog, LiveState live, ZoneId zone) {
     this.catalog = catalog;
     this.live = live;
     this.zone = zone;
@@ -51,11 +48,7 @@ public final class SelectionServiceImpl implements SelectionService {
     return section(sectionId).compose(section -> live.run(section.termId(), Script.DROP,
         live.keys(section.termId()).scriptKeys(sectionId), studentId, Long.toString(sectionId))
       .map(reply -> switch (reply.get(0).toString()) {
-        case "DROPPED" -> {
-          announcePromotions(reply, section);
-          yield null;
-        }
-        case "LEFT_WAITLIST" -> null;
+        case "DROPPED", "LEFT_WAITLIST" -> null;
         default -> throw refusal(reply, section.termId());
       }));
   }
@@ -70,7 +63,6 @@ public final class SelectionServiceImpl implements SelectionService {
           Long.toString(fromSectionId), Long.toString(toSectionId))
         .map(reply -> {
           if (!"ENROLLED".equals(reply.get(0).toString())) throw refusal(reply, from.termId());
-          announcePromotions(reply, from);
           return new JsonObject().put("status", "ENROLLED").put("sectionId", toSectionId)
             .put("seatsLeft", reply.get(1).toLong());
         });
@@ -111,13 +103,6 @@ public final class SelectionServiceImpl implements SelectionService {
     return catalog.findSection(sectionId)
       .recover(Failures::fromStore)
       .compose(found -> found.map(Future::succeededFuture).orElseGet(ErrorCode.SECTION_NOT_FOUND::fail));
-  }
-
-  private void announcePromotions(Response reply, Catalog.Section section) {
-    for (int i = 2; i < reply.size(); i++) {
-      vertx.eventBus().publish(PROMOTED, new JsonObject().put("studentId", reply.get(i).toString())
-        .put("sectionId", section.id()).put("termId", section.termId()));
-    }
   }
 
   private RuntimeException refusal(Response reply, long termId) {
