@@ -1,11 +1,13 @@
 -- Drop a held section (its seat goes to the waitlist head in this same step), or leave its
--- waitlist. ARGV: studentId, sectionId.
+-- waitlist. ARGV: studentId, sectionId, session id.
 -- Returns {'DROPPED', seatsLeft, promoted...} | {'LEFT_WAITLIST'} | {refusal code, detail...}
-local student, section = ARGV[1], ARGV[2]
-local K_ROSTER, K_WL = KEYS[10], KEYS[11]
+local student, section, sid = ARGV[1], ARGV[2], ARGV[3]
+local K_ROSTER, K_WL = KEYS[11], KEYS[12]
 
 local term = load_term()
 if not term then return { 'TERM_NOT_READY' } end
+local denied = session_refusal(student, sid)
+if denied then return denied end
 local now = now_ms()
 if now < term.opens then return { 'WINDOW_CLOSED', tostring(term.opens), tostring(term.closes) } end
 if now >= term.dropCloses then return { 'DROP_CLOSED', tostring(term.dropCloses) } end

@@ -10,10 +10,19 @@
 --   7 wlen    hash  sectionId -> waitlist length
 --   8 events  stream of accepted changes, read by the persister
 --   9 wlseq   counter giving waitlist order
---  10 roster  set of the section's students     11 wl  zset: the section's waitlist by seq
---  12/13 roster and wl of the swap's target section
-local K_TERM, K_COHORT, K_SEC, K_SEATS, K_HOLDS, K_WAITS, K_WLEN, K_EVENTS, K_WLSEQ =
-  KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8], KEYS[9]
+--  10 sessions hash studentId -> id of the account's one live session (written at login)
+--  11 roster  set of the section's students     12 wl  zset: the section's waitlist by seq
+--  13/14 roster and wl of the swap's target section
+local K_TERM, K_COHORT, K_SEC, K_SEATS, K_HOLDS, K_WAITS, K_WLEN, K_EVENTS, K_WLSEQ, K_SESSIONS =
+  KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8], KEYS[9], KEYS[10]
+
+-- The session check rides along in the script, so the selection route needs no extra round
+-- trip. A student of another term's cohort has no session here: that is NOT_IN_TERM.
+local function session_refusal(student, sid)
+  if sid ~= '' and redis.call('HGET', K_SESSIONS, student) == sid then return nil end
+  if redis.call('HEXISTS', K_COHORT, student) == 0 then return { 'NOT_IN_TERM' } end
+  return { 'UNAUTHENTICATED' }
+end
 
 local function now_ms()
   local t = redis.call('TIME')

@@ -1,11 +1,13 @@
 -- Select a section, or join its waitlist when it is full and the student asked to.
--- ARGV: studentId, sectionId, "1" to join the waitlist when full.
+-- ARGV: studentId, sectionId, "1" to join the waitlist when full, session id.
 -- Returns {'ENROLLED', seatsLeft} | {'WAITLISTED', position} | {refusal code, detail...}
-local student, section, wantWaitlist = ARGV[1], ARGV[2], ARGV[3] == '1'
-local K_ROSTER, K_WL = KEYS[10], KEYS[11]
+local student, section, wantWaitlist, sid = ARGV[1], ARGV[2], ARGV[3] == '1', ARGV[4]
+local K_ROSTER, K_WL = KEYS[11], KEYS[12]
 
 local term = load_term()
 if not term then return { 'TERM_NOT_READY' } end
+local denied = session_refusal(student, sid)
+if denied then return denied end
 local now = now_ms()
 local meta, refusal = admission(term, student, section, now)
 if refusal then return refusal end

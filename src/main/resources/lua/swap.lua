@@ -1,12 +1,14 @@
 -- Swap a held section for another in one step: on any refusal nothing changes and the student
 -- still holds `from`. The seat freed in `from` goes to its waitlist head.
--- ARGV: studentId, fromSectionId, toSectionId.
+-- ARGV: studentId, fromSectionId, toSectionId, session id.
 -- Returns {'ENROLLED', seatsLeftInTo, promoted...} | {refusal code, detail...}
-local student, from, to = ARGV[1], ARGV[2], ARGV[3]
-local K_FROM_ROSTER, K_FROM_WL, K_TO_ROSTER, K_TO_WL = KEYS[10], KEYS[11], KEYS[12], KEYS[13]
+local student, from, to, sid = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+local K_FROM_ROSTER, K_FROM_WL, K_TO_ROSTER, K_TO_WL = KEYS[11], KEYS[12], KEYS[13], KEYS[14]
 
 local term = load_term()
 if not term then return { 'TERM_NOT_READY' } end
+local denied = session_refusal(student, sid)
+if denied then return denied end
 local now = now_ms()
 local toMeta, refusal = admission(term, student, to, now)
 if refusal then return refusal end

@@ -106,12 +106,13 @@ CREATE TABLE waitlist_entries (
   CONSTRAINT fk_waitlist_section FOREIGN KEY (section_id) REFERENCES sections (id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
+-- Each term has its own stream, so an event id is unique within its term.
 CREATE TABLE selection_events (
-  event_id    CHAR(24)    NOT NULL PRIMARY KEY,
   term_id     BIGINT      NOT NULL,
+  event_id    CHAR(24)    NOT NULL,
   type        VARCHAR(16) NOT NULL,
   student_id  VARCHAR(32) NOT NULL,
   section_id  BIGINT      NOT NULL,
   at          DATETIME(3) NOT NULL,
-  KEY ix_events_term (term_id)
+  PRIMARY KEY (term_id, event_id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;

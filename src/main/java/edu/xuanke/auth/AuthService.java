@@ -5,9 +5,10 @@ import io.vertx.codegen.annotations.ProxyGen;
 import io.vertx.codegen.annotations.VertxGen;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
-/** Accounts and logins. */
+/** Accounts: logins and sessions, profiles, email codes, password changes, activation. */
 @ProxyGen
 @VertxGen
 public interface AuthService {
@@ -18,9 +19,44 @@ public interface AuthService {
     return new AuthServiceVertxEBProxy(vertx, ADDRESS, ServiceCalls.delivery());
   }
 
-  /** {token, expiresAt, user: {id, studentId, name, role, mustChangePassword}}; BAD_CREDENTIALS otherwise. */
-  Future<JsonObject> login(String studentId, String password);
+  /**
+   * {token, expiresAt, user: {id, studentId, name, role, mustChangePassword}}. Ends the
+   * account's earlier session. BAD_CREDENTIALS for a wrong id or password alike; RATE_LIMITED
+   * after too many failures from one client IP; NOT_IN_TERM for a student outside the current
+   * term's cohort.
+   */
+  Future<JsonObject> login(String studentId, String password, String clientIp, String lang);
+
+  /** Ends the session if it is still the account's live one. */
+  Future<Void> logout(String studentId, String sessionId, long sessionTermId);
+
+  /** Whether the session is the account's live one (the HTTP edge asks this per request). */
+  Future<Boolean> sessionLive(String studentId, String sessionId, long sessionTermId);
+
+  /** {studentId, name, gender, className, major, college, email, phone, termId, profileComplete}. */
+  Future<JsonObject> profile(String studentId);
+
+  /** Replaces the profile (all fields required); VALIDATION_FAILED names each bad field. */
+  Future<JsonObject> updateProfile(String studentId, JsonObject profile);
+
+  /** The colleges a profile may name. */
+  Future<JsonArray> colleges();
+
+  /** Mails a 6-digit code, valid for a short time and once, to the profile's own address. */
+  Future<Void> requestEmailCode(String studentId, String email, String clientIp);
+
+  /** Changes the password with a mailed code and ends every session of the account. */
+  Future<Void> changePassword(String studentId, String code, String newPassword);
+
+  /** Mails a signed, single-use link that sets the first password. */
+  Future<Void> sendActivation(String studentId);
+
+  /** Sets the first password from an activation link's token. */
+  Future<Void> activate(String token, String password);
 
   /** The students of a term's cohort: {"studentId": profileComplete}. */
   Future<JsonObject> cohort(long termId);
+
+  /** {studentId, name, email, lang}: where and how to write to the account. */
+  Future<JsonObject> contact(String studentId);
 }

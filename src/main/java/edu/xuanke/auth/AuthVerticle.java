@@ -3,26 +3,27 @@ package edu.xuanke.auth;
 import edu.xuanke.auth.impl.AuthServiceImpl;
 import edu.xuanke.core.AppConfig;
 import edu.xuanke.core.Stores;
+import edu.xuanke.course.CatalogService;
+import edu.xuanke.mail.MailService;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.RedisAPI;
 import io.vertx.serviceproxy.ServiceBinder;
-import io.vertx.sqlclient.Pool;
 
 /**
- * The accounts domain; registers {@link AuthService} on the event bus. Vert.x unregisters the
- * service and closes the pool when the verticle is undeployed.
+ * The accounts domain; registers {@link AuthService} on the event bus. Passwords are hashed on
+ * a worker pool of its own, sized to leave a core to the event loops. Vert.x unregisters the
+ * service and closes the clients when the verticle is undeployed.
  */
 public class AuthVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
     AppConfig config = new AppConfig(config());
-    Pool mysql = Stores.mysql(vertx, config);
-    AuthService impl = new AuthServiceImpl(mysql, new PasswordHasher(vertx, config.passwordIterations()),
-      Tokens.provider(vertx, config), config.tokenTtlHours() * 3600, config.timeZone());
-    MessageConsumer<JsonObject> service = new ServiceBinder(vertx).setAddress(AuthService.ADDRESS).register(AuthService.class, impl);
-    return service.completion();
+    PasswordHasher hasher = new PasswordHasher(
+      vertx.createSharedWorkerExecutor("xuanke-password-hashing", config.hashThreads()), config.passwordIterations());
+    AuthService impl = new AuthServiceImpl(config, Stores.mysql(vertx, config), RedisAPI.api(Stores.redis(vertx, config)),
+      hasher, Tokens.provider(vertx, config), CatalogService.createProxy(vertx), MailService.createProxy(vertx));
+    return new ServiceBinder(vertx).setAddress(AuthService.ADDRESS).register(AuthService.class, impl).completion();
   }
 }

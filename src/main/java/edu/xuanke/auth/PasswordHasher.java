@@ -1,7 +1,7 @@
 package edu.xuanke.auth;
 
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
@@ -22,21 +22,22 @@ public final class PasswordHasher {
   private static final int HASH_BITS = 256;
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  private final Vertx vertx;
+  private final WorkerExecutor workers;
   private final int iterations;
 
-  public PasswordHasher(Vertx vertx, int iterations) {
-    this.vertx = vertx;
+  /** {@code workers}: a pool sized so that hashing cannot take every core from the event loops. */
+  public PasswordHasher(WorkerExecutor workers, int iterations) {
+    this.workers = workers;
     this.iterations = iterations;
   }
 
   public Future<String> hash(String password) {
-    return vertx.executeBlocking(() -> hashNow(password, iterations), false);
+    return workers.executeBlocking(() -> hashNow(password, iterations), false);
   }
 
   /** False for a malformed stored hash as for a wrong password. */
   public Future<Boolean> verify(String password, String stored) {
-    return vertx.executeBlocking(() -> verifyNow(password, stored), false);
+    return workers.executeBlocking(() -> verifyNow(password, stored), false);
   }
 
   /** Blocking; for worker threads and tools that are not on an event loop. */

@@ -1,8 +1,11 @@
 package edu.xuanke.core;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.time.Duration;
 import java.time.ZoneId;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -39,6 +42,7 @@ public final class AppConfig {
     if (template instanceof Boolean) return Boolean.parseBoolean(text);
     if (template instanceof Integer) return Integer.parseInt(text.trim());
     if (template instanceof Long) return Long.parseLong(text.trim());
+    if (template instanceof JsonArray) return new JsonArray(List.of(text.split("\\s*,\\s*")));
     return text;
   }
 
@@ -56,8 +60,32 @@ public final class AppConfig {
   public int redisPoolSize() { return json.getInteger("redisPoolSize", 16); }
   public String jwtSecret() { return json.getString("jwtSecret", ""); }
   public String jwtSecretFile() { return json.getString("jwtSecretFile", ".xuanke/jwt-secret"); }
-  public int tokenTtlHours() { return json.getInteger("tokenTtlHours", 12); }
   public int passwordIterations() { return json.getInteger("passwordIterations", 210000); }
+
+  /** Threads that hash passwords; 0: one fewer than the cores, so logins never starve the event loops. */
+  public int hashThreads() {
+    int configured = json.getInteger("hashThreads", 0);
+    return configured > 0 ? configured : Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
+  }
+
+  /** "midnight" (sessions end at the next local midnight) or an ISO-8601 duration such as PT12H. */
+  public String sessionTtl() { return json.getString("sessionTtl", "midnight"); }
+  public int loginFailureLimit() { return json.getInteger("loginFailureLimit", 5); }
+  public Duration loginFailureWindow() { return Duration.ofSeconds(json.getLong("loginFailureWindowSeconds", 900L)); }
+  /** Addresses whose X-Forwarded-For header is believed. */
+  public List<String> trustedProxies() {
+    return List.of(json.getString("trustedProxies", "").split("\\s*,\\s*")).stream().filter(s -> !s.isBlank()).toList();
+  }
+  public Duration emailCodeTtl() { return Duration.ofSeconds(json.getLong("emailCodeTtlSeconds", 120L)); }
+  public Duration emailCodeInterval() { return Duration.ofSeconds(json.getLong("emailCodeIntervalSeconds", 60L)); }
+  public int emailCodeDailyLimit() { return json.getInteger("emailCodeDailyLimit", 5); }
+  public Duration emailCodeWindow() { return Duration.ofSeconds(json.getLong("emailCodeWindowSeconds", 86400L)); }
+  public Duration activationTtl() { return Duration.ofHours(json.getLong("activationTtlHours", 24L)); }
+  public String phonePattern() { return json.getString("phonePattern", "^1\\d{10}$"); }
+  public List<String> colleges() {
+    JsonArray colleges = json.getJsonArray("colleges", new JsonArray());
+    return colleges.stream().map(String::valueOf).toList();
+  }
   public boolean demo() { return json.getBoolean("demo", false); }
   public String demoPassword() { return json.getString("demoPassword", ""); }
   public ZoneId timeZone() { return ZoneId.of(json.getString("timeZone", "Asia/Shanghai")); }
@@ -76,4 +104,11 @@ public final class AppConfig {
   public String smtpHost() { return json.getString("smtpHost", ""); }
   public int smtpPort() { return json.getInteger("smtpPort", 25); }
   public String mailFrom() { return json.getString("mailFrom", "xuanke@localhost"); }
+  /** NONE, STARTTLS (when offered), REQUIRED (STARTTLS or fail) or TLS (implicit, e.g. port 465). */
+  public String smtpTls() { return json.getString("smtpTls", "NONE"); }
+  public String smtpUser() { return json.getString("smtpUser", ""); }
+  public String smtpPassword() { return json.getString("smtpPassword", ""); }
+  public int mailMaxAttempts() { return json.getInteger("mailMaxAttempts", 8); }
+  public long mailRetryBaseMs() { return json.getLong("mailRetryBaseMs", 2000L); }
+  public String publicBaseUrl() { return json.getString("publicBaseUrl", "http://localhost:8080"); }
 }

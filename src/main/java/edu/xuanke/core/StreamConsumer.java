@@ -32,6 +32,8 @@ public final class StreamConsumer {
   private static final Logger log = LoggerFactory.getLogger(StreamConsumer.class);
   private static final long RETRY_MS = 1000;
   private static final long CLAIM_IDLE_MS = 60_000;
+  private static final long CLAIM_EVERY_MS = 30_000;
+  private static final RedisScript ACK = RedisScript.fromResources("lua/stream_ack.lua");
 
   private final Vertx vertx;
   private final Redis redis;
@@ -42,7 +44,9 @@ public final class StreamConsumer {
   private final Function<List<Entry>, Future<Void>> handler;
 
   private RedisConnection connection;
+  private Future<RedisAPI> api;
   private volatile boolean running;
+  private long claimer = -1;
   private final Promise<Void> stopped = Promise.promise();
 
   public StreamConsumer(Vertx vertx, Redis redis, String stream, String group, String consumer, int batchSize,
@@ -58,16 +62,29 @@ public final class StreamConsumer {
 
   public Future<Void> start() {
     running = true;
+    // Entries of a consumer that died and did not come back are taken over after a while.
+    claimer = vertx.setPeriodic(CLAIM_EVERY_MS, t -> claimIdle("0-0"));
+    return claimIdle("0-0").onComplete(claimed -> vertx.runOnContext(v -> loop(true)));
+  }
+
+  private Future<Void> claimIdle(String cursor) {
     return connection()
-      .compose(api -> api.xautoclaim(List.of(stream, group, consumer, Long.toString(CLAIM_IDLE_MS), "0-0",
-        "COUNT", "10000")))
-      .<Void>mapEmpty()
-      .onComplete(claimed -> vertx.runOnContext(v -> loop(true)));
+      .compose(api -> api.xautoclaim(List.of(stream, group, consumer, Long.toString(CLAIM_IDLE_MS), cursor,
+        "COUNT", "1000", "JUSTID")))
+      .compose(reply -> {
+        String next = reply.get(0).toString();
+        return "0-0".equals(next) ? Future.<Void>succeededFuture() : claimIdle(next);
+      })
+      .otherwise(failure -> {
+        log.warn("{}: claiming idle entries failed: {}", stream, failure.getMessage());
+        return null;
+      });
   }
 
   /** Finishes the batch in hand and stops reading. */
   public Future<Void> stop() {
     running = false;
+    vertx.cancelTimer(claimer);
     return stopped.future().eventually(() -> connection == null ? Future.succeededFuture() : connection.close());
   }
 
@@ -85,23 +102,33 @@ public final class StreamConsumer {
       return;
     }
     readBatch(pending)
-      .compose(entries -> handler.apply(entries).compose(v -> acknowledge(entries)).map(entries.size()))
+      .compose(entries -> handler.apply(entries.stream().filter(e -> e.fields() != null).toList())
+        .compose(v -> acknowledge(entries)).map(entries.size()))
       .onSuccess(count -> vertx.runOnContext(v -> loop(pending && count > 0)))
       .onFailure(failure -> {
         log.warn("{}: handling failed, retrying in {} ms: {}", stream, RETRY_MS, failure.getMessage());
-        if (connection != null) connection.close();
-        connection = null;
+        reset();
         vertx.setTimer(RETRY_MS, t -> loop(true));
       });
   }
 
+  /** The consumer's own connection, opened once and shared by the reads and the claims. */
   private Future<RedisAPI> connection() {
-    if (connection != null) return Future.succeededFuture(RedisAPI.api(connection));
-    return redis.connect().compose(conn -> {
-      connection = conn;
-      RedisAPI api = RedisAPI.api(conn);
-      return ensureGroup(api, stream, group).map(api);
-    });
+    if (api == null) {
+      api = redis.connect().compose(conn -> {
+        connection = conn;
+        RedisAPI opened = RedisAPI.api(conn);
+        return ensureGroup(opened, stream, group).map(opened);
+      });
+      api.onFailure(failure -> reset());
+    }
+    return api;
+  }
+
+  private void reset() {
+    if (connection != null) connection.close();
+    connection = null;
+    api = null;
   }
 
   /** Own pending entries when {@code pending}, else new ones, waiting up to a second for them. */
@@ -112,13 +139,17 @@ public final class StreamConsumer {
     return connection().compose(api -> api.xreadgroup(args)).map(StreamConsumer::parse);
   }
 
+  /** Entries with their fields; an entry deleted while pending (already handled) comes without fields. */
   private static List<Entry> parse(Response reply) {
     List<Entry> entries = new ArrayList<>();
     if (reply == null) return entries;
     for (Response stream : reply) {
       for (Response entry : stream.get(1)) {
         Response fields = entry.get(1);
-        if (fields == null) continue; // deleted while pending: already handled
+        if (fields == null) {
+          entries.add(new Entry(entry.get(0).toString(), null));
+          continue;
+        }
         Map<String, String> values = new LinkedHashMap<>();
         for (int i = 0; i + 1 < fields.size(); i += 2) values.put(fields.get(i).toString(), fields.get(i + 1).toString());
         entries.add(new Entry(entry.get(0).toString(), values));
@@ -129,12 +160,9 @@ public final class StreamConsumer {
 
   private Future<Void> acknowledge(List<Entry> entries) {
     if (entries.isEmpty()) return Future.succeededFuture();
-    List<String> ack = new ArrayList<>(List.of(stream, group));
-    List<String> del = new ArrayList<>(List.of(stream));
-    for (Entry e : entries) {
-      ack.add(e.id());
-      del.add(e.id());
-    }
-    return connection().compose(api -> api.xack(ack).compose(r -> api.xdel(del))).mapEmpty();
+    String[] args = new String[entries.size() + 1];
+    args[0] = group;
+    for (int i = 0; i < entries.size(); i++) args[i + 1] = entries.get(i).id();
+    return connection().compose(api -> ACK.run(api, List.of(stream), args)).mapEmpty();
   }
 }

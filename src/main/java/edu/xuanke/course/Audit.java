@@ -1,5 +1,6 @@
 package edu.xuanke.course;
 
+import edu.xuanke.core.Replies;
 import io.vertx.core.Future;
 import io.vertx.redis.client.RedisAPI;
 import io.vertx.redis.client.Response;
@@ -51,7 +52,7 @@ public final class Audit {
       });
     return Future.all(Future.all(rosters), seats, holds, stored).map(done -> {
       List<String> violations = new ArrayList<>();
-      Map<String, String> seatsLeft = LiveState.hash(seats.result());
+      Map<String, String> seatsLeft = Replies.hash(seats.result());
       Set<String> live = new TreeSet<>();
       for (int i = 0; i < sections.size(); i++) {
         Catalog.Section s = sections.get(i);
@@ -65,11 +66,13 @@ public final class Audit {
         }
       }
       Set<String> held = new TreeSet<>();
-      LiveState.hash(holds.result()).forEach((student, csv) -> {
+      Map<String, Catalog.Section> byId = new HashMap<>();
+      sections.forEach(s -> byId.put(Long.toString(s.id()), s));
+      Replies.hash(holds.result()).forEach((student, csv) -> {
         List<Catalog.Section> mine = new ArrayList<>();
         for (String id : csv.split(",")) {
           if (!held.add(student + "@" + id)) violations.add(student + " holds section " + id + " twice");
-          sections.stream().filter(s -> Long.toString(s.id()).equals(id)).findFirst().ifPresent(mine::add);
+          if (byId.containsKey(id)) mine.add(byId.get(id));
         }
         violations.addAll(conflicts(student, mine));
       });

@@ -89,7 +89,8 @@ public final class Catalog {
       + " TIME_FORMAT(s.start_time, '%H:%i') AS start_time, TIME_FORMAT(s.end_time, '%H:%i') AS end_time,"
       + " s.allowed_prefixes"
       + " FROM sections s JOIN periods p ON p.id = s.period_id JOIN course_types t ON t.id = s.type_id"
-      + " WHERE s.retired = FALSE";
+      + " JOIN terms tm ON tm.id = s.term_id"
+      + " WHERE s.retired = FALSE AND tm.retired = FALSE";
 
   private final Pool mysql;
   private volatile Map<Long, Term> terms = Map.of();

@@ -22,6 +22,9 @@ public interface CatalogService {
   /** The term open now, else the next to open, else the last one; NOT_FOUND when there is none. */
   Future<JsonObject> currentTerm();
 
+  /** A term as {@link #currentTerm} shows it, plus {@code over}: selection and drop both closed. */
+  Future<JsonObject> term(long termId);
+
   /** Sections of a term (0: the current term), optionally of one type and one period (0: any). */
   Future<JsonArray> sections(long termId, long typeId, long periodId);
 
@@ -29,6 +32,9 @@ public interface CatalogService {
 
   /** {"sectionId": seatsLeft} of a term (0: the current term). */
   Future<JsonObject> seats(long termId);
+
+  /** Tells the live state that a cohort member's profile became complete or incomplete. */
+  Future<Void> updateCohortMember(long termId, String studentId, boolean profileComplete);
 
   /** {"redis": "UP"|"DOWN", "mysql": "UP"|"DOWN"}: the stores this domain depends on. */
   Future<JsonObject> health();

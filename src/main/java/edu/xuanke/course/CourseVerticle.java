@@ -28,7 +28,7 @@ public class CourseVerticle extends VerticleBase {
 
   private Pool mysql;
   private Redis redis;
-  private final List<Persister> persisters = new ArrayList<>();
+  private Persisters persisters;
   private final List<MessageConsumer<JsonObject>> services = new ArrayList<>();
 
   @Override
@@ -39,11 +39,12 @@ public class CourseVerticle extends VerticleBase {
     RedisAPI api = RedisAPI.api(redis);
     Scripts scripts = new Scripts(api);
     Catalog catalog = new Catalog(mysql);
-    TermLoader loader = new TermLoader(vertx, redis, mysql, catalog, AuthService.createProxy(vertx));
+    persisters = new Persisters(vertx, redis, mysql, config.instanceId(), config.persisterBatchSize());
+    TermLoader loader = new TermLoader(vertx, redis, mysql, catalog, AuthService.createProxy(vertx), persisters);
     LiveState live = new LiveState(api, scripts, loader);
 
     return Future.all(scripts.load(), catalog.reload())
-      .compose(v -> startLiveTerms(config, catalog, loader))
+      .compose(v -> loadLiveTerms(catalog, loader))
       .onSuccess(v -> {
         ServiceBinder binder = new ServiceBinder(vertx);
         services.add(binder.setAddress(SelectionService.ADDRESS)
@@ -53,18 +54,11 @@ public class CourseVerticle extends VerticleBase {
       });
   }
 
-  /** Each term still in its selection or drop window gets a persister and its live state. */
-  private Future<Void> startLiveTerms(AppConfig config, Catalog catalog, TermLoader loader) {
+  /** Each term still in its selection or drop window gets its live state and persister now. */
+  private Future<Void> loadLiveTerms(Catalog catalog, TermLoader loader) {
     Instant now = Instant.now();
-    List<Future<Void>> started = new ArrayList<>();
-    for (Catalog.Term term : catalog.terms()) {
-      if (!term.liveAt(now)) continue;
-      Persister persister = new Persister(vertx, redis, mysql, new TermKeys(term.id()), config.instanceId(),
-        config.persisterBatchSize());
-      persisters.add(persister);
-      started.add(persister.start().compose(v -> loader.ensureLoaded(term.id())));
-    }
-    return Future.all(started).mapEmpty();
+    return Future.all(catalog.terms().stream().filter(term -> term.liveAt(now))
+      .map(term -> loader.ensureLoaded(term.id())).toList()).mapEmpty();
   }
 
   /** Stops taking requests, lets the persisters write what is in the streams, then stops them. */
@@ -72,11 +66,8 @@ public class CourseVerticle extends VerticleBase {
   public Future<?> stop() {
     List<Future<Void>> unregistered = new ArrayList<>();
     services.forEach(consumer -> unregistered.add(consumer.unregister()));
-    RedisAPI api = RedisAPI.api(redis);
     return Future.join(unregistered)
-      .compose(v -> Future.join(persisters.stream()
-        .map(p -> Persister.awaitDrained(vertx, api, p.keys(), DRAIN_ON_STOP_MS)).toList()))
-      .eventually(() -> Future.join(persisters.stream().map(Persister::stop).toList()))
+      .eventually(() -> persisters.drainAndStop(DRAIN_ON_STOP_MS))
       .eventually(() -> mysql.close())
       .eventually(() -> {
         redis.close();

@@ -1,13 +1,16 @@
 package edu.xuanke.course;
 
+import edu.xuanke.core.ErrorCode;
 import edu.xuanke.core.Failures;
+import edu.xuanke.core.ServiceCalls;
+import edu.xuanke.core.Replies;
 import io.vertx.core.Future;
 import io.vertx.redis.client.RedisAPI;
 import io.vertx.redis.client.Response;
 
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -15,6 +18,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * key names of each term, and running a script once the term is loaded.
  */
 public final class LiveState {
+
+  /** Well below the event-bus timeout (ServiceCalls), so the caller is still waiting for the answer. */
+  private static final long REBUILD_WAIT_MS = ServiceCalls.TIMEOUT_MS / 2;
 
   private final RedisAPI redis;
   private final Scripts scripts;
@@ -35,36 +41,33 @@ public final class LiveState {
     return keys.computeIfAbsent(termId, TermKeys::new);
   }
 
-  /** Runs a script; when the term's state is missing it is rebuilt and the script run again. */
+  /**
+   * Runs a script; when the term's state is missing it is rebuilt and the script run again. A
+   * rebuild that takes longer than the caller waits for an answer ends the request with
+   * UNAVAILABLE without running the script, so a 503 never hides a change.
+   */
   public Future<Response> run(long termId, Scripts.Script script, List<String> scriptKeys, String... args) {
     return scripts.run(script, scriptKeys, args)
-      .compose(reply -> "TERM_NOT_READY".equals(reply.get(0).toString())
-        ? loader.ensureLoaded(termId).compose(v -> scripts.run(script, scriptKeys, args))
+      .compose(reply -> notReady(reply)
+        ? loader.ensureLoaded(termId).timeout(REBUILD_WAIT_MS, TimeUnit.MILLISECONDS)
+          .compose(v -> scripts.run(script, scriptKeys, args))
+          .compose(again -> notReady(again) ? ErrorCode.UNAVAILABLE.<Response>fail() : Future.succeededFuture(again))
         : Future.succeededFuture(reply))
       .recover(Failures::fromStore);
   }
 
+  private static boolean notReady(Response reply) {
+    return "TERM_NOT_READY".equals(reply.get(0).toString());
+  }
+
   /** Reads a term's hash; rebuilds the term first when its state is missing. */
   public Future<Map<String, String>> readHash(long termId, String key) {
-    return loader.ensureLoaded(termId).compose(v -> redis.hgetall(key)).map(LiveState::hash)
+    return loader.ensureLoaded(termId).compose(v -> redis.hgetall(key)).map(Replies::hash)
       .recover(Failures::fromStore);
   }
 
   public Future<Void> ensureLoaded(long termId) {
     return loader.ensureLoaded(termId).recover(Failures::fromStore);
   }
-
-  /** A hash reply (HGETALL) as a map, whether Redis answered as a RESP3 map or a RESP2 array. */
-  public static Map<String, String> hash(Response reply) {
-    Map<String, String> out = new HashMap<>();
-    if (reply == null) return out;
-    if (reply.isMap()) {
-      for (String key : reply.getKeys()) out.put(key, reply.get(key).toString());
-    } else {
-      for (int i = 0; i + 1 < reply.size(); i += 2) out.put(reply.get(i).toString(), reply.get(i + 1).toString());
-    }
-    return out;
-  }
-
 
 }

@@ -23,14 +23,17 @@ public interface SelectionService {
     return new SelectionServiceVertxEBProxy(vertx, ADDRESS, ServiceCalls.delivery());
   }
 
-  /** {status: ENROLLED, sectionId, seatsLeft} or {status: WAITLISTED, sectionId, position}. */
-  Future<JsonObject> select(String studentId, long sectionId, boolean waitlist);
+  /**
+   * {status: ENROLLED, sectionId, seatsLeft} or {status: WAITLISTED, sectionId, position}.
+   * {@code sessionId} is checked against the account's live session in the same atomic step.
+   */
+  Future<JsonObject> select(String studentId, String sessionId, long sectionId, boolean waitlist);
 
   /** Drops a held section or leaves its waitlist. */
-  Future<Void> drop(String studentId, long sectionId);
+  Future<Void> drop(String studentId, String sessionId, long sectionId);
 
   /** {status: ENROLLED, sectionId: to, seatsLeft}; on any refusal the student still holds {@code from}. */
-  Future<JsonObject> swap(String studentId, long fromSectionId, long toSectionId);
+  Future<JsonObject> swap(String studentId, String sessionId, long fromSectionId, long toSectionId);
 
   /** {enrolled: [section...], waitlisted: [{sectionId, position}]} in the current term. */
   Future<JsonObject> selections(String studentId);

@@ -1,5 +1,7 @@
 package edu.xuanke.course;
 
+import edu.xuanke.core.SessionKeys;
+
 import java.util.List;
 
 /**
@@ -17,7 +19,7 @@ public final class TermKeys {
     this.termId = termId;
     this.prefix = "xk:{t" + termId + "}:";
     this.common = List.of(term(), cohort(), sections(), seats(), holds(), waits(), waitlistLengths(),
-      events(), waitlistSeq());
+      events(), waitlistSeq(), sessions());
   }
 
   public long termId() { return termId; }
@@ -30,6 +32,7 @@ public final class TermKeys {
   public String waitlistLengths() { return prefix + "wlen"; }
   public String events() { return prefix + "events"; }
   public String waitlistSeq() { return prefix + "wlseq"; }
+  public String sessions() { return SessionKeys.forTerm(termId); }
   public String roster(long sectionId) { return prefix + "roster:" + sectionId; }
   public String waitlist(long sectionId) { return prefix + "wl:" + sectionId; }
   public String rebuildLock() { return prefix + "rebuild-lock"; }

@@ -1,6 +1,8 @@
 package edu.xuanke.course;
 
 import edu.xuanke.auth.AuthService;
+import edu.xuanke.core.RedisScript;
+import edu.xuanke.core.Replies;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -22,11 +24,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Builds a term's live Redis state from MySQL, the system of record, when the state is missing
- * (fresh or flushed Redis, deleted keys). A lock in Redis makes sure only one instance
- * rebuilds; the others wait for the term's "ready" flag, which is written last.
+ * (fresh or flushed Redis, deleted keys), and makes sure the term's persister runs. Within an
+ * instance, concurrent callers share one load; across instances a Redis lock lets one rebuild
+ * while the others wait for the term's "ready" flag, which is cleared first and set last, and
+ * only while the rebuild still holds the lock.
  */
 public final class TermLoader {
 
@@ -34,6 +39,8 @@ public final class TermLoader {
   private static final long LOCK_MS = 60_000;
   private static final long WAIT_MS = 30_000;
   private static final int CHUNK = 500;
+  private static final RedisScript RELEASE = RedisScript.fromResources("lua/lock_release.lua");
+  private static final RedisScript MARK_READY = RedisScript.fromResources("lua/term_ready.lua");
 
   private final Vertx vertx;
   private final Redis redis;
@@ -41,23 +48,39 @@ public final class TermLoader {
   private final Pool mysql;
   private final Catalog catalog;
   private final AuthService auth;
+  private final Persisters persisters;
+  private final Map<Long, Future<Void>> loading = new ConcurrentHashMap<>();
 
-  public TermLoader(Vertx vertx, Redis redis, Pool mysql, Catalog catalog, AuthService auth) {
+  public TermLoader(Vertx vertx, Redis redis, Pool mysql, Catalog catalog, AuthService auth, Persisters persisters) {
     this.vertx = vertx;
     this.redis = redis;
     this.api = RedisAPI.api(redis);
     this.mysql = mysql;
     this.catalog = catalog;
     this.auth = auth;
+    this.persisters = persisters;
   }
 
   public Future<Void> ensureLoaded(long termId) {
+    Future<Void> inFlight = loading.get(termId);
+    if (inFlight != null) return inFlight;
     TermKeys keys = new TermKeys(termId);
-    return isReady(keys).compose(ready -> {
-      if (ready) return Future.succeededFuture();
-      String token = UUID.randomUUID().toString();
-      return api.set(List.of(keys.rebuildLock(), token, "NX", "PX", Long.toString(LOCK_MS))).compose(locked ->
-        locked == null ? awaitReady(keys) : rebuild(keys).eventually(() -> releaseLock(keys, token)));
+    Future<Void> load = persisters.ensureRunning(termId)
+      .compose(v -> isReady(keys))
+      .compose(ready -> ready ? Future.succeededFuture() : lockAndRebuild(keys));
+    loading.put(termId, load);
+    load.onComplete(done -> loading.remove(termId));
+    return load;
+  }
+
+  private Future<Void> lockAndRebuild(TermKeys keys) {
+    String token = UUID.randomUUID().toString();
+    return api.set(List.of(keys.rebuildLock(), token, "NX", "PX", Long.toString(LOCK_MS))).compose(locked -> {
+      if (locked == null) return awaitReady(keys);
+      // Another instance may have finished a rebuild between our check and our lock.
+      return isReady(keys)
+        .compose(ready -> ready ? Future.<Void>succeededFuture() : rebuild(keys, token))
+        .eventually(() -> RELEASE.run(api, List.of(keys.rebuildLock()), token));
     });
   }
 
@@ -80,19 +103,16 @@ public final class TermLoader {
     });
   }
 
-  private Future<Void> releaseLock(TermKeys keys, String token) {
-    return api.get(keys.rebuildLock()).compose(holder -> holder != null && token.equals(holder.toString())
-      ? api.del(List.of(keys.rebuildLock())).mapEmpty() : Future.succeededFuture());
-  }
-
-  private Future<Void> rebuild(TermKeys keys) {
+  private Future<Void> rebuild(TermKeys keys, String token) {
     long termId = keys.termId();
     long started = System.currentTimeMillis();
     log.info("term {}: building live state from MySQL", termId);
-    return Persister.awaitDrained(vertx, api, keys, WAIT_MS)
+    return api.hdel(List.of(keys.term(), "ready"))
+      .compose(v -> Persister.awaitDrained(vertx, api, keys, WAIT_MS))
       .compose(v -> catalog.reload())
       .compose(v -> deleteStateKeys(keys))
       .compose(v -> Persister.ensureGroup(api, keys))
+      .compose(v -> continueEventIds(keys))
       .compose(v -> {
         Catalog.Term term = catalog.term(termId).orElseThrow(() -> new IllegalStateException("no term " + termId));
         Future<RowSet<Row>> enrolled = mysql.preparedQuery(
@@ -105,19 +125,23 @@ public final class TermLoader {
             "SELECT COALESCE(MAX(seq), 0) AS seq FROM waitlist_entries WHERE term_id = ?")
           .execute(Tuple.of(termId));
         Future<JsonObject> cohort = auth.cohort(termId);
-        return Future.all(enrolled, waiting, lastSeq, cohort).compose(all -> redis.batch(
-          requests(keys, term, enrolled.result(), waiting.result(),
-            lastSeq.result().iterator().next().getLong("seq"), cohort.result())));
+        return Future.all(enrolled, waiting, lastSeq, cohort)
+          .compose(all -> redis.batch(requests(keys, term, enrolled.result(), waiting.result(),
+            lastSeq.result().iterator().next().getLong("seq"), cohort.result())))
+          .compose(written -> markReady(keys, term, token));
       })
-      .<Void>mapEmpty()
       .onSuccess(v -> log.info("term {}: live state built in {} ms", termId, System.currentTimeMillis() - started));
   }
 
-  /** Deletes every key of the term but its event stream (with the persister's group) and the lock. */
+  /**
+   * Deletes every key of the term but its event stream (with the persister's group), the lock
+   * and the sessions, which are not derived from MySQL.
+   */
   private Future<Void> deleteStateKeys(TermKeys keys) {
     return scan(keys, "0", new ArrayList<>()).compose(found -> {
       found.remove(keys.events());
       found.remove(keys.rebuildLock());
+      found.remove(keys.sessions());
       return found.isEmpty() ? Future.succeededFuture() : api.del(found).mapEmpty();
     });
   }
@@ -169,14 +193,38 @@ public final class TermLoader {
     hset(out, keys.waits(), joined(waits));
     hset(out, keys.cohort(), cohortFlags);
     out.add(Request.cmd(Command.SET).arg(keys.waitlistSeq()).arg(lastSeq));
-    out.add(Request.cmd(Command.HSET).arg(keys.term())
-      .arg("opens").arg(term.opensAt().toEpochMilli())
-      .arg("closes").arg(term.closesAt().toEpochMilli())
-      .arg("dropCloses").arg(term.dropClosesAt().toEpochMilli())
-      .arg("max").arg(term.maxSectionsPerStudent())
-      .arg("profileRequired").arg(term.profileRequired() ? "1" : "0")
-      .arg("ready").arg("1"));
     return out;
+  }
+
+  /** Writes the term's settings and its ready flag, once everything else is in place. */
+  private Future<Void> markReady(TermKeys keys, Catalog.Term term, String token) {
+    return MARK_READY.run(api, List.of(keys.term(), keys.rebuildLock()), token,
+        "opens", Long.toString(term.opensAt().toEpochMilli()),
+        "closes", Long.toString(term.closesAt().toEpochMilli()),
+        "dropCloses", Long.toString(term.dropClosesAt().toEpochMilli()),
+        "max", Integer.toString(term.maxSectionsPerStudent()),
+        "profileRequired", term.profileRequired() ? "1" : "0",
+        "ready", "1")
+      .compose(marked -> marked.toInteger() == 1 ? Future.succeededFuture()
+        : Future.failedFuture("term " + term.id() + ": the rebuild lost its lock; another instance rebuilds"));
+  }
+
+  /**
+   * A stream created afresh (Redis flushed) starts its ids after the last event MySQL has, so
+   * the persister's newest-event-wins rule keeps holding even if this Redis's clock is behind.
+   */
+  private Future<Void> continueEventIds(TermKeys keys) {
+    return api.xinfo(List.of("STREAM", keys.events())).compose(info -> {
+      if (!"0-0".equals(Replies.hash(info).get("last-generated-id"))) return Future.<Void>succeededFuture();
+      return mysql.preparedQuery("SELECT MAX(event_id) AS last FROM selection_events WHERE term_id = ?")
+        .execute(Tuple.of(keys.termId()))
+        .compose(rows -> {
+          String last = rows.iterator().next().getString("last");
+          if (last == null) return Future.<Void>succeededFuture();
+          String[] parts = last.split("-");
+          return api.xsetid(List.of(keys.events(), Long.parseLong(parts[0]) + "-" + Long.parseLong(parts[1]))).mapEmpty();
+        });
+    });
   }
 
   private static Map<String, String> joined(Map<String, List<String>> lists) {

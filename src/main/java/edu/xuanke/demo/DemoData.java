@@ -65,10 +65,10 @@ public final class DemoData {
     return mysql.query("SELECT COUNT(*) AS n FROM terms").execute().compose(rows -> {
       if (rows.iterator().next().getLong("n") > 0) return Future.succeededFuture(null);
       String password = config.demoPassword().isBlank() ? randomPassword() : config.demoPassword();
-      PasswordHasher hasher = new PasswordHasher(vertx, config.passwordIterations());
       // The demo students share one printed password, so they share its hash; the admin gets its own.
-      return Future.all(hasher.hash(password), hasher.hash(password)).compose(hashes ->
-        mysql.withTransaction(conn -> seed(conn, hashes.resultAt(0), hashes.resultAt(1)))).map(password);
+      return vertx.executeBlocking(() -> List.of(PasswordHasher.hashNow(password, config.passwordIterations()),
+          PasswordHasher.hashNow(password, config.passwordIterations()))).compose(hashes ->
+        mysql.withTransaction(conn -> seed(conn, hashes.get(0), hashes.get(1)))).map(password);
     });
   }
 

@@ -7,6 +7,7 @@ import edu.xuanke.course.CatalogService;
 import edu.xuanke.course.SelectionService;
 import edu.xuanke.http.api.AuthRoutes;
 import edu.xuanke.http.api.CatalogRoutes;
+import edu.xuanke.http.api.MeRoutes;
 import edu.xuanke.http.api.SelectionRoutes;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -14,6 +15,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -36,13 +38,23 @@ public class HttpVerticle extends VerticleBase {
     AppConfig config = new AppConfig(config());
     catalog = CatalogService.createProxy(vertx);
 
+    AuthService auth = AuthService.createProxy(vertx);
+    JWTAuth jwt = Tokens.provider(vertx, config);
+    ClientIp clientIp = new ClientIp(config.trustedProxies());
+    AuthRoutes authRoutes = new AuthRoutes(auth, clientIp, config.publicBaseUrl().startsWith("https:"));
+    SelectionRoutes selectionRoutes = new SelectionRoutes(SelectionService.createProxy(vertx));
+    TokenAuth withSession = TokenAuth.withSession(jwt, auth);
+
     Router router = Router.router(vertx);
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(config.httpBodyLimit()));
     router.get("/health").handler(this::health);
-    new AuthRoutes(AuthService.createProxy(vertx), false).mount(router);
-    router.route("/api/*").handler(new TokenAuth(Tokens.provider(vertx, config)));
+    authRoutes.mountPublic(router);
+    authRoutes.mountAuthenticated(router, withSession);
+    selectionRoutes.mountChanges(router, TokenAuth.signatureOnly(jwt));
+    router.route("/api/*").handler(withSession);
     new CatalogRoutes(catalog).mount(router);
-    new SelectionRoutes(SelectionService.createProxy(vertx)).mount(router);
+    new MeRoutes(auth, clientIp).mount(router);
+    selectionRoutes.mountReads(router);
     router.route().last().handler(ctx -> ctx.fail(404));
     router.route().failureHandler(ApiErrors::handle);
 

@@ -1,6 +1,8 @@
 package edu.xuanke.http;
 
+import edu.xuanke.auth.AuthService;
 import edu.xuanke.core.ErrorCode;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.json.JsonObject;
@@ -10,7 +12,9 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * Accepts the JWT from {@code Authorization: Bearer} (API clients) or from the HttpOnly cookie
- * (pages) and puts its claims on the context; anything else is 401 UNAUTHENTICATED.
+ * (pages) and puts its claims on the context; anything else is 401 UNAUTHENTICATED. The
+ * session check (one live session per account) is done here, except on the selection routes,
+ * whose scripts check the session in the same atomic step as the selection.
  */
 public final class TokenAuth implements Handler<RoutingContext> {
 
@@ -18,9 +22,21 @@ public final class TokenAuth implements Handler<RoutingContext> {
   private static final String PRINCIPAL = "xk.principal";
 
   private final JWTAuth jwt;
+  private final AuthService sessions;
 
-  public TokenAuth(JWTAuth jwt) {
+  private TokenAuth(JWTAuth jwt, AuthService sessions) {
     this.jwt = jwt;
+    this.sessions = sessions;
+  }
+
+  /** Checks the token and that its session is the account's live one. */
+  public static TokenAuth withSession(JWTAuth jwt, AuthService auth) {
+    return new TokenAuth(jwt, auth);
+  }
+
+  /** Checks the token only: for routes whose service checks the session itself. */
+  public static TokenAuth signatureOnly(JWTAuth jwt) {
+    return new TokenAuth(jwt, null);
   }
 
   @Override
@@ -30,14 +46,20 @@ public final class TokenAuth implements Handler<RoutingContext> {
       ctx.fail(ErrorCode.UNAUTHENTICATED.exception());
       return;
     }
-    jwt.authenticate(new TokenCredentials(token)).onComplete(ar -> {
-      if (ar.succeeded()) {
-        ctx.put(PRINCIPAL, ar.result().principal());
+    jwt.authenticate(new TokenCredentials(token))
+      .recover(invalid -> ErrorCode.UNAUTHENTICATED.fail())
+      .compose(user -> {
+        JsonObject claims = user.principal();
+        if (claims.getString("sub") == null || claims.getString("sid") == null) return ErrorCode.UNAUTHENTICATED.fail();
+        if (sessions == null) return Future.succeededFuture(claims);
+        return sessions.sessionLive(claims.getString("sub"), claims.getString("sid"), claims.getLong("term", 0L))
+          .compose(live -> live ? Future.succeededFuture(claims) : ErrorCode.UNAUTHENTICATED.fail());
+      })
+      .onSuccess(claims -> {
+        ctx.put(PRINCIPAL, claims);
         ctx.next();
-      } else {
-        ctx.fail(ErrorCode.UNAUTHENTICATED.exception());
-      }
-    });
+      })
+      .onFailure(ctx::fail);
   }
 
   private static String token(RoutingContext ctx) {
@@ -49,9 +71,25 @@ public final class TokenAuth implements Handler<RoutingContext> {
     return cookie == null ? null : cookie.getValue();
   }
 
+  private static JsonObject claims(RoutingContext ctx) {
+    return ctx.get(PRINCIPAL);
+  }
+
   /** The studentId (or admin username) of the authenticated caller. */
   public static String studentId(RoutingContext ctx) {
-    JsonObject principal = ctx.get(PRINCIPAL);
-    return principal.getString("sub");
+    return claims(ctx).getString("sub");
+  }
+
+  public static String sessionId(RoutingContext ctx) {
+    return claims(ctx).getString("sid");
+  }
+
+  /** The term whose sessions hash holds the caller's session (0: the global one). */
+  public static long sessionTerm(RoutingContext ctx) {
+    return claims(ctx).getLong("term", 0L);
+  }
+
+  public static String role(RoutingContext ctx) {
+    return claims(ctx).getString("role");
   }
 }

@@ -1,34 +1,62 @@
 package edu.xuanke.mail;
 
+import edu.xuanke.auth.AuthService;
 import edu.xuanke.core.AppConfig;
+import edu.xuanke.core.Stores;
+import edu.xuanke.course.CatalogService;
 import edu.xuanke.mail.impl.MailServiceImpl;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.json.JsonObject;
+import io.vertx.ext.mail.LoginOption;
 import io.vertx.ext.mail.MailClient;
 import io.vertx.ext.mail.MailConfig;
+import io.vertx.ext.mail.StartTLSOptions;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisAPI;
 import io.vertx.serviceproxy.ServiceBinder;
 
-/** The mail domain; registers {@link MailService} on the event bus. */
+/**
+ * The mail domain: registers {@link MailService} (queues into the outbox), runs the
+ * {@link Mailer} that delivers the outbox, and the {@link PromotionNotifier}.
+ */
 public class MailVerticle extends VerticleBase {
 
-  private MailClient client;
-  private MessageConsumer<JsonObject> service;
+  private Mailer mailer;
 
   @Override
   public Future<?> start() {
     AppConfig config = new AppConfig(config());
-    if (!config.smtpHost().isBlank()) {
-      client = MailClient.createShared(vertx, new MailConfig().setHostname(config.smtpHost()).setPort(config.smtpPort()));
-    }
-    service = new ServiceBinder(vertx).setAddress(MailService.ADDRESS)
-      .register(MailService.class, new MailServiceImpl(client, config.mailFrom()));
-    return service.completion();
+    Redis redis = Stores.redis(vertx, config);
+    MailService service = new MailServiceImpl(RedisAPI.api(redis));
+    mailer = new Mailer(vertx, redis, smtp(config), config.mailFrom(), config.instanceId(), config.mailMaxAttempts(),
+      config.mailRetryBaseMs());
+    PromotionNotifier notifier = new PromotionNotifier(vertx, AuthService.createProxy(vertx),
+      CatalogService.createProxy(vertx), MailService.createProxy(vertx));
+    return new ServiceBinder(vertx).setAddress(MailService.ADDRESS).register(MailService.class, service).completion()
+      .compose(v -> notifier.start())
+      .compose(v -> mailer.start());
   }
 
+  /** Lets the mail in hand finish; what is queued stays in the outbox for the next start. */
   @Override
   public Future<?> stop() {
-    return service.unregister().eventually(() -> client == null ? Future.succeededFuture() : client.close());
+    return mailer.stop();
+  }
+
+  private MailClient smtp(AppConfig config) {
+    if (config.smtpHost().isBlank()) return null;
+    MailConfig mail = new MailConfig().setHostname(config.smtpHost()).setPort(config.smtpPort());
+    switch (config.smtpTls().toUpperCase()) {
+      case "TLS" -> mail.setSsl(true);
+      case "REQUIRED" -> mail.setStarttls(StartTLSOptions.REQUIRED);
+      case "STARTTLS" -> mail.setStarttls(StartTLSOptions.OPTIONAL);
+      default -> mail.setStarttls(StartTLSOptions.DISABLED);
+    }
+    if (!config.smtpUser().isBlank()) {
+      mail.setLogin(LoginOption.REQUIRED).setUsername(config.smtpUser()).setPassword(config.smtpPassword());
+    } else {
+      mail.setLogin(LoginOption.DISABLED);
+    }
+    return MailClient.create(vertx, mail);
   }
 }

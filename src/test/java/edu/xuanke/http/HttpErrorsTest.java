@@ -33,7 +33,7 @@ class HttpErrorsTest {
     fixture = service.freshStores();
     term = fixture.openTerm(3);
     section = term.section("C1", 10, 1, "08:00", "10:00");
-    String student = term.students("E", 1).get(0);
+    String student = term.students("E", 2).get(0);
     service.start();
     token = service.login(student);
   }
@@ -96,7 +96,7 @@ class HttpErrorsTest {
   @Test
   void loginSetsAnHttpOnlyCookieThatAuthenticates() {
     HttpResponse<Buffer> login = post("/api/auth/login",
-      new JsonObject().put("studentId", "E0001").put("password", Fixture.PASSWORD).encode(), null);
+      new JsonObject().put("studentId", "E0002").put("password", Fixture.PASSWORD).encode(), null);
     String cookie = login.cookies().get(0);
     assertTrue(cookie.toLowerCase().contains("httponly") && cookie.contains("SameSite=Lax"), cookie);
     HttpResponse<Buffer> viaCookie = service.http.get("/api/terms/current")

@@ -1,5 +1,6 @@
 package edu.xuanke.support;
 
+import edu.xuanke.core.Replies;
 import edu.xuanke.Main;
 import edu.xuanke.core.AppConfig;
 import edu.xuanke.core.Stores;
@@ -140,7 +141,7 @@ public final class Service implements AutoCloseable {
 
   private static String canonical(String type, Response value) {
     if (value == null) return "nil";
-    if (type.equals("hash")) return new TreeMap<>(LiveState.hash(value)).toString();
+    if (type.equals("hash")) return new TreeMap<>(Replies.hash(value)).toString();
     if (type.equals("set")) {
       TreeSet<String> members = new TreeSet<>();
       value.forEach(m -> members.add(m.toString()));

@@ -1,76 +1,230 @@
 package edu.xuanke.auth.impl;
 
+import edu.xuanke.auth.ActivationTokens;
 import edu.xuanke.auth.AuthService;
 import edu.xuanke.auth.PasswordHasher;
+import edu.xuanke.auth.Sessions;
+import edu.xuanke.core.AppConfig;
 import edu.xuanke.core.ErrorCode;
 import edu.xuanke.core.Failures;
+import edu.xuanke.core.RedisScript;
 import edu.xuanke.core.Times;
+import edu.xuanke.course.CatalogService;
+import edu.xuanke.mail.MailService;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.JWTOptions;
 import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.redis.client.RedisAPI;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 
+import java.security.SecureRandom;
 import java.time.Instant;
-import java.time.ZoneId;
+import java.util.List;
+import java.util.UUID;
 
 public final class AuthServiceImpl implements AuthService {
 
+  private static final int MIN_PASSWORD = 6;
+  private static final int WRONG_CODES_ALLOWED = 5;
   /** Verified against when the account does not exist, so that both failures take as long. */
   private static final String ABSENT_ACCOUNT_HASH = PasswordHasher.hashNow("no such account", 1000);
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final RedisScript LOGIN_ATTEMPT = RedisScript.fromResources("lua/login_attempt.lua");
+  private static final RedisScript EMAIL_CODE = RedisScript.fromResources("lua/email_code.lua");
+  private static final RedisScript CONSUME_CODE = RedisScript.fromResources("lua/consume_code.lua");
 
+  private static final String ACCOUNT_COLUMNS = "id, student_id, password_hash, role, name, gender, class_name, major,"
+    + " college, email, phone, lang, cohort_term_id, must_change_password";
+  private static final String COMPLETE = "(name <> '' AND gender IS NOT NULL AND class_name <> '' AND major <> ''"
+    + " AND college <> '' AND email <> '' AND phone <> '')";
+
+  private final AppConfig config;
   private final Pool mysql;
+  private final RedisAPI redis;
   private final PasswordHasher hasher;
   private final JWTAuth jwt;
-  private final int tokenTtlSeconds;
-  private final ZoneId zone;
+  private final Sessions sessions;
+  private final ActivationTokens signer;
+  private final ProfileRules rules;
+  private final CatalogService catalog;
+  private final MailService mail;
 
-  public AuthServiceImpl(Pool mysql, PasswordHasher hasher, JWTAuth jwt, int tokenTtlSeconds, ZoneId zone) {
+  public AuthServiceImpl(AppConfig config, Pool mysql, RedisAPI redis, PasswordHasher hasher, JWTAuth jwt,
+                         CatalogService catalog, MailService mail) {
+    this.config = config;
     this.mysql = mysql;
+    this.redis = redis;
     this.hasher = hasher;
     this.jwt = jwt;
-    this.tokenTtlSeconds = tokenTtlSeconds;
-    this.zone = zone;
+    this.sessions = new Sessions(redis, config.sessionTtl(), config.timeZone());
+    this.signer = new ActivationTokens(config.jwtSecret());
+    this.rules = new ProfileRules(config.colleges(), config.phonePattern());
+    this.catalog = catalog;
+    this.mail = mail;
   }
 
   @Override
-  public Future<JsonObject> login(String studentId, String password) {
-    return mysql.preparedQuery(
-        "SELECT id, student_id, password_hash, role, name, must_change_password FROM accounts WHERE student_id = ?")
-      .execute(Tuple.of(studentId))
+  public Future<JsonObject> login(String studentId, String password, String clientIp, String lang) {
+    if (password.length() < MIN_PASSWORD) return invalid("password", "TOO_SHORT");
+    String attempts = "xk:login-attempts:" + studentId + ":" + clientIp;
+    return LOGIN_ATTEMPT.run(redis, List.of(attempts), Long.toString(config.loginFailureWindow().toMillis()),
+        Integer.toString(config.loginFailureLimit()))
       .recover(Failures::fromStore)
-      .compose(rows -> {
-        Row account = rows.size() == 0 ? null : rows.iterator().next();
-        String stored = account == null ? ABSENT_ACCOUNT_HASH : account.getString("password_hash");
-        return hasher.verify(password, stored).compose(ok -> ok && account != null
-          ? Future.succeededFuture(issue(account)) : ErrorCode.BAD_CREDENTIALS.fail());
-      });
+      .compose(allowed -> allowed.get(0).toInteger() == 1 ? account(studentId)
+        : rateLimited(allowed.get(1).toLong()))
+      .compose(account -> hasher.verify(password, account == null ? ABSENT_ACCOUNT_HASH : account.getString("password_hash"))
+        .compose(ok -> ok && account != null ? Future.succeededFuture(account) : ErrorCode.BAD_CREDENTIALS.<Row>fail()))
+      .compose(account -> redis.del(List.of(attempts)).recover(Failures::fromStore)
+        .compose(v -> sessionTerm(account))
+        .compose(termId -> startSession(account, termId, lang)));
   }
 
-  private JsonObject issue(Row account) {
-    Instant expiresAt = Instant.now().plusSeconds(tokenTtlSeconds);
-    String token = jwt.generateToken(
-      new JsonObject().put("sub", account.getString("student_id")).put("uid", account.getLong("id"))
-        .put("role", account.getString("role")),
-      new JWTOptions().setExpiresInSeconds(tokenTtlSeconds));
-    return new JsonObject()
-      .put("token", token)
-      .put("expiresAt", Times.iso(expiresAt, zone))
-      .put("user", new JsonObject()
-        .put("id", account.getLong("id"))
-        .put("studentId", account.getString("student_id"))
-        .put("name", account.getString("name"))
-        .put("role", account.getString("role"))
-        .put("mustChangePassword", account.getBoolean("must_change_password")));
+  /**
+   * The term whose sessions hash keeps the account's session. A student logs in while the
+   * cohort's term is upcoming or running (selection or drop not over); otherwise NOT_IN_TERM.
+   */
+  private Future<Long> sessionTerm(Row account) {
+    if (!"STUDENT".equals(account.getString("role"))) return Future.succeededFuture(0L);
+    Long cohort = account.getLong("cohort_term_id");
+    if (cohort == null) return ErrorCode.NOT_IN_TERM.fail();
+    return catalog.term(cohort)
+      .recover(notFound -> ErrorCode.NOT_IN_TERM.fail())
+      .compose(term -> term.getBoolean("over") ? ErrorCode.NOT_IN_TERM.fail() : Future.succeededFuture(cohort));
+  }
+
+  private Future<JsonObject> startSession(Row account, long termId, String lang) {
+    String studentId = account.getString("student_id");
+    Instant now = Instant.now();
+    Instant expiresAt = sessions.expiry(now);
+    return sessions.begin(studentId, termId).recover(Failures::fromStore)
+      .compose(sessionId -> mysql.preparedQuery("UPDATE accounts SET lang = ? WHERE id = ?")
+        .execute(Tuple.of(normalizedLang(lang), account.getLong("id"))).recover(Failures::fromStore)
+        .map(updated -> new JsonObject()
+          .put("token", jwt.generateToken(new JsonObject()
+              .put("sub", studentId).put("uid", account.getLong("id")).put("role", account.getString("role"))
+              .put("sid", sessionId).put("term", termId),
+            new JWTOptions().setExpiresInSeconds((int) Math.max(1, expiresAt.getEpochSecond() - now.getEpochSecond()))))
+          .put("expiresAt", Times.iso(expiresAt, config.timeZone()))
+          .put("user", new JsonObject()
+            .put("id", account.getLong("id"))
+            .put("studentId", studentId)
+            .put("name", account.getString("name"))
+            .put("role", account.getString("role"))
+            .put("mustChangePassword", account.getBoolean("must_change_password")))));
+  }
+
+  @Override
+  public Future<Void> logout(String studentId, String sessionId, long sessionTermId) {
+    return sessions.end(studentId, sessionId, sessionTermId).recover(Failures::fromStore);
+  }
+
+  @Override
+  public Future<Boolean> sessionLive(String studentId, String sessionId, long sessionTermId) {
+    return sessions.isLive(studentId, sessionId, sessionTermId).recover(Failures::fromStore);
+  }
+
+  @Override
+  public Future<JsonObject> profile(String studentId) {
+    return account(studentId).compose(account -> account == null ? ErrorCode.NOT_FOUND.fail()
+      : Future.succeededFuture(profileOf(account)));
+  }
+
+  @Override
+  public Future<JsonObject> updateProfile(String studentId, JsonObject profile) {
+    JsonObject problems = rules.problems(profile);
+    if (!problems.isEmpty()) return ErrorCode.VALIDATION_FAILED.fail(new JsonObject().put("fields", problems));
+    return mysql.preparedQuery("UPDATE accounts SET name = ?, gender = ?, class_name = ?, major = ?, college = ?,"
+          + " email = ?, phone = ? WHERE student_id = ?")
+      .execute(Tuple.of(profile.getString("name").trim(), profile.getString("gender"),
+        profile.getString("className").trim(), profile.getString("major").trim(), profile.getString("college"),
+        profile.getString("email").trim(), profile.getString("phone").trim(), studentId))
+      .recover(Failures::fromStore)
+      .compose(updated -> profile(studentId))
+      .compose(updated -> updated.getLong("termId") == null ? Future.succeededFuture(updated)
+        : catalog.updateCohortMember(updated.getLong("termId"), studentId, updated.getBoolean("profileComplete"))
+          .map(updated));
+  }
+
+  @Override
+  public Future<JsonArray> colleges() {
+    return Future.succeededFuture(new JsonArray(config.colleges()));
+  }
+
+  @Override
+  public Future<Void> requestEmailCode(String studentId, String email, String clientIp) {
+    return account(studentId).compose(account -> {
+      if (account == null) return ErrorCode.NOT_FOUND.fail();
+      String own = account.getString("email");
+      if (own.isBlank() || !own.equalsIgnoreCase(email.trim())) return invalid("email", "NOT_PROFILE_EMAIL");
+      String code = String.format("%06d", RANDOM.nextInt(1_000_000));
+      return EMAIL_CODE.run(redis, List.of("xk:email-codes:account:" + studentId, "xk:email-codes:ip:" + clientIp,
+            "xk:email-code:" + studentId),
+          signer.hash(studentId + ":" + code), Long.toString(config.emailCodeTtl().toMillis()),
+          Long.toString(config.emailCodeInterval().toMillis()), Long.toString(config.emailCodeWindow().toMillis()),
+          Integer.toString(config.emailCodeDailyLimit()), UUID.randomUUID().toString())
+        .recover(Failures::fromStore)
+        .compose(issued -> issued.get(0).toInteger() == 1
+          ? mail.send("code", own, account.getString("lang"), new JsonObject().put("code", code)
+              .put("name", account.getString("name")).put("minutes", config.emailCodeTtl().toMinutes()))
+          : rateLimited(issued.get(1).toLong()));
+    });
+  }
+
+  @Override
+  public Future<Void> changePassword(String studentId, String code, String newPassword) {
+    if (code == null || !code.matches("\\d{6}")) return invalid("code", "INVALID");
+    if (newPassword.length() < MIN_PASSWORD) return invalid("newPassword", "TOO_SHORT");
+    return CONSUME_CODE.run(redis, List.of("xk:email-code:" + studentId), signer.hash(studentId + ":" + code),
+        Integer.toString(WRONG_CODES_ALLOWED))
+      .recover(Failures::fromStore)
+      .compose(result -> result.toInteger() == 1 ? setPassword(studentId, newPassword)
+        : invalid("code", result.toInteger() == 0 ? "WRONG" : "EXPIRED_OR_USED"));
+  }
+
+  @Override
+  public Future<Void> sendActivation(String studentId) {
+    return account(studentId).compose(account -> {
+      if (account == null) return ErrorCode.NOT_FOUND.fail();
+      if (account.getString("email").isBlank()) return invalid("email", "REQUIRED");
+      String nonce = UUID.randomUUID().toString();
+      Instant expiresAt = Instant.now().plus(config.activationTtl());
+      String token = signer.sign(new JsonObject().put("s", studentId).put("n", nonce).put("e", expiresAt.toEpochMilli()));
+      return redis.set(List.of("xk:activation:" + nonce, studentId, "PX", Long.toString(config.activationTtl().toMillis())))
+        .recover(Failures::fromStore)
+        .compose(v -> mail.send("activation", account.getString("email"), account.getString("lang"), new JsonObject()
+          .put("name", account.getString("name")).put("studentId", studentId)
+          .put("link", config.publicBaseUrl() + "/activate?token=" + token)
+          .put("expiresAt", Times.iso(expiresAt, config.timeZone()))));
+    });
+  }
+
+  @Override
+  public Future<Void> activate(String token, String password) {
+    JsonObject claims = signer.verify(token);
+    if (claims == null || claims.getLong("e", 0L) < System.currentTimeMillis()) return invalid("token", "INVALID_OR_EXPIRED");
+    if (password.length() < MIN_PASSWORD) return invalid("password", "TOO_SHORT");
+    String studentId = claims.getString("s");
+    return redis.getdel("xk:activation:" + claims.getString("n")).recover(Failures::fromStore)
+      .compose(owner -> owner != null && owner.toString().equals(studentId)
+        ? setPassword(studentId, password) : invalid("token", "USED"));
+  }
+
+  private Future<Void> setPassword(String studentId, String password) {
+    return hasher.hash(password)
+      .compose(hash -> mysql.preparedQuery(
+          "UPDATE accounts SET password_hash = ?, must_change_password = FALSE WHERE student_id = ?")
+        .execute(Tuple.of(hash, studentId)).recover(Failures::fromStore))
+      .compose(updated -> account(studentId))
+      .compose(account -> sessions.endAll(studentId, termOf(account)).recover(Failures::fromStore));
   }
 
   @Override
   public Future<JsonObject> cohort(long termId) {
-    return mysql.preparedQuery(
-        "SELECT student_id, (name <> '' AND gender IS NOT NULL AND class_name <> '' AND major <> ''"
-          + " AND college <> '' AND email <> '' AND phone <> '') AS complete"
+    return mysql.preparedQuery("SELECT student_id, " + COMPLETE + " AS complete"
           + " FROM accounts WHERE cohort_term_id = ? AND role = 'STUDENT'")
       .execute(Tuple.of(termId))
       .recover(Failures::fromStore)
@@ -79,5 +233,52 @@ public final class AuthServiceImpl implements AuthService {
         rows.forEach(row -> cohort.put(row.getString("student_id"), row.getInteger("complete") == 1));
         return cohort;
       });
+  }
+
+  @Override
+  public Future<JsonObject> contact(String studentId) {
+    return account(studentId).compose(account -> account == null ? ErrorCode.NOT_FOUND.fail()
+      : Future.succeededFuture(new JsonObject().put("studentId", studentId).put("name", account.getString("name"))
+        .put("email", account.getString("email")).put("lang", account.getString("lang"))));
+  }
+
+  private Future<Row> account(String studentId) {
+    return mysql.preparedQuery("SELECT " + ACCOUNT_COLUMNS + ", " + COMPLETE + " AS complete FROM accounts WHERE student_id = ?")
+      .execute(Tuple.of(studentId))
+      .recover(Failures::fromStore)
+      .map(rows -> rows.size() == 0 ? null : rows.iterator().next());
+  }
+
+  private static JsonObject profileOf(Row account) {
+    return new JsonObject()
+      .put("studentId", account.getString("student_id"))
+      .put("name", account.getString("name"))
+      .put("gender", account.getString("gender"))
+      .put("className", account.getString("class_name"))
+      .put("major", account.getString("major"))
+      .put("college", account.getString("college"))
+      .put("email", account.getString("email"))
+      .put("phone", account.getString("phone"))
+      .put("role", account.getString("role"))
+      .put("termId", account.getLong("cohort_term_id"))
+      .put("mustChangePassword", account.getBoolean("must_change_password"))
+      .put("profileComplete", account.getInteger("complete") == 1);
+  }
+
+  private static long termOf(Row account) {
+    Long term = account == null ? null : account.getLong("cohort_term_id");
+    return term == null ? 0 : term;
+  }
+
+  private static String normalizedLang(String lang) {
+    return lang != null && lang.toLowerCase().startsWith("en") ? "en" : "zh-CN";
+  }
+
+  private static <T> Future<T> rateLimited(long waitMs) {
+    return ErrorCode.RATE_LIMITED.fail(new JsonObject().put("retryAfterSeconds", Math.max(1, (waitMs + 999) / 1000)));
+  }
+
+  private static <T> Future<T> invalid(String field, String reason) {
+    return ErrorCode.VALIDATION_FAILED.fail(new JsonObject().put("fields", new JsonObject().put(field, reason)));
   }
 }

@@ -34,8 +34,18 @@ public final class CatalogServiceImpl implements CatalogService {
 
   @Override
   public Future<JsonObject> currentTerm() {
+    return findTerm(0).map(this::termJson);
+  }
+
+  @Override
+  public Future<JsonObject> term(long termId) {
+    if (termId <= 0) return ErrorCode.NOT_FOUND.fail();
+    return findTerm(termId).map(this::termJson);
+  }
+
+  private JsonObject termJson(Catalog.Term term) {
     Instant now = Instant.now();
-    return term(0).map(term -> new JsonObject()
+    return new JsonObject()
       .put("id", term.id())
       .put("name", term.name())
       .put("selectionOpensAt", Times.iso(term.opensAt(), zone))
@@ -43,12 +53,13 @@ public final class CatalogServiceImpl implements CatalogService {
       .put("dropClosesAt", Times.iso(term.dropClosesAt(), zone))
       .put("maxSectionsPerStudent", term.maxSectionsPerStudent())
       .put("profileRequired", term.profileRequired())
-      .put("open", term.openAt(now)));
+      .put("open", term.openAt(now))
+      .put("over", !term.liveAt(now));
   }
 
   @Override
   public Future<JsonArray> sections(long termId, long typeId, long periodId) {
-    return term(termId).compose(term -> {
+    return findTerm(termId).compose(term -> {
       List<Catalog.Section> sections = catalog.sectionsOf(term.id()).stream()
         .filter(s -> typeId == 0 || s.typeId() == typeId)
         .filter(s -> periodId == 0 || s.periodId() == periodId)
@@ -78,11 +89,18 @@ public final class CatalogServiceImpl implements CatalogService {
 
   @Override
   public Future<JsonObject> seats(long termId) {
-    return term(termId).compose(term -> live.readHash(term.id(), live.keys(term.id()).seats())).map(seats -> {
+    return findTerm(termId).compose(term -> live.readHash(term.id(), live.keys(term.id()).seats())).map(seats -> {
       JsonObject out = new JsonObject();
       seats.forEach((id, left) -> out.put(id, Long.parseLong(left)));
       return out;
     });
+  }
+
+  @Override
+  public Future<Void> updateCohortMember(long termId, String studentId, boolean profileComplete) {
+    // A term not loaded yet reads the cohort from the accounts when it is built.
+    return live.redis().hset(List.of(live.keys(termId).cohort(), studentId, profileComplete ? "1" : "0"))
+      .<Void>mapEmpty().recover(Failures::fromStore);
   }
 
   @Override
@@ -93,7 +111,7 @@ public final class CatalogServiceImpl implements CatalogService {
       new JsonObject().put("redis", redis.result()).put("mysql", db.result())));
   }
 
-  private Future<Catalog.Term> term(long termId) {
+  private Future<Catalog.Term> findTerm(long termId) {
     Optional<Catalog.Term> term = termId == 0 ? catalog.currentTerm(Instant.now()) : catalog.term(termId);
     return term.map(Future::succeededFuture).orElseGet(ErrorCode.NOT_FOUND::fail);
   }

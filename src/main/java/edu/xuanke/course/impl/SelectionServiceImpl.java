@@ -31,9 +31,10 @@ public final class SelectionServiceImpl implements SelectionService {
   }
 
   @Override
-  public Future<JsonObject> select(String studentId, long sectionId, boolean waitlist) {
+  public Future<JsonObject> select(String studentId, String sessionId, long sectionId, boolean waitlist) {
     return section(sectionId).compose(section -> live.run(section.termId(), Script.SELECT,
-        live.keys(section.termId()).scriptKeys(sectionId), studentId, Long.toString(sectionId), waitlist ? "1" : "0")
+        live.keys(section.termId()).scriptKeys(sectionId), studentId, Long.toString(sectionId), waitlist ? "1" : "0",
+        sessionId)
       .map(reply -> switch (reply.get(0).toString()) {
         case "ENROLLED" -> new JsonObject().put("status", "ENROLLED").put("sectionId", sectionId)
           .put("seatsLeft", reply.get(1).toLong());
@@ -44,9 +45,9 @@ public final class SelectionServiceImpl implements SelectionService {
   }
 
   @Override
-  public Future<Void> drop(String studentId, long sectionId) {
+  public Future<Void> drop(String studentId, String sessionId, long sectionId) {
     return section(sectionId).compose(section -> live.run(section.termId(), Script.DROP,
-        live.keys(section.termId()).scriptKeys(sectionId), studentId, Long.toString(sectionId))
+        live.keys(section.termId()).scriptKeys(sectionId), studentId, Long.toString(sectionId), sessionId)
       .map(reply -> switch (reply.get(0).toString()) {
         case "DROPPED", "LEFT_WAITLIST" -> null;
         default -> throw refusal(reply, section.termId());
@@ -54,13 +55,13 @@ public final class SelectionServiceImpl implements SelectionService {
   }
 
   @Override
-  public Future<JsonObject> swap(String studentId, long fromSectionId, long toSectionId) {
+  public Future<JsonObject> swap(String studentId, String sessionId, long fromSectionId, long toSectionId) {
     return section(fromSectionId).compose(from -> section(toSectionId).compose(to -> {
       if (from.termId() != to.termId()) return ErrorCode.VALIDATION_FAILED.fail(
         new JsonObject().put("fields", new JsonObject().put("to", "OTHER_TERM")));
       TermKeys keys = live.keys(from.termId());
       return live.run(from.termId(), Script.SWAP, keys.scriptKeys(fromSectionId, toSectionId), studentId,
-          Long.toString(fromSectionId), Long.toString(toSectionId))
+          Long.toString(fromSectionId), Long.toString(toSectionId), sessionId)
         .map(reply -> {
           if (!"ENROLLED".equals(reply.get(0).toString())) throw refusal(reply, from.termId());
           return new JsonObject().put("status", "ENROLLED").put("sectionId", toSectionId)

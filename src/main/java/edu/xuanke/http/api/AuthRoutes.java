@@ -1,37 +1,65 @@
 package edu.xuanke.http.api;
 
 import edu.xuanke.auth.AuthService;
+import edu.xuanke.http.ClientIp;
 import edu.xuanke.http.Requests;
 import edu.xuanke.http.TokenAuth;
+import io.vertx.core.Handler;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
-/** POST /api/auth/login. */
+/** Login, logout and activation. */
 public final class AuthRoutes {
 
   private final AuthService auth;
+  private final ClientIp clientIp;
   private final boolean secureCookie;
 
-  public AuthRoutes(AuthService auth, boolean secureCookie) {
+  public AuthRoutes(AuthService auth, ClientIp clientIp, boolean secureCookie) {
     this.auth = auth;
+    this.clientIp = clientIp;
     this.secureCookie = secureCookie;
   }
 
-  public void mount(Router router) {
+  /** The routes that need no token. */
+  public void mountPublic(Router router) {
     router.post("/api/auth/login").handler(this::login);
+    router.post("/api/auth/activate").handler(this::activate);
+  }
+
+  /** Logout, behind {@code authenticated}. */
+  public void mountAuthenticated(Router router, Handler<RoutingContext> authenticated) {
+    router.post("/api/auth/logout").handler(authenticated).handler(this::logout);
   }
 
   private void login(RoutingContext ctx) {
     JsonObject body = Requests.body(ctx);
-    auth.login(Requests.requiredString(body, "studentId"), Requests.requiredString(body, "password"))
+    String lang = ctx.preferredLanguage() == null ? "zh-CN" : ctx.preferredLanguage().tag();
+    auth.login(Requests.requiredString(body, "studentId"), Requests.requiredString(body, "password"), clientIp.of(ctx), lang)
       .onSuccess(session -> {
         ctx.response().addCookie(Cookie.cookie(TokenAuth.COOKIE, session.getString("token"))
           .setPath("/").setHttpOnly(true).setSecure(secureCookie).setSameSite(CookieSameSite.LAX));
         Json.ok(ctx, 200, session);
       })
+      .onFailure(ctx::fail);
+  }
+
+  private void logout(RoutingContext ctx) {
+    auth.logout(TokenAuth.studentId(ctx), TokenAuth.sessionId(ctx), TokenAuth.sessionTerm(ctx))
+      .onSuccess(v -> {
+        ctx.response().addCookie(Cookie.cookie(TokenAuth.COOKIE, "").setPath("/").setMaxAge(0).setHttpOnly(true));
+        ctx.response().setStatusCode(204).end();
+      })
+      .onFailure(ctx::fail);
+  }
+
+  private void activate(RoutingContext ctx) {
+    JsonObject body = Requests.body(ctx);
+    auth.activate(Requests.requiredString(body, "token"), Requests.requiredString(body, "password"))
+      .onSuccess(v -> ctx.response().setStatusCode(204).end())
       .onFailure(ctx::fail);
   }
 }

@@ -1,31 +1,64 @@
 package edu.xuanke.mail.impl;
 
+import edu.xuanke.core.Replies;
+import edu.xuanke.core.Failures;
 import edu.xuanke.mail.MailService;
+import edu.xuanke.mail.Outbox;
 import io.vertx.core.Future;
-import io.vertx.ext.mail.MailClient;
-import io.vertx.ext.mail.MailMessage;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.RedisAPI;
+import io.vertx.redis.client.Response;
 
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** Queues mails into the outbox stream; the {@link edu.xuanke.mail.Mailer} delivers them. */
 public final class MailServiceImpl implements MailService {
 
-  private static final Logger log = LoggerFactory.getLogger(MailServiceImpl.class);
+  private static final String SENT_ONCE = "xk:mail:once:";
+  private static final long ONCE_TTL_SECONDS = 7 * 24 * 3600;
 
-  private final MailClient client;
-  private final String from;
+  private final RedisAPI redis;
 
-  /** {@code client} null: mails are logged, not sent. */
-  public MailServiceImpl(MailClient client, String from) {
-    this.client = client;
-    this.from = from;
+  public MailServiceImpl(RedisAPI redis) {
+    this.redis = redis;
   }
 
   @Override
-  public Future<Void> send(String to, String subject, String text) {
-    if (client == null) {
-      log.info("mail (no SMTP host configured) to {}: {}\n{}", to, subject, text);
-      return Future.succeededFuture();
-    }
-    return client.sendMail(new MailMessage().setFrom(from).setTo(to).setSubject(subject).setText(text)).mapEmpty();
+  public Future<Void> send(String kind, String to, String lang, JsonObject params) {
+    String id = params.getString("onceKey", UUID.randomUUID().toString());
+    // A mail with a onceKey (e.g. the event that caused it) is queued once, however often it is asked for.
+    Future<Boolean> first = params.containsKey("onceKey")
+      ? redis.set(List.of(SENT_ONCE + id, "1", "NX", "EX", Long.toString(ONCE_TTL_SECONDS))).map(r -> r != null)
+      : Future.succeededFuture(true);
+    return first.compose(fresh -> fresh
+        ? redis.xadd(List.of(Outbox.STREAM, "*", "kind", kind, "to", to, "lang", lang == null ? "zh-CN" : lang,
+            "params", params.encode(), "attempts", "0", "id", id)).<Void>mapEmpty()
+        : Future.<Void>succeededFuture())
+      .recover(Failures::fromStore);
+  }
+
+  @Override
+  public Future<JsonObject> stats() {
+    return Future.all(redis.hgetall(Outbox.STATS), redis.xlen(Outbox.STREAM), redis.zcard(Outbox.RETRY), redis.lrange(Outbox.DEAD, "0", "99"))
+      .map(all -> {
+        Map<String, String> counters = Replies.hash(all.resultAt(0));
+        JsonArray dead = new JsonArray();
+        for (Response mail : (Response) all.resultAt(3)) {
+          JsonObject parked = new JsonObject(mail.toString());
+          dead.add(new JsonObject().put("kind", parked.getString("kind")).put("to", parked.getString("to"))
+            .put("attempts", parked.getInteger("attempts")).put("error", parked.getString("error")));
+        }
+        return new JsonObject()
+          .put("sent", Long.parseLong(counters.getOrDefault("sent", "0")))
+          .put("retried", Long.parseLong(counters.getOrDefault("retried", "0")))
+          .put("failed", Long.parseLong(counters.getOrDefault("failed", "0")))
+          .put("queued", ((Response) all.resultAt(1)).toLong())
+          .put("waitingRetry", ((Response) all.resultAt(2)).toLong())
+          .put("dead", dead);
+      })
+      .recover(Failures::fromStore);
   }
 }

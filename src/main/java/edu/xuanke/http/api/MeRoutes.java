@@ -1,0 +1,47 @@
+package edu.xuanke.http.api;
+
+import edu.xuanke.auth.AuthService;
+import edu.xuanke.http.ClientIp;
+import edu.xuanke.http.Requests;
+import edu.xuanke.http.TokenAuth;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/** The caller's own profile, email codes and password; the list of colleges. */
+public final class MeRoutes {
+
+  private final AuthService auth;
+  private final ClientIp clientIp;
+
+  public MeRoutes(AuthService auth, ClientIp clientIp) {
+    this.auth = auth;
+    this.clientIp = clientIp;
+  }
+
+  public void mount(Router router) {
+    router.get("/api/me").handler(ctx -> auth.profile(TokenAuth.studentId(ctx))
+      .onSuccess(profile -> Json.ok(ctx, 200, profile)).onFailure(ctx::fail));
+    router.put("/api/me").handler(ctx -> auth.updateProfile(TokenAuth.studentId(ctx), Requests.body(ctx))
+      .onSuccess(profile -> Json.ok(ctx, 200, profile)).onFailure(ctx::fail));
+    router.get("/api/colleges").handler(ctx -> auth.colleges()
+      .onSuccess(colleges -> Json.ok(ctx, 200, colleges)).onFailure(ctx::fail));
+    router.post("/api/me/email-code").handler(this::emailCode);
+    router.put("/api/me/password").handler(this::password);
+  }
+
+  private void emailCode(RoutingContext ctx) {
+    JsonObject body = Requests.body(ctx);
+    auth.requestEmailCode(TokenAuth.studentId(ctx), Requests.requiredString(body, "email"), clientIp.of(ctx))
+      .onSuccess(v -> ctx.response().setStatusCode(202).end())
+      .onFailure(ctx::fail);
+  }
+
+  private void password(RoutingContext ctx) {
+    JsonObject body = Requests.body(ctx);
+    auth.changePassword(TokenAuth.studentId(ctx), Requests.requiredString(body, "code"),
+        Requests.requiredString(body, "newPassword"))
+      .onSuccess(v -> ctx.response().setStatusCode(204).end())
+      .onFailure(ctx::fail);
+  }
+}
