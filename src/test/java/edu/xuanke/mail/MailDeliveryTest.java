@@ -1,0 +1,103 @@
+package edu.xuanke.mail;
+
+import edu.xuanke.support.Fixture;
+import edu.xuanke.support.Service;
+import edu.xuanke.support.Smtp;
+import edu.xuanke.support.TestConfig;
+import io.vertx.core.json.JsonObject;
+import jakarta.mail.internet.MimeMessage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The outbox: promotion mails, retries while SMTP is down (also across a restart), dead letters. */
+class MailDeliveryTest {
+
+  private final Smtp smtp = new Smtp();
+  private Service service;
+  private Fixture fixture;
+  private Fixture.Term term;
+  private long section;
+  private List<String> students;
+
+  private void prepare(JsonObject overrides) throws Exception {
+    service = new Service(TestConfig.json().put("smtpHost", "127.0.0.1").put("smtpPort", smtp.port)
+      .put("mailRetryBaseMs", 200).mergeIn(overrides));
+    fixture = service.freshStores();
+    term = fixture.openTerm(3);
+    section = term.section("C1", 1, 1, "08:00", "10:00");
+    students = term.students("D", 3);
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    if (service != null) service.close();
+    if (fixture != null) fixture.close();
+    smtp.close();
+  }
+
+  private JsonObject stats() {
+    return MailService.createProxy(service.vertx).stats().await();
+  }
+
+  @Test
+  void aWaitlistPromotionSendsAMail() throws Exception {
+    smtp.start();
+    prepare(new JsonObject());
+    service.start();
+    String holder = service.login(students.get(0));
+    String waiting = service.login(students.get(1));
+    assertEquals(201, service.select(holder, section, false).await().statusCode());
+    assertEquals(202, service.select(waiting, section, true).await().statusCode());
+
+    assertEquals(204, service.drop(holder, section).await().statusCode());
+
+    MimeMessage mail = smtp.await(1, 10_000).get(0);
+    assertEquals(List.of("d0002@example.edu.cn"), Smtp.recipients(mail).toList());
+    assertEquals("候补成功：C1 title", Smtp.subject(mail));
+    assertTrue(Smtp.text(mail).contains("C1 title"), Smtp.text(mail));
+    assertEquals(1L, stats().getLong("sent"));
+  }
+
+  @Test
+  void whileSmtpIsDownMailsWaitAndArriveOnceItIsUpEvenAfterARestart() throws Exception {
+    prepare(new JsonObject().put("mailMaxAttempts", 50));
+    service.start();
+    String token = service.login(students.get(0));
+    assertEquals(202, service.http.post("/api/me/email-code").bearerTokenAuthentication(token)
+      .sendJsonObject(new JsonObject().put("email", "d0001@example.edu.cn")).await().statusCode());
+    long deadline = System.currentTimeMillis() + 10_000;
+    while (stats().getLong("retried") < 2 && System.currentTimeMillis() < deadline) Thread.sleep(100);
+    assertTrue(stats().getLong("retried") >= 2, "retried while SMTP was down: " + stats());
+
+    service.stop();
+    smtp.start();
+    service.start();
+
+    MimeMessage mail = smtp.await(1, 15_000).get(0);
+    assertEquals("你的验证码", Smtp.subject(mail));
+    assertEquals(1L, stats().getLong("sent"));
+    assertEquals(0L, stats().getLong("failed"));
+  }
+
+  @Test
+  void aMailThatKeepsFailingIsParked() throws Exception {
+    prepare(new JsonObject().put("mailMaxAttempts", 2));
+    service.start();
+    MailService.createProxy(service.vertx)
+      .send("code", "x@example.edu.cn", "en", new JsonObject().put("code", "123456").put("minutes", 2)).await();
+    long deadline = System.currentTimeMillis() + 10_000;
+    while (stats().getLong("failed") < 1 && System.currentTimeMillis() < deadline) Thread.sleep(100);
+    JsonObject stats = stats();
+    assertEquals(1L, stats.getLong("failed"));
+    assertEquals(1, stats.getJsonArray("dead").size());
+    JsonObject parked = stats.getJsonArray("dead").getJsonObject(0);
+    assertEquals("x@example.edu.cn", parked.getString("to"));
+    assertEquals(2, parked.getInteger("attempts"));
+    assertTrue(!parked.getString("error").isBlank());
+  }
+}
