@@ -19,6 +19,11 @@ public interface AuthService {
     return new AuthServiceVertxEBProxy(vertx, ADDRESS, ServiceCalls.delivery());
   }
 
+  /** For the calls that hash a password (login, password changes, activation), which may queue. */
+  static AuthService createHashingProxy(Vertx vertx) {
+    return new AuthServiceVertxEBProxy(vertx, ADDRESS, ServiceCalls.hashingDelivery());
+  }
+
   /**
    * {token, expiresAt, user: {id, studentId, name, role, mustChangePassword}}. Ends the
    * account's earlier session. BAD_CREDENTIALS for a wrong id or password alike; RATE_LIMITED

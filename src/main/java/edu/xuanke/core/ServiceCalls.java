@@ -11,7 +11,17 @@ public final class ServiceCalls {
   private ServiceCalls() {
   }
 
+  /**
+   * Calls that queue for a password hash: in a login stampede they wait their turn on the
+   * hashing pool (which leaves the event loops a core) rather than fail.
+   */
+  public static final long HASHING_TIMEOUT_MS = 60_000;
+
   public static DeliveryOptions delivery() {
     return new DeliveryOptions().setSendTimeout(TIMEOUT_MS);
+  }
+
+  public static DeliveryOptions hashingDelivery() {
+    return new DeliveryOptions().setSendTimeout(HASHING_TIMEOUT_MS);
   }
 }

@@ -41,7 +41,8 @@ public class HttpVerticle extends VerticleBase {
     AuthService auth = AuthService.createProxy(vertx);
     JWTAuth jwt = Tokens.provider(vertx, config);
     ClientIp clientIp = new ClientIp(config.trustedProxies());
-    AuthRoutes authRoutes = new AuthRoutes(auth, clientIp, config.publicBaseUrl().startsWith("https:"));
+    AuthService hashingAuth = AuthService.createHashingProxy(vertx);
+    AuthRoutes authRoutes = new AuthRoutes(hashingAuth, clientIp, config.publicBaseUrl().startsWith("https:"));
     SelectionRoutes selectionRoutes = new SelectionRoutes(SelectionService.createProxy(vertx));
     TokenAuth withSession = TokenAuth.withSession(jwt, auth);
 
@@ -53,7 +54,7 @@ public class HttpVerticle extends VerticleBase {
     selectionRoutes.mountChanges(router, TokenAuth.signatureOnly(jwt));
     router.route("/api/*").handler(withSession);
     new CatalogRoutes(catalog).mount(router);
-    new MeRoutes(auth, clientIp).mount(router);
+    new MeRoutes(auth, hashingAuth, clientIp).mount(router);
     selectionRoutes.mountReads(router);
     router.route().last().handler(ctx -> ctx.fail(404));
     router.route().failureHandler(ApiErrors::handle);

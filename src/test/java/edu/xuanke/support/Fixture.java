@@ -92,6 +92,12 @@ public final class Fixture implements AutoCloseable {
   }
 
   public List<String> students(String prefix, int count, Long cohortTermId, boolean completeProfile) throws SQLException {
+    return students(prefix, count, cohortTermId, completeProfile, HASH);
+  }
+
+  /** Students whose password is stored as {@code passwordHash} (e.g. one of production cost). */
+  public List<String> students(String prefix, int count, Long cohortTermId, boolean completeProfile, String passwordHash)
+    throws SQLException {
     List<String> ids = new ArrayList<>();
     try (PreparedStatement ps = db.prepareStatement("INSERT INTO accounts (student_id, password_hash, role, name,"
       + " gender, class_name, major, college, email, phone, cohort_term_id) VALUES (?, ?, 'STUDENT', ?, ?, 'C1', 'M1',"
@@ -100,7 +106,7 @@ public final class Fixture implements AutoCloseable {
         String id = prefix + String.format("%04d", i);
         ids.add(id);
         ps.setString(1, id);
-        ps.setString(2, HASH);
+        ps.setString(2, passwordHash);
         ps.setString(3, completeProfile ? "Name " + id : "");
         ps.setString(4, completeProfile ? "M" : null);
         ps.setString(5, id.toLowerCase() + "@example.edu.cn");

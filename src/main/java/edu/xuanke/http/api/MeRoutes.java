@@ -12,10 +12,13 @@ import io.vertx.ext.web.RoutingContext;
 public final class MeRoutes {
 
   private final AuthService auth;
+  private final AuthService hashingAuth;
   private final ClientIp clientIp;
 
-  public MeRoutes(AuthService auth, ClientIp clientIp) {
+  /** {@code hashingAuth}: the proxy for calls that hash a password and may queue for it. */
+  public MeRoutes(AuthService auth, AuthService hashingAuth, ClientIp clientIp) {
     this.auth = auth;
+    this.hashingAuth = hashingAuth;
     this.clientIp = clientIp;
   }
 
@@ -39,7 +42,7 @@ public final class MeRoutes {
 
   private void password(RoutingContext ctx) {
     JsonObject body = Requests.body(ctx);
-    auth.changePassword(TokenAuth.studentId(ctx), Requests.requiredString(body, "code"),
+    hashingAuth.changePassword(TokenAuth.studentId(ctx), Requests.requiredString(body, "code"),
         Requests.requiredString(body, "newPassword"))
       .onSuccess(v -> ctx.response().setStatusCode(204).end())
       .onFailure(ctx::fail);
