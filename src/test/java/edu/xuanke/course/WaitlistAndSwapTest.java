@@ -1,5 +1,6 @@
 package edu.xuanke.course;
 
+import edu.xuanke.support.Eventually;
 import edu.xuanke.support.Fixture;
 import edu.xuanke.support.Service;
 import edu.xuanke.support.TestConfig;
@@ -49,7 +50,7 @@ class WaitlistAndSwapTest {
   }
 
   @Test
-  void dropPromotesTheWaitlistHeadInTheSameStep() throws InterruptedException {
+  void dropPromotesTheWaitlistHeadInTheSameStep() {
     String first = service.login(students.get(0));
     String second = service.login(students.get(1));
     String third = service.login(students.get(2));
@@ -75,8 +76,7 @@ class WaitlistAndSwapTest {
       fixture.rows("SELECT student_id, state FROM waitlist_entries WHERE section_id = ? ORDER BY seq", small));
     assertEquals(List.of(students.get(0) + "|DROPPED", students.get(1) + "|ENROLLED"),
       fixture.rows("SELECT student_id, state FROM enrollments WHERE section_id = ? ORDER BY student_id", small));
-    long deadline = System.currentTimeMillis() + 5_000;
-    while (promotions.isEmpty() && System.currentTimeMillis() < deadline) Thread.sleep(20);
+    Eventually.holds(() -> !promotions.isEmpty(), 5_000, "the promotion is announced");
     assertEquals(1, promotions.size());
     assertEquals(students.get(1), promotions.get(0).getString("studentId"));
   }

@@ -1,5 +1,6 @@
 package edu.xuanke.mail;
 
+import edu.xuanke.support.Eventually;
 import edu.xuanke.support.Fixture;
 import edu.xuanke.support.Service;
 import edu.xuanke.support.Smtp;
@@ -60,7 +61,7 @@ class MailDeliveryTest {
     assertEquals(List.of("d0002@example.edu.cn"), Smtp.recipients(mail).toList());
     assertEquals("候补成功：C1 title", Smtp.subject(mail));
     assertTrue(Smtp.text(mail).contains("C1 title"), Smtp.text(mail));
-    assertEquals(1L, stats().getLong("sent"));
+    Eventually.holds(() -> stats().getLong("sent") == 1, 5_000, "counted as sent");
   }
 
   @Test
@@ -70,9 +71,7 @@ class MailDeliveryTest {
     String token = service.login(students.get(0));
     assertEquals(202, service.http.post("/api/me/email-code").bearerTokenAuthentication(token)
       .sendJsonObject(new JsonObject().put("email", "d0001@example.edu.cn")).await().statusCode());
-    long deadline = System.currentTimeMillis() + 10_000;
-    while (stats().getLong("retried") < 2 && System.currentTimeMillis() < deadline) Thread.sleep(100);
-    assertTrue(stats().getLong("retried") >= 2, "retried while SMTP was down: " + stats());
+    Eventually.holds(() -> stats().getLong("retried") >= 2, 10_000, "retried while SMTP is down");
 
     service.stop();
     smtp.start();
@@ -80,7 +79,7 @@ class MailDeliveryTest {
 
     MimeMessage mail = smtp.await(1, 15_000).get(0);
     assertEquals("你的验证码", Smtp.subject(mail));
-    assertEquals(1L, stats().getLong("sent"));
+    Eventually.holds(() -> stats().getLong("sent") == 1, 5_000, "counted as sent");
     assertEquals(0L, stats().getLong("failed"));
   }
 
@@ -90,8 +89,7 @@ class MailDeliveryTest {
     service.start();
     MailService.createProxy(service.vertx)
       .send("code", "x@example.edu.cn", "en", new JsonObject().put("code", "123456").put("minutes", 2)).await();
-    long deadline = System.currentTimeMillis() + 10_000;
-    while (stats().getLong("failed") < 1 && System.currentTimeMillis() < deadline) Thread.sleep(100);
+    Eventually.holds(() -> stats().getLong("failed") >= 1, 10_000, "parked");
     JsonObject stats = stats();
     assertEquals(1L, stats.getLong("failed"));
     assertEquals(1, stats.getJsonArray("dead").size());
