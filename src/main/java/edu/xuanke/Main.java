@@ -1,6 +1,7 @@
 package edu.xuanke;
 
 import edu.xuanke.auth.AuthVerticle;
+import edu.xuanke.bench.Bench;
 import edu.xuanke.core.AppConfig;
 import edu.xuanke.core.ConfigLoader;
 import edu.xuanke.core.Migrations;
@@ -21,6 +22,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -41,7 +43,11 @@ public final class Main {
     this.vertx = vertx;
   }
 
-  public static void main(String[] args) {
+  public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("bench")) {
+      Bench.main(List.of(args).subList(1, args.length));
+      return;
+    }
     Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
     Main main = new Main(vertx);
     ConfigLoader.load(vertx)

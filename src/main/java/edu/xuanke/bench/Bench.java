@@ -1,0 +1,207 @@
+package edu.xuanke.bench;
+
+import edu.xuanke.Main;
+import edu.xuanke.core.AppConfig;
+import edu.xuanke.core.ConfigLoader;
+import edu.xuanke.core.Stores;
+import edu.xuanke.course.Audit;
+import edu.xuanke.course.Catalog;
+import edu.xuanke.course.Persister;
+import edu.xuanke.course.TermKeys;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.RedisAPI;
+import io.vertx.sqlclient.Pool;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * {@code java -jar target/xuanke.jar bench [options]}: a synthetic term in its own database, the
+ * service in this JVM, real logins, then three phases with the same connections: a bare "hello"
+ * handler, a bare handler doing one EVALSHA, and the selection API under a stampede mix.
+ * Afterwards the persister is drained and the invariants are audited in Redis and MySQL.
+ */
+public final class Bench {
+
+  private static final int BENCH_REDIS_DB = 15;
+
+  private Bench() {
+  }
+
+  public static void main(List<String> args) throws Exception {
+    BenchOptions options;
+    try {
+      options = BenchOptions.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      System.exit(2);
+      return;
+    }
+    BlockedThreadCounter blocked = BlockedThreadCounter.attach();
+    HeapSampler heap = new HeapSampler();
+    Vertx service = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+    AppConfig config = benchConfig(ConfigLoader.load(service).await());
+
+    System.out.printf("bench: %,d students, %,d sections × %d seats, skew %.2f, %d connections, %d s per phase%n",
+      options.students, options.sections, options.seats, options.skew, options.connections, options.duration.toSeconds());
+    RedisAPI redis = RedisAPI.api(Stores.redis(service, config));
+    redis.flushdb(List.of()).await();
+    SyntheticTerm term = service.executeBlocking(() -> SyntheticTerm.create(config, options)).await();
+    Main main = new Main(service);
+    main.start(config).await();
+    heap.start();
+
+    Vertx generator = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+    HttpClient client = generator.createHttpClient(new HttpClientOptions().setKeepAlive(true),
+      new PoolOptions().setHttp1MaxSize(options.connections));
+    List<String> tokens = login(generator, client, config.httpPort(), term.students, options);
+    writeTokens(options.tokens, tokens);
+
+    int baselinePort = config.json().getInteger("baselinePort");
+    service.deployVerticle(Baselines.class, new DeploymentOptions().setConfig(config.json())
+      .setInstances(VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE)).await();
+    LoadDriver baseline = new LoadDriver(generator, client, "localhost", baselinePort, options.connections);
+    LoadDriver api = new LoadDriver(generator, client, "localhost", config.httpPort(), options.connections);
+
+    LoadDriver.Result hello = baseline.run("baseline hello", () -> new LoadDriver.Request(HttpMethod.GET, "/hello",
+      null, null, "hello", null), options.warmup, options.duration);
+    LoadDriver.Result evalsha = baseline.run("baseline EVALSHA", () -> new LoadDriver.Request(HttpMethod.POST,
+      "/enrol", Buffer.buffer("{}"), null, "enrol", null),
+      options.warmup, options.duration);
+    LoadDriver.Result selection = api.run("selection API",
+      new SelectionMix(tokens, term.sections, options.skew, term.termId), options.warmup, options.duration);
+
+    System.out.println("  draining the persister and auditing the invariants …");
+    Persister.awaitDrained(service, redis, new TermKeys(term.termId), 120_000).await();
+    Pool mysql = Stores.mysql(service, config);
+    Catalog catalog = new Catalog(mysql);
+    catalog.reload().await();
+    List<String> violations = new Audit(redis, mysql, catalog).run(term.termId).await();
+    heap.stop();
+
+    BenchReport report = new BenchReport(options, hello, evalsha, selection, violations, blocked.count(), heap.maxMb(),
+      tokens.size());
+    report.print();
+    if (options.json != null) report.writeJson(Path.of(options.json));
+    if (options.html != null) report.writeHtml(Path.of(options.html));
+
+    client.close();
+    generator.close().await();
+    main.shutdown();
+    System.exit(violations.isEmpty() ? 0 : 1);
+  }
+
+  /** The service's config with the harness's own database, Redis db and ports. */
+  private static AppConfig benchConfig(AppConfig base) throws IOException {
+    String redisUrl = base.redisUrl().replaceAll("/\\d+$", "") + "/" + BENCH_REDIS_DB;
+    return new AppConfig(base.json().copy()
+      .put("mysqlDatabase", base.mysqlDatabase() + "_bench")
+      .put("redisUrl", redisUrl)
+      .put("httpPort", freePort())
+      .put("baselinePort", freePort())
+      .put("demo", false)
+      .put("instanceId", "bench")
+      .put("hashThreads", Runtime.getRuntime().availableProcessors())
+      .put("redisPoolSize", Math.max(base.redisPoolSize(), 32)));
+  }
+
+  /** Every student logs in through the real login route, one login in flight per connection. */
+  private static List<String> login(Vertx generator, HttpClient client, int port, List<String> students,
+                                    BenchOptions options) {
+    long start = System.nanoTime();
+    String[] tokens = new String[students.size()];
+    AtomicLong next = new AtomicLong();
+    List<Future<Void>> loops = new ArrayList<>();
+    for (int i = 0; i < Math.min(options.connections, students.size()); i++) {
+      Promise<Void> done = Promise.promise();
+      generator.runOnContext(v -> loginNext(client, port, students, tokens, next, done));
+      loops.add(done.future());
+    }
+    Future.all(loops).await();
+    double seconds = (System.nanoTime() - start) / 1e9;
+    System.out.printf("  %,d logins through POST /api/auth/login in %.1f s (%,.0f/s)%n", students.size(), seconds,
+      students.size() / seconds);
+    return List.of(tokens);
+  }
+
+  private static void loginNext(HttpClient client, int port, List<String> students, String[] tokens, AtomicLong next,
+                                Promise<Void> done) {
+    int n = (int) next.getAndIncrement();
+    if (n >= students.size()) {
+      done.complete();
+      return;
+    }
+    client.request(HttpMethod.POST, port, "localhost", "/api/auth/login")
+      .compose(req -> req.putHeader("Content-Type", "application/json")
+        .send(new JsonObject().put("studentId", students.get(n)).put("password", SyntheticTerm.PASSWORD).toBuffer()))
+      .compose(res -> res.body().map(body -> {
+        if (res.statusCode() != 200) throw new IllegalStateException("login of " + students.get(n) + ": " + body);
+        return body.toJsonObject().getString("token");
+      }))
+      .onSuccess(token -> {
+        tokens[n] = token;
+        loginNext(client, port, students, tokens, next, done);
+      })
+      .onFailure(done::fail);
+  }
+
+  private static void writeTokens(String file, List<String> tokens) throws IOException {
+    Path path = Path.of(file);
+    if (path.getParent() != null) Files.createDirectories(path.getParent());
+    Files.write(path, tokens);
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  /** The largest heap in use, sampled every 100 ms on a thread of its own. */
+  static final class HeapSampler {
+    private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+    private final AtomicLong max = new AtomicLong();
+    private volatile boolean running;
+
+    void start() {
+      running = true;
+      Thread thread = new Thread(() -> {
+        while (running) {
+          max.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
+          try {
+            Thread.sleep(100);
+          } catch (InterruptedException e) {
+            return;
+          }
+        }
+      }, "bench-heap-sampler");
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    void stop() {
+      running = false;
+    }
+
+    long maxMb() {
+      return max.get() / (1024 * 1024);
+    }
+  }
+}
