@@ -35,6 +35,8 @@ import java.util.concurrent.TimeoutException;
 public final class Main {
 
   private static final Logger log = LoggerFactory.getLogger(Main.class);
+  /** The HTTP, auth and course verticles run one instance per event loop; mail needs one. */
+  private static final int EVENT_LOOPS = VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
 
   private final Vertx vertx;
   private final Deque<String> deployments = new ArrayDeque<>();
@@ -70,10 +72,10 @@ public final class Main {
         return config;
       })
       .compose(config -> (config.demo() ? seedDemo(config) : Future.<Void>succeededFuture()).map(config))
-      .compose(config -> deploy(new AuthVerticle(), config)
-        .compose(v -> deploy(new CourseVerticle(), config))
+      .compose(config -> deploy(AuthVerticle.class, config, EVENT_LOOPS)
+        .compose(v -> deploy(CourseVerticle.class, config, EVENT_LOOPS))
         .compose(v -> deploy(new MailVerticle(), config))
-        .compose(v -> deploy(HttpVerticle.class, config, VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE))
+        .compose(v -> deploy(HttpVerticle.class, config, EVENT_LOOPS))
         .map(config));
   }
 

@@ -35,7 +35,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * {@code java -jar target/xuanke.jar bench [options]}: a synthetic term in its own database, the
  * service in this JVM, real logins, then three phases with the same connections: a bare "hello"
- * handler, a bare handler doing one EVALSHA, and the selection API under a stampede mix.
+ * handler, a bare handler doing one EVALSHA, the selection route (POST /api/selections, sections
+ * skewed to popular ones), and the whole selection API under a stampede mix.
  * Afterwards the persister is drained and the invariants are audited in Redis and MySQL.
  */
 public final class Bench {
@@ -73,6 +74,15 @@ public final class Bench {
       new PoolOptions().setHttp1MaxSize(options.connections));
     List<String> tokens = login(generator, client, config.httpPort(), term.students, options);
     writeTokens(options.tokens, tokens);
+    if (options.hold) {
+      System.out.printf("holding: the service listens on http://localhost:%d with sections %d … %d; tokens in %s.%n"
+          + "  wrk -t2 -c%d -d30s -s bin/wrk-select.lua http://localhost:%d -- %s %d %d%nCtrl-C stops.%n",
+        config.httpPort(), term.sections.get(0), term.sections.get(term.sections.size() - 1), options.tokens,
+        options.connections, config.httpPort(), options.tokens, term.sections.get(0),
+        term.sections.get(term.sections.size() - 1));
+      Runtime.getRuntime().addShutdownHook(new Thread(main::shutdown));
+      Thread.currentThread().join();
+    }
 
     int baselinePort = config.json().getInteger("baselinePort");
     service.deployVerticle(Baselines.class, new DeploymentOptions().setConfig(config.json())
@@ -85,8 +95,12 @@ public final class Bench {
     LoadDriver.Result evalsha = baseline.run("baseline EVALSHA", () -> new LoadDriver.Request(HttpMethod.POST,
       "/enrol", Buffer.buffer("{}"), null, "enrol", null),
       options.warmup, options.duration);
-    LoadDriver.Result selection = api.run("selection API",
-      new SelectionMix(tokens, term.sections, options.skew, term.termId), options.warmup, options.duration);
+    LoadDriver.Result selection = api.run("selection route",
+      new SelectionMix(tokens, term.sections, options.skew, term.termId, SelectionMix.SELECTS_ONLY),
+      options.warmup, options.duration);
+    LoadDriver.Result mix = api.run("stampede mix",
+      new SelectionMix(tokens, term.sections, options.skew, term.termId, SelectionMix.STAMPEDE),
+      options.warmup, options.duration);
 
     System.out.println("  draining the persister and auditing the invariants …");
     Persister.awaitDrained(service, redis, new TermKeys(term.termId), 120_000).await();
@@ -96,8 +110,8 @@ public final class Bench {
     List<String> violations = new Audit(redis, mysql, catalog).run(term.termId).await();
     heap.stop();
 
-    BenchReport report = new BenchReport(options, hello, evalsha, selection, violations, blocked.count(), heap.maxMb(),
-      tokens.size());
+    BenchReport report = new BenchReport(options, hello, evalsha, selection, mix, violations, blocked.count(),
+      heap.maxMb(), tokens.size());
     report.print();
     if (options.json != null) report.writeJson(Path.of(options.json));
     if (options.html != null) report.writeHtml(Path.of(options.html));

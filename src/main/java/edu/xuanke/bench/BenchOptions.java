@@ -17,6 +17,7 @@ final class BenchOptions {
   String json;
   String html;
   String tokens = "target/bench-tokens.txt";
+  boolean hold;
 
   static final String USAGE = """
     usage: java -jar target/xuanke.jar bench [options]
@@ -30,6 +31,8 @@ final class BenchOptions {
       --json FILE       write the figures as JSON
       --html FILE       write a report with plots
       --tokens FILE     write the students' tokens for wrk (default target/bench-tokens.txt)
+      --hold true       after the logins, keep the service running for wrk (bin/wrk-select.lua)
+                        instead of running the phases; stop with Ctrl-C
     Redis and MySQL come from conf/config.json and XUANKE_* variables; the harness uses its own
     database (<mysqlDatabase>_bench) and Redis db 15, which it empties first.
     """;
@@ -52,6 +55,7 @@ final class BenchOptions {
         case "--json" -> o.json = value;
         case "--html" -> o.html = value;
         case "--tokens" -> o.tokens = value;
+        case "--hold" -> o.hold = Boolean.parseBoolean(value);
         default -> throw new IllegalArgumentException("unknown option " + name + "\n" + USAGE);
       }
     }

@@ -21,13 +21,15 @@ final class BenchReport {
   private final LoadDriver.Result hello;
   private final LoadDriver.Result evalsha;
   private final LoadDriver.Result selection;
+  private final LoadDriver.Result mix;
   private final List<String> violations;
   private final int blockedThreadWarnings;
   private final long heapMaxMb;
   private final int logins;
 
   BenchReport(BenchOptions options, LoadDriver.Result hello, LoadDriver.Result evalsha, LoadDriver.Result selection,
-              List<String> violations, int blockedThreadWarnings, long heapMaxMb, int logins) {
+              LoadDriver.Result mix, List<String> violations, int blockedThreadWarnings, long heapMaxMb, int logins) {
+    this.mix = mix;
     this.options = options;
     this.hello = hello;
     this.evalsha = evalsha;
@@ -40,7 +42,7 @@ final class BenchReport {
 
   JsonObject json() {
     JsonObject byOp = new JsonObject();
-    selection.latencyByOp.forEach((op, h) -> byOp.put(op, new JsonObject().put("count", h.getTotalCount())
+    mix.latencyByOp.forEach((op, h) -> byOp.put(op, new JsonObject().put("count", h.getTotalCount())
       .put("p50_ms", ms(h, 50)).put("p99_ms", ms(h, 99))));
     return new JsonObject()
       .put("selection.rps", round(selection.rps()))
@@ -50,8 +52,12 @@ final class BenchReport {
       .put("selection.p999_ms", selection.percentileMs(99.9))
       .put("selection.requests", selection.requests.sum())
       .put("selection.ioErrors", selection.failures.sum())
-      .put("selection.byOp", byOp)
       .put("selection.outcomes", new JsonObject(new LinkedHashMap<>(selection.outcomeCounts())))
+      .put("mix.rps", round(mix.rps()))
+      .put("mix.p50_ms", mix.percentileMs(50))
+      .put("mix.p99_ms", mix.percentileMs(99))
+      .put("mix.byOp", byOp)
+      .put("mix.outcomes", new JsonObject(new LinkedHashMap<>(mix.outcomeCounts())))
       .put("baseline.hello.rps", round(hello.rps()))
       .put("baseline.hello.p99_ms", hello.percentileMs(99))
       .put("baseline.evalsha.rps", round(evalsha.rps()))
@@ -72,14 +78,14 @@ final class BenchReport {
   void print() {
     System.out.println();
     System.out.println("phase               req/s      p50 ms   p90 ms   p99 ms  p99.9 ms");
-    for (LoadDriver.Result r : List.of(hello, evalsha, selection)) {
+    for (LoadDriver.Result r : List.of(hello, evalsha, selection, mix)) {
       System.out.printf(Locale.ROOT, "%-16s %10.0f %9.2f %8.2f %8.2f %9.2f%n", r.phase, r.rps(), r.percentileMs(50),
         r.percentileMs(90), r.percentileMs(99), r.percentileMs(99.9));
     }
     System.out.printf(Locale.ROOT, "%nselection API / bare EVALSHA: %.2f   selection API / bare hello: %.2f%n",
       selection.rps() / evalsha.rps(), selection.rps() / hello.rps());
-    System.out.println("outcomes of the selection phase:");
-    selection.outcomeCounts().forEach((k, v) -> System.out.printf("  %-32s %,10d%n", k, v));
+    System.out.println("outcomes of the stampede mix:");
+    mix.outcomeCounts().forEach((k, v) -> System.out.printf("  %-32s %,10d%n", k, v));
     System.out.printf("invariant violations: %d%s%n", violations.size(),
       violations.isEmpty() ? "" : " — " + violations.subList(0, Math.min(5, violations.size())));
     System.out.printf("blocked-thread warnings: %d    heap max: %d MB%n", blockedThreadWarnings, heapMaxMb);
@@ -114,7 +120,7 @@ final class BenchReport {
 
   private String rows() {
     StringBuilder out = new StringBuilder();
-    for (LoadDriver.Result r : List.of(hello, evalsha, selection)) {
+    for (LoadDriver.Result r : List.of(hello, evalsha, selection, mix)) {
       out.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%.0f</td><td>%.2f</td><td>%.2f</td><td>%.2f</td><td>%.2f</td></tr>",
         r.phase, r.rps(), r.percentileMs(50), r.percentileMs(90), r.percentileMs(99), r.percentileMs(99.9)));
     }
@@ -127,8 +133,8 @@ final class BenchReport {
     int height = 320;
     double maxMs = Math.max(1, selection.percentileMs(100));
     StringBuilder svg = new StringBuilder("<svg width=\"" + width + "\" height=\"" + height + "\">");
-    String[] colours = {"#9ca3af", "#f59e0b", "#1d4ed8"};
-    List<LoadDriver.Result> results = List.of(hello, evalsha, selection);
+    String[] colours = {"#9ca3af", "#f59e0b", "#1d4ed8", "#059669"};
+    List<LoadDriver.Result> results = List.of(hello, evalsha, selection, mix);
     for (int i = 0; i < results.size(); i++) {
       StringBuilder points = new StringBuilder();
       for (double p : PERCENTILES) {
@@ -155,11 +161,11 @@ final class BenchReport {
   private String throughputPlot() {
     int width = 720;
     int height = 240;
-    List<LoadDriver.Result> results = List.of(hello, evalsha, selection);
+    List<LoadDriver.Result> results = List.of(hello, evalsha, selection, mix);
     long max = 1;
     for (LoadDriver.Result r : results) for (int s = 0; s < r.perSecond.length(); s++) max = Math.max(max, r.perSecond.get(s));
     StringBuilder svg = new StringBuilder("<svg width=\"" + width + "\" height=\"" + height + "\">");
-    String[] colours = {"#9ca3af", "#f59e0b", "#1d4ed8"};
+    String[] colours = {"#9ca3af", "#f59e0b", "#1d4ed8", "#059669"};
     for (int i = 0; i < results.size(); i++) {
       LoadDriver.Result r = results.get(i);
       int seconds = Math.max(1, (int) Math.floor(r.seconds));

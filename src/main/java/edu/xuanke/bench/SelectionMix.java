@@ -10,20 +10,29 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * The load of a selection opening: 70 % selects (sections skewed to popular ones, Zipf), 10 %
- * drops and 5 % swaps of sections the student holds, 15 % seat reads. Holdings are learnt
- * from the answers, so drops and swaps are of held sections.
+ * The load of a selection opening: selects of sections skewed to popular ones (Zipf) and, in
+ * the stampede mix, 10 % drops and 5 % swaps of sections the student holds and 15 % seat reads.
+ * Holdings are learnt from the answers, so drops and swaps are of held sections.
  */
 final class SelectionMix implements LoadDriver.Workload {
+
+  /** Percentages of seat reads, drops and swaps; the rest are selects. */
+  record Shares(int seats, int drops, int swaps) {
+  }
+
+  static final Shares SELECTS_ONLY = new Shares(0, 0, 0);
+  static final Shares STAMPEDE = new Shares(15, 10, 5);
 
   private final List<String> tokens;
   private final List<Long> sections;
   private final double[] cumulative;
   private final String seatsUri;
   private final Map<Integer, Set<Long>> held = new ConcurrentHashMap<>();
+  private final Shares shares;
 
-  SelectionMix(List<String> tokens, List<Long> sections, double skew, long termId) {
+  SelectionMix(List<String> tokens, List<Long> sections, double skew, long termId, Shares shares) {
     this.tokens = tokens;
+    this.shares = shares;
     this.sections = sections;
     this.seatsUri = "/api/seats?termId=" + termId;
     this.cumulative = new double[sections.size()];
@@ -43,12 +52,12 @@ final class SelectionMix implements LoadDriver.Workload {
     int dice = random.nextInt(100);
     Set<Long> mine = held.get(student);
     Long some = mine == null || mine.isEmpty() ? null : mine.iterator().next();
-    if (dice < 15) return new LoadDriver.Request(HttpMethod.GET, seatsUri, null, token, "seats", student);
-    if (dice < 25 && some != null) {
+    if (dice < shares.seats()) return new LoadDriver.Request(HttpMethod.GET, seatsUri, null, token, "seats", student);
+    if (dice < shares.seats() + shares.drops() && some != null) {
       return new LoadDriver.Request(HttpMethod.DELETE, "/api/selections/" + some, null, token, "drop", new long[] {student, some});
     }
     long section = popularSection(random);
-    if (dice < 30 && some != null) {
+    if (dice < shares.seats() + shares.drops() + shares.swaps() && some != null) {
       return new LoadDriver.Request(HttpMethod.POST, "/api/selections/swap",
         Buffer.buffer("{\"from\":" + some + ",\"to\":" + section + "}"), token, "swap", new long[] {student, some, section});
     }

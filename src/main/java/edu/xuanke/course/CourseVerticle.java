@@ -7,6 +7,7 @@ import edu.xuanke.course.impl.CatalogServiceImpl;
 import edu.xuanke.course.impl.SelectionServiceImpl;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Redis;
@@ -17,14 +18,18 @@ import io.vertx.sqlclient.Pool;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The course domain: the catalog, the selection scripts and each live term's persister.
- * Registers {@link SelectionService} and {@link CatalogService} on the event bus.
+ * Registers {@link SelectionService} and {@link CatalogService} on the event bus. Deployed once
+ * per event loop: the event bus spreads the calls over the instances, and each instance's
+ * persisters are consumers of their own in the terms' consumer groups.
  */
 public class CourseVerticle extends VerticleBase {
 
   private static final long DRAIN_ON_STOP_MS = 5_000;
+  private static final AtomicInteger INSTANCES = new AtomicInteger();
 
   private Pool mysql;
   private Redis redis;
@@ -39,7 +44,9 @@ public class CourseVerticle extends VerticleBase {
     RedisAPI api = RedisAPI.api(redis);
     Scripts scripts = new Scripts(api);
     Catalog catalog = new Catalog(mysql);
-    persisters = new Persisters(vertx, redis, mysql, config.instanceId(), config.persisterBatchSize());
+    // Each instance reads the streams as its own consumer; the name stays the same across restarts.
+    String consumer = config.instanceId() + "-" + INSTANCES.getAndIncrement() % VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
+    persisters = new Persisters(vertx, redis, mysql, consumer, config.persisterBatchSize());
     TermLoader loader = new TermLoader(vertx, redis, mysql, catalog, AuthService.createProxy(vertx), persisters);
     LiveState live = new LiveState(api, scripts, loader);
 

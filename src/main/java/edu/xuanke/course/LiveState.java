@@ -60,9 +60,11 @@ public final class LiveState {
     return "TERM_NOT_READY".equals(reply.get(0).toString());
   }
 
-  /** Reads a term's hash; rebuilds the term first when its state is missing. */
+  /** Reads a term's hash; an empty one means the state is missing: the term is rebuilt and read again. */
   public Future<Map<String, String>> readHash(long termId, String key) {
-    return loader.ensureLoaded(termId).compose(v -> redis.hgetall(key)).map(Replies::hash)
+    return redis.hgetall(key).map(Replies::hash)
+      .compose(found -> !found.isEmpty() ? Future.succeededFuture(found)
+        : loader.ensureLoaded(termId).compose(v -> redis.hgetall(key)).map(Replies::hash))
       .recover(Failures::fromStore);
   }
 

@@ -1,0 +1,71 @@
+package edu.xuanke.http;
+
+import edu.xuanke.auth.AuthService;
+import edu.xuanke.auth.Tokens;
+import edu.xuanke.core.AppConfig;
+import edu.xuanke.course.CatalogService;
+import edu.xuanke.course.SelectionService;
+import edu.xuanke.http.api.AuthRoutes;
+import edu.xuanke.http.api.CatalogRoutes;
+import edu.xuanke.http.api.MeRoutes;
+import edu.xuanke.http.api.SelectionRoutes;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+
+/**
+ * Every route of the service, in the order they match: public routes, the selection changes
+ * (their scripts check the session), then the JWT and session check for the rest of /api/**,
+ * and the error handler that turns every failure into API.md's error body. No domain logic
+ * lives here: each route calls a typed event-bus service.
+ */
+public final class ApiRouter {
+
+  private ApiRouter() {
+  }
+
+  public static Router create(Vertx vertx, AppConfig config) {
+    AuthService auth = AuthService.createProxy(vertx);
+    AuthService hashingAuth = AuthService.createHashingProxy(vertx);
+    CatalogService catalog = CatalogService.createProxy(vertx);
+    JWTAuth jwt = Tokens.provider(vertx, config);
+    ClientIp clientIp = new ClientIp(config.trustedProxies());
+    AuthRoutes authRoutes = new AuthRoutes(hashingAuth, clientIp, config.publicBaseUrl().startsWith("https:"));
+    SelectionRoutes selectionRoutes = new SelectionRoutes(SelectionService.createProxy(vertx));
+    TokenAuth withSession = TokenAuth.withSession(jwt, auth);
+
+    Router router = Router.router(vertx);
+    router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(config.httpBodyLimit()));
+    router.get("/health").handler(ctx -> health(catalog, ctx));
+    router.get("/openapi.yaml").handler(ctx -> ctx.response().putHeader("Content-Type", "application/yaml; charset=utf-8")
+      .sendFile("webroot/openapi.yaml"));
+    authRoutes.mountPublic(router);
+    authRoutes.mountAuthenticated(router, withSession);
+    selectionRoutes.mountChanges(router, TokenAuth.signatureOnly(jwt));
+    router.route("/api/*").handler(withSession);
+    new CatalogRoutes(catalog).mount(router);
+    new MeRoutes(auth, hashingAuth, clientIp).mount(router);
+    selectionRoutes.mountReads(router);
+    router.route().last().handler(ctx -> ctx.fail(404));
+    router.route().failureHandler(ApiErrors::handle);
+    return router;
+  }
+
+  /** 200 when Redis and MySQL both answer, else 503; the checks say which is down. */
+  private static void health(CatalogService catalog, RoutingContext ctx) {
+    catalog.health()
+      .otherwise(new JsonObject().put("redis", "DOWN").put("mysql", "DOWN"))
+      .onSuccess(stores -> {
+        boolean up = "UP".equals(stores.getString("redis")) && "UP".equals(stores.getString("mysql"));
+        JsonArray checks = new JsonArray();
+        stores.forEach(e -> checks.add(new JsonObject().put("id", e.getKey()).put("status", e.getValue())));
+        ctx.response().setStatusCode(up ? 200 : 503)
+          .putHeader("Content-Type", "application/json; charset=utf-8")
+          .end(new JsonObject().put("status", up ? "UP" : "DOWN").put("checks", checks).toBuffer());
+      });
+  }
+}

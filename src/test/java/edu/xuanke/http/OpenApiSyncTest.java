@@ -1,0 +1,72 @@
+package edu.xuanke.http;
+
+import edu.xuanke.support.Service;
+import edu.xuanke.support.TestConfig;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.Route;
+import io.vertx.ext.web.client.HttpResponse;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** /openapi.yaml documents exactly the routes the router has, method by method. */
+class OpenApiSyncTest {
+
+  private static final Pattern PATH = Pattern.compile("^  (/\\S*):\\s*$");
+  private static final Pattern METHOD = Pattern.compile("^    (get|post|put|delete|patch):\\s*$");
+
+  @Test
+  void everyRouteIsDocumentedAndNothingElse() throws IOException {
+    Vertx vertx = Vertx.vertx();
+    try {
+      Set<String> routed = new TreeSet<>();
+      for (Route route : ApiRouter.create(vertx, TestConfig.config()).getRoutes()) {
+        if (route.getPath() == null || route.methods() == null || route.methods().isEmpty()) continue;
+        String path = route.getPath().replaceAll(":(\\w+)", "{$1}");
+        for (HttpMethod method : route.methods()) routed.add(method.name() + " " + path);
+      }
+      assertTrue(routed.contains("POST /api/selections"), routed.toString());
+      assertEquals(routed, documented());
+    } finally {
+      vertx.close().await();
+    }
+  }
+
+  @Test
+  void theDocumentIsServed() throws Exception {
+    try (Service service = new Service(TestConfig.json())) {
+      service.freshStores().close();
+      service.start();
+      HttpResponse<Buffer> response = service.http.get("/openapi.yaml").send().await();
+      assertEquals(200, response.statusCode());
+      assertTrue(response.getHeader("Content-Type").startsWith("application/yaml"));
+      assertTrue(response.bodyAsString().startsWith("openapi: 3."));
+    }
+  }
+
+  private static Set<String> documented() throws IOException {
+    Set<String> documented = new TreeSet<>();
+    try (InputStream in = OpenApiSyncTest.class.getClassLoader().getResourceAsStream("webroot/openapi.yaml")) {
+      String path = null;
+      for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+        Matcher p = PATH.matcher(line);
+        Matcher m = METHOD.matcher(line);
+        if (p.matches()) path = p.group(1);
+        else if (!line.startsWith("  ") && !line.isBlank()) path = null;
+        else if (path != null && m.matches()) documented.add(m.group(1).toUpperCase() + " " + path);
+      }
+    }
+    return documented;
+  }
+}
