@@ -95,12 +95,11 @@ public final class Bench {
     LoadDriver.Result evalsha = baseline.run("baseline EVALSHA", () -> new LoadDriver.Request(HttpMethod.POST,
       "/enrol", Buffer.buffer("{}"), null, "enrol", null),
       options.warmup, options.duration);
-    LoadDriver.Result selection = api.run("selection route",
-      new SelectionMix(tokens, term.sections, options.skew, term.termId, SelectionMix.SELECTS_ONLY),
+    SelectionMix students = new SelectionMix(tokens, term.sections, options.skew, term.termId);
+    LoadDriver.Result selection = api.run("selection route", students.use(SelectionMix.SELECTS_ONLY),
       options.warmup, options.duration);
-    LoadDriver.Result mix = api.run("stampede mix",
-      new SelectionMix(tokens, term.sections, options.skew, term.termId, SelectionMix.STAMPEDE),
-      options.warmup, options.duration);
+    LoadDriver.Result mix = api.run("stampede mix", students.use(SelectionMix.STAMPEDE), options.warmup,
+      options.duration);
 
     System.out.println("  draining the persister and auditing the invariants …");
     Persister.awaitDrained(service, redis, new TermKeys(term.termId), 120_000).await();

@@ -28,11 +28,10 @@ final class SelectionMix implements LoadDriver.Workload {
   private final double[] cumulative;
   private final String seatsUri;
   private final Map<Integer, Set<Long>> held = new ConcurrentHashMap<>();
-  private final Shares shares;
+  private volatile Shares shares = SELECTS_ONLY;
 
-  SelectionMix(List<String> tokens, List<Long> sections, double skew, long termId, Shares shares) {
+  SelectionMix(List<String> tokens, List<Long> sections, double skew, long termId) {
     this.tokens = tokens;
-    this.shares = shares;
     this.sections = sections;
     this.seatsUri = "/api/seats?termId=" + termId;
     this.cumulative = new double[sections.size()];
@@ -42,6 +41,12 @@ final class SelectionMix implements LoadDriver.Workload {
       cumulative[rank] = total;
     }
     for (int i = 0; i < cumulative.length; i++) cumulative[i] /= total;
+  }
+
+  /** Switches the mix; what the students hold carries over from the phases before. */
+  SelectionMix use(Shares next) {
+    this.shares = next;
+    return this;
   }
 
   @Override

@@ -1,8 +1,8 @@
 package edu.xuanke.course;
 
+import edu.xuanke.core.Poll;
 import edu.xuanke.core.StreamConsumer;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Redis;
@@ -114,22 +114,8 @@ public final class Persister {
 
   /** Completes once every event of the term so far is in MySQL (the stream is empty). */
   public static Future<Void> awaitDrained(Vertx vertx, RedisAPI redis, TermKeys keys, long timeoutMs) {
-    long deadline = System.currentTimeMillis() + timeoutMs;
-    Promise<Void> drained = Promise.promise();
-    pollDrained(vertx, redis, keys, deadline, drained);
-    return drained.future();
-  }
-
-  private static void pollDrained(Vertx vertx, RedisAPI redis, TermKeys keys, long deadline, Promise<Void> drained) {
-    redis.xlen(keys.events()).onComplete(ar -> {
-      if (ar.succeeded() && ar.result().toLong() == 0) {
-        drained.complete();
-      } else if (System.currentTimeMillis() > deadline) {
-        drained.fail("term " + keys.termId() + ": the persister did not drain in time");
-      } else {
-        vertx.setTimer(50, t -> pollDrained(vertx, redis, keys, deadline, drained));
-      }
-    });
+    return Poll.until(vertx, () -> redis.xlen(keys.events()).map(length -> length.toLong() == 0), 50, timeoutMs,
+      "term " + keys.termId() + ": the persister drains");
   }
 
   /** One stream entry; the fields are those lua/lib.lua's emit() writes. */

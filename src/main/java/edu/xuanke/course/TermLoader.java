@@ -1,10 +1,10 @@
 package edu.xuanke.course;
 
 import edu.xuanke.auth.AuthService;
+import edu.xuanke.core.Poll;
 import edu.xuanke.core.RedisScript;
 import edu.xuanke.core.Replies;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
@@ -89,18 +89,7 @@ public final class TermLoader {
   }
 
   private Future<Void> awaitReady(TermKeys keys) {
-    long deadline = System.currentTimeMillis() + WAIT_MS;
-    Promise<Void> ready = Promise.promise();
-    pollReady(keys, deadline, ready);
-    return ready.future();
-  }
-
-  private void pollReady(TermKeys keys, long deadline, Promise<Void> ready) {
-    isReady(keys).onComplete(ar -> {
-      if (ar.succeeded() && ar.result()) ready.complete();
-      else if (System.currentTimeMillis() > deadline) ready.fail("term " + keys.termId() + " was not rebuilt in time");
-      else vertx.setTimer(100, t -> pollReady(keys, deadline, ready));
-    });
+    return Poll.until(vertx, () -> isReady(keys), 100, WAIT_MS, "term " + keys.termId() + " is rebuilt");
   }
 
   private Future<Void> rebuild(TermKeys keys, String token) {
