@@ -54,8 +54,10 @@ public class CourseVerticle extends VerticleBase {
       .compose(v -> loadLiveTerms(catalog, loader))
       .onSuccess(v -> {
         ServiceBinder binder = new ServiceBinder(vertx);
-        services.add(binder.setAddress(SelectionService.ADDRESS)
-          .register(SelectionService.class, new SelectionServiceImpl(catalog, live, config.timeZone())));
+        SelectionService selection = new SelectionServiceImpl(catalog, live, config.timeZone());
+        services.add(binder.setAddress(SelectionService.ADDRESS).register(SelectionService.class, selection));
+        services.add(binder.setAddress(SelectionService.addressOnThisLoop()).setIncludeDebugInfo(false)
+          .registerLocal(SelectionService.class, selection));
         services.add(binder.setAddress(CatalogService.ADDRESS)
           .register(CatalogService.class, new CatalogServiceImpl(catalog, live, mysql, config.timeZone())));
       });

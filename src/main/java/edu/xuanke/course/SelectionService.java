@@ -24,6 +24,19 @@ public interface SelectionService {
   }
 
   /**
+   * The address of the instance that runs on the calling event loop: a call to it stays on the
+   * thread (no hand-over between loops, no wake-up), which matters on the hottest route.
+   */
+  static String addressOnThisLoop() {
+    return ADDRESS + "@" + Thread.currentThread().getName();
+  }
+
+  /** A proxy to the instance on the calling event loop (see {@link #addressOnThisLoop}). */
+  static SelectionService createLoopLocalProxy(Vertx vertx) {
+    return new SelectionServiceVertxEBProxy(vertx, addressOnThisLoop(), ServiceCalls.delivery());
+  }
+
+  /**
    * {status: ENROLLED, sectionId, seatsLeft} or {status: WAITLISTED, sectionId, position}.
    * {@code sessionId} is checked against the account's live session in the same atomic step.
    */

@@ -35,7 +35,7 @@ public final class ApiRouter {
     JWTAuth jwt = Tokens.provider(vertx, config);
     ClientIp clientIp = new ClientIp(config.trustedProxies());
     AuthRoutes authRoutes = new AuthRoutes(hashingAuth, clientIp, config.publicBaseUrl().startsWith("https:"));
-    SelectionRoutes selectionRoutes = new SelectionRoutes(SelectionService.createProxy(vertx));
+    SelectionRoutes selectionRoutes = new SelectionRoutes(SelectionService.createLoopLocalProxy(vertx));
     TokenAuth withSession = TokenAuth.withSession(jwt, auth);
 
     Router router = Router.router(vertx);
