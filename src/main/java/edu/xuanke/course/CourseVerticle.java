@@ -2,6 +2,7 @@ package edu.xuanke.course;
 
 import edu.xuanke.auth.AuthService;
 import edu.xuanke.core.AppConfig;
+import edu.xuanke.core.PipelinedRedis;
 import edu.xuanke.core.Stores;
 import edu.xuanke.course.impl.CatalogServiceImpl;
 import edu.xuanke.course.impl.SelectionServiceImpl;
@@ -42,7 +43,7 @@ public class CourseVerticle extends VerticleBase {
     mysql = Stores.mysql(vertx, config);
     redis = Stores.redis(vertx, config);
     RedisAPI api = RedisAPI.api(redis);
-    Scripts scripts = new Scripts(api);
+    Scripts scripts = new Scripts(new PipelinedRedis(redis));
     Catalog catalog = new Catalog(mysql);
     // Each instance reads the streams as its own consumer; the name stays the same across restarts.
     String consumer = config.instanceId() + "-" + INSTANCES.getAndIncrement() % VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;

@@ -1,8 +1,8 @@
 package edu.xuanke.course;
 
+import edu.xuanke.core.PipelinedRedis;
 import edu.xuanke.core.RedisScript;
 import io.vertx.core.Future;
-import io.vertx.redis.client.RedisAPI;
 import io.vertx.redis.client.Response;
 
 import java.util.ArrayList;
@@ -10,15 +10,18 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
-/** The selection scripts under src/main/resources/lua, each with lua/lib.lua prepended. */
+/**
+ * The selection scripts under src/main/resources/lua, each with lua/lib.lua prepended, run on
+ * the event loop's pipelined connection.
+ */
 public final class Scripts {
 
   public enum Script { SELECT, DROP, SWAP }
 
-  private final RedisAPI redis;
+  private final PipelinedRedis redis;
   private final Map<Script, RedisScript> scripts = new EnumMap<>(Script.class);
 
-  public Scripts(RedisAPI redis) {
+  public Scripts(PipelinedRedis redis) {
     this.redis = redis;
     for (Script script : Script.values()) {
       scripts.put(script, RedisScript.fromResources("lua/lib.lua", "lua/" + script.name().toLowerCase() + ".lua"));
@@ -27,11 +30,11 @@ public final class Scripts {
 
   public Future<Void> load() {
     List<Future<Void>> loads = new ArrayList<>();
-    scripts.values().forEach(script -> loads.add(script.load(redis)));
+    scripts.values().forEach(script -> loads.add(redis.api().compose(script::load)));
     return Future.all(loads).mapEmpty();
   }
 
   public Future<Response> run(Script script, List<String> keys, String... args) {
-    return scripts.get(script).run(redis, keys, args);
+    return redis.api().compose(api -> scripts.get(script).run(api, keys, args));
   }
 }
