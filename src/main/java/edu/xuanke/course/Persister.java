@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -101,6 +102,11 @@ public final class Persister {
         default -> log.error("term {}: unknown event type {} in {}", keys.termId(), e.type, e.id);
       }
     }
+    // Rows in key order: concurrent consumers then take row locks in the same order and do not
+    // deadlock. Order within a batch does not matter otherwise (the newest event wins).
+    Comparator<Tuple> byKey = Comparator.<Tuple, String>comparing(t -> t.getString(0)).thenComparing(t -> t.getLong(1));
+    enrollmentRows.sort(byKey);
+    waitlistRows.sort(byKey);
     return mysql.withTransaction(conn -> conn.preparedQuery(INSERT_EVENT).executeBatch(eventRows)
         .compose(r -> enrollmentRows.isEmpty() ? Future.succeededFuture()
           : conn.preparedQuery(UPSERT_ENROLLMENT).executeBatch(enrollmentRows))
