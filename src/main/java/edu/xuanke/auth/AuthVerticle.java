@@ -21,7 +21,8 @@ public class AuthVerticle extends VerticleBase {
   public Future<?> start() {
     AppConfig config = new AppConfig(config());
     PasswordHasher hasher = new PasswordHasher(
-      vertx.createSharedWorkerExecutor("xuanke-password-hashing", config.hashThreads()), config.passwordIterations());
+      vertx.createSharedWorkerExecutor("xuanke-password-hashing", config.hashThreads()), config.passwordIterations(),
+      config.hashQueueLimit());
     AuthService impl = new AuthServiceImpl(config, Stores.mysql(vertx, config), RedisAPI.api(Stores.redis(vertx, config)),
       hasher, Tokens.provider(vertx, config), CatalogService.createProxy(vertx), MailService.createProxy(vertx));
     return new ServiceBinder(vertx).setAddress(AuthService.ADDRESS).register(AuthService.class, impl).completion();

@@ -1,7 +1,9 @@
 package edu.xuanke.auth;
 
 import io.vertx.core.Future;
+import edu.xuanke.core.ErrorCode;
 import io.vertx.core.WorkerExecutor;
+import io.vertx.core.json.JsonObject;
 
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
@@ -9,6 +11,8 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * PBKDF2-HMAC-SHA256 from the JDK's own provider. A stored hash reads
@@ -24,20 +28,40 @@ public final class PasswordHasher {
 
   private final WorkerExecutor workers;
   private final int iterations;
+  private final int queueLimit;
+  private final AtomicInteger queued = new AtomicInteger();
 
-  /** {@code workers}: a pool sized so that hashing cannot take every core from the event loops. */
-  public PasswordHasher(WorkerExecutor workers, int iterations) {
+  /**
+   * {@code workers}: a pool sized so that hashing cannot take every core from the event loops.
+   * {@code queueLimit}: hashes waiting or running beyond which new ones are refused at once
+   * (UNAVAILABLE with Retry-After), so a flood of logins cannot queue work for minutes.
+   */
+  public PasswordHasher(WorkerExecutor workers, int iterations, int queueLimit) {
     this.workers = workers;
     this.iterations = iterations;
+    this.queueLimit = queueLimit;
   }
 
   public Future<String> hash(String password) {
-    return workers.executeBlocking(() -> hashNow(password, iterations), false);
+    return bounded(() -> hashNow(password, iterations));
   }
 
-  /** False for a malformed stored hash as for a wrong password. */
+  /** False for a malformed stored hash as for a wrong password, and as slow. */
   public Future<Boolean> verify(String password, String stored) {
-    return workers.executeBlocking(() -> verifyNow(password, stored), false);
+    return bounded(() -> verifyNow(password, stored));
+  }
+
+  private <T> Future<T> bounded(Callable<T> work) {
+    if (queued.incrementAndGet() > queueLimit) {
+      queued.decrementAndGet();
+      return ErrorCode.UNAVAILABLE.fail(new JsonObject().put("retryAfterSeconds", 5));
+    }
+    return workers.executeBlocking(work, false).andThen(done -> queued.decrementAndGet());
+  }
+
+  /** Whether a stored hash is one this hasher can check (else checking it would answer at once). */
+  public static boolean wellFormed(String stored) {
+    return stored != null && stored.startsWith(PREFIX + "$") && stored.split("\\$").length == 4;
   }
 
   /** Blocking; for worker threads and tools that are not on an event loop. */

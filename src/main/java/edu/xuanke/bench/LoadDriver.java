@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -100,7 +101,11 @@ final class LoadDriver {
       long left = duration.toSeconds() - (System.nanoTime() - start) / 1_000_000_000L;
       System.out.printf("  %-28s %3d s left  %,9d req/s%n", phase, Math.max(0, left), lastSecond.sumThenReset());
     });
-    vertx.setTimer(duration.toMillis(), t -> stop.set(true));
+    AtomicLong stoppedAt = new AtomicLong();
+    vertx.setTimer(duration.toMillis(), t -> {
+      stoppedAt.set(System.nanoTime());
+      stop.set(true);
+    });
     List<Future<Void>> loops = new ArrayList<>();
     for (int i = 0; i < connections; i++) {
       Promise<Void> done = Promise.promise();
@@ -109,7 +114,8 @@ final class LoadDriver {
     }
     Future.join(loops).await();
     vertx.cancelTimer(progress);
-    if (result != null) result.seconds = (System.nanoTime() - start) / 1e9;
+    // Requests answered after the stop are not counted, so neither is the time they took.
+    if (result != null) result.seconds = (stoppedAt.get() - start) / 1e9;
   }
 
   private void loop(Workload workload, AtomicBoolean stop, long phaseStart, Result result, LongAdder lastSecond,

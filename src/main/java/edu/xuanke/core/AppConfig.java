@@ -68,6 +68,9 @@ public final class AppConfig {
     return configured > 0 ? configured : Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
   }
 
+  /** Password hashes queued or running (per instance) beyond which logins are refused at once with 503. */
+  public int hashQueueLimit() { return json.getInteger("hashQueueLimit", 400 * hashThreads()); }
+
   /** "midnight" (sessions end at the next local midnight) or an ISO-8601 duration such as PT12H. */
   public String sessionTtl() { return json.getString("sessionTtl", "midnight"); }
   public int loginFailureLimit() { return json.getInteger("loginFailureLimit", 5); }

@@ -16,6 +16,7 @@ public final class PipelinedRedis {
 
   private final Redis client;
   private Future<RedisAPI> api;
+  private RedisConnection current;
 
   public PipelinedRedis(Redis client) {
     this.client = client;
@@ -24,6 +25,7 @@ public final class PipelinedRedis {
   public Future<RedisAPI> api() {
     if (api == null) {
       api = client.connect().map(connection -> {
+        current = connection;
         connection.exceptionHandler(failure -> forget(connection));
         connection.endHandler(ended -> forget(connection));
         return RedisAPI.api(connection);
@@ -33,8 +35,12 @@ public final class PipelinedRedis {
     return api;
   }
 
+  /** Drops a failed connection; a newer one opened meanwhile stays. */
   private void forget(RedisConnection connection) {
-    api = null;
+    if (connection == current) {
+      current = null;
+      api = null;
+    }
     connection.close();
   }
 }

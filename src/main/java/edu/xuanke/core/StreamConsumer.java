@@ -47,6 +47,8 @@ public final class StreamConsumer {
   private Future<RedisAPI> api;
   private volatile boolean running;
   private long claimer = -1;
+  /** Set when a claim moved entries into this consumer's pending list, which only a "0" read returns. */
+  private boolean claimedPending;
   private final Promise<Void> stopped = Promise.promise();
 
   public StreamConsumer(Vertx vertx, Redis redis, String stream, String group, String consumer, int batchSize,
@@ -72,6 +74,7 @@ public final class StreamConsumer {
       .compose(api -> api.xautoclaim(List.of(stream, group, consumer, Long.toString(CLAIM_IDLE_MS), cursor,
         "COUNT", "1000", "JUSTID")))
       .compose(reply -> {
+        if (reply.get(1).size() > 0) claimedPending = true;
         String next = reply.get(0).toString();
         return "0-0".equals(next) ? Future.<Void>succeededFuture() : claimIdle(next);
       })
@@ -96,11 +99,13 @@ public final class StreamConsumer {
         ? Future.succeededFuture() : Future.failedFuture(failure));
   }
 
-  private void loop(boolean pending) {
+  private void loop(boolean pendingAsked) {
     if (!running) {
       stopped.tryComplete();
       return;
     }
+    boolean pending = pendingAsked || claimedPending;
+    claimedPending = false;
     readBatch(pending)
       .compose(entries -> handler.apply(entries.stream().filter(e -> e.fields() != null).toList())
         .compose(v -> acknowledge(entries)).map(entries.size()))

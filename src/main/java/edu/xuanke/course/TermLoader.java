@@ -39,7 +39,7 @@ public final class TermLoader {
   private static final long LOCK_MS = 60_000;
   private static final long WAIT_MS = 30_000;
   private static final int CHUNK = 500;
-  private static final RedisScript RELEASE = RedisScript.fromResources("lua/lock_release.lua");
+  private static final RedisScript RELEASE = RedisScript.fromResources("lua/delete_if_equals.lua");
   private static final RedisScript MARK_READY = RedisScript.fromResources("lua/term_ready.lua");
 
   private final Vertx vertx;

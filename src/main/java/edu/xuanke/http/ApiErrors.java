@@ -57,7 +57,7 @@ public final class ApiErrors {
       .put("code", code.name())
       .put("message", messages.getString(code.name()))
       .put("details", details));
-    if (code == ErrorCode.RATE_LIMITED && details.containsKey("retryAfterSeconds")) {
+    if (details.containsKey("retryAfterSeconds")) {
       ctx.response().putHeader("Retry-After", String.valueOf(details.getValue("retryAfterSeconds")));
     }
     ctx.response().setStatusCode(code.status)

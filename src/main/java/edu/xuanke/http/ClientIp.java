@@ -20,8 +20,10 @@ public final class ClientIp {
 
   public String of(RoutingContext ctx) {
     String peer = ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().hostAddress();
-    String forwarded = ctx.request().getHeader("X-Forwarded-For");
-    if (!trusted.contains(peer) || forwarded == null) return peer;
+    // A proxy may append its own header line after one the client sent: read them all, in order.
+    List<String> lines = ctx.request().headers().getAll("X-Forwarded-For");
+    if (!trusted.contains(peer) || lines.isEmpty()) return peer;
+    String forwarded = String.join(",", lines);
     String[] hops = forwarded.split(",");
     for (int i = hops.length - 1; i >= 0; i--) {
       String hop = hops[i].trim();

@@ -11,7 +11,13 @@ public final class Requests {
   private Requests() {
   }
 
+  /**
+   * The JSON object body. It must come as application/json: a page of another site cannot send
+   * that type without a CORS preflight, so a cookie-authenticated call cannot be forged by a form.
+   */
   public static JsonObject body(RoutingContext ctx) {
+    String type = ctx.request().getHeader("Content-Type");
+    if (type == null || !type.toLowerCase().startsWith("application/json")) throw badRequest("Content-Type", "NOT_JSON");
     try {
       JsonObject body = ctx.body().asJsonObject();
       if (body == null) throw badRequest("body", "REQUIRED");

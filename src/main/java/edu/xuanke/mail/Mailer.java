@@ -24,6 +24,7 @@ public final class Mailer {
   private static final Logger log = LoggerFactory.getLogger(Mailer.class);
   private static final RedisScript DUE = RedisScript.fromResources("lua/mail_due.lua");
   private static final long POLL_MS = 500;
+  private static final int DEAD_KEPT = 1000;
 
   private final Vertx vertx;
   private final RedisAPI redis;
@@ -93,7 +94,11 @@ public final class Mailer {
     mail.put("attempts", attempts);
     if (attempts >= maxAttempts) {
       log.error("mail {} to {} failed {} times; parked: {}", mail.getString("kind"), to, attempts, mail.getString("error"));
-      return redis.lpush(List.of(Outbox.DEAD, mail.encode()))
+      // Parked without its parameters (codes, links): admins see what failed, not the secrets.
+      JsonObject parked = mail.copy();
+      parked.remove("params");
+      return redis.lpush(List.of(Outbox.DEAD, parked.encode()))
+        .compose(v -> redis.ltrim(Outbox.DEAD, "0", Integer.toString(DEAD_KEPT - 1)))
         .compose(v -> redis.hincrby(Outbox.STATS, "failed", "1")).mapEmpty();
     }
     long delay = retryBaseMs << Math.min(attempts - 1, 16);

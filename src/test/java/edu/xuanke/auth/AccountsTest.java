@@ -167,12 +167,26 @@ class AccountsTest {
     List<String> colleges = service.http.get("/api/colleges").bearerTokenAuthentication(token).send().await()
       .bodyAsJsonArray().stream().map(String::valueOf).toList();
     assertEquals(19, colleges.size());
-    JsonObject good = bad.copy().put("gender", "F").put("college", colleges.get(8)).put("email", "zhangsan@example.edu.cn")
+    JsonObject good = bad.copy().put("gender", "F").put("college", colleges.get(8)).put("email", "P0001@example.edu.cn")
       .put("phone", "13912345678");
     HttpResponse<Buffer> saved = service.http.put("/api/me").bearerTokenAuthentication(token).sendJsonObject(good).await();
     assertEquals(200, saved.statusCode(), saved.bodyAsString());
     assertEquals(true, saved.bodyAsJsonObject().getBoolean("profileComplete"));
-    assertEquals("zhangsan@example.edu.cn", saved.bodyAsJsonObject().getString("email"));
+    assertEquals("P0001@example.edu.cn", saved.bodyAsJsonObject().getString("email"), "the same address, differently cased");
     assertEquals(201, service.select(token, section, false).await().statusCode());
+
+    // Replacing an email already set takes the current password, so a stolen session cannot
+    // redirect the codes (and then the password) to another address.
+    JsonObject moved = good.copy().put("email", "attacker@example.com");
+    HttpResponse<Buffer> withoutPassword = service.http.put("/api/me").bearerTokenAuthentication(token).sendJsonObject(moved).await();
+    assertEquals("REQUIRED", withoutPassword.bodyAsJsonObject().getJsonObject("error").getJsonObject("details")
+      .getJsonObject("fields").getString("currentPassword"));
+    HttpResponse<Buffer> wrongPassword = service.http.put("/api/me").bearerTokenAuthentication(token)
+      .sendJsonObject(moved.copy().put("currentPassword", "not-it")).await();
+    assertEquals("WRONG", wrongPassword.bodyAsJsonObject().getJsonObject("error").getJsonObject("details")
+      .getJsonObject("fields").getString("currentPassword"));
+    HttpResponse<Buffer> withPassword = service.http.put("/api/me").bearerTokenAuthentication(token)
+      .sendJsonObject(moved.copy().put("currentPassword", Fixture.PASSWORD)).await();
+    assertEquals("attacker@example.com", withPassword.bodyAsJsonObject().getString("email"));
   }
 }

@@ -138,7 +138,14 @@ class EmailCodeAndPasswordTest {
   void activationLinkSetsTheFirstPasswordOnce() throws Exception {
     start(new JsonObject());
     AuthService.createProxy(service.vertx).sendActivation(student).await();
-    MimeMessage mail = smtp.await(1, 10_000).get(0);
+    String older = Smtp.text(smtp.await(1, 10_000).get(0));
+    AuthService.createProxy(service.vertx).sendActivation(student).await();
+    MimeMessage mail = smtp.await(2, 10_000).stream().filter(m -> !Smtp.text(m).equals(older)).findFirst().orElseThrow();
+    Matcher olderLink = Pattern.compile("/activate\\?token=(\\S+)").matcher(older);
+    assertTrue(olderLink.find());
+    HttpResponse<Buffer> superseded = service.http.post("/api/auth/activate")
+      .sendJsonObject(new JsonObject().put("token", olderLink.group(1)).put("password", "first-secret")).await();
+    assertEquals("USED", field(superseded, "token"), "a newer link voids the older one");
     Matcher link = Pattern.compile("/activate\\?token=(\\S+)").matcher(Smtp.text(mail));
     assertTrue(link.find(), Smtp.text(mail));
     JsonObject body = new JsonObject().put("token", link.group(1)).put("password", "first-secret");

@@ -64,6 +64,15 @@ class HttpErrorsTest {
   }
 
   @Test
+  void bodiesMustBeDeclaredJson() {
+    // A cross-site form can post text/plain with the cookie; it cannot post application/json.
+    HttpResponse<Buffer> plain = service.http.post("/api/selections").bearerTokenAuthentication(token)
+      .putHeader("Content-Type", "text/plain").sendBuffer(Buffer.buffer("{\"sectionId\": " + section + "}")).await();
+    JsonObject error = assertError(400, "BAD_REQUEST", plain);
+    assertEquals("NOT_JSON", error.getJsonObject("details").getJsonObject("fields").getString("Content-Type"));
+  }
+
+  @Test
   void oversizedBodyIs413() {
     String big = "{\"sectionId\": " + section + ", \"pad\": \"" + "x".repeat(10_000) + "\"}";
     assertError(413, "PAYLOAD_TOO_LARGE", post("/api/selections", big, token));

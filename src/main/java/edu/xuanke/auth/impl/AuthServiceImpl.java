@@ -30,12 +30,11 @@ public final class AuthServiceImpl implements AuthService {
 
   private static final int MIN_PASSWORD = 6;
   private static final int WRONG_CODES_ALLOWED = 5;
-  /** Verified against when the account does not exist, so that both failures take as long. */
-  private static final String ABSENT_ACCOUNT_HASH = PasswordHasher.hashNow("no such account", 1000);
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final RedisScript LOGIN_ATTEMPT = RedisScript.fromResources("lua/login_attempt.lua");
   private static final RedisScript EMAIL_CODE = RedisScript.fromResources("lua/email_code.lua");
   private static final RedisScript CONSUME_CODE = RedisScript.fromResources("lua/consume_code.lua");
+  private static final RedisScript USE_ONCE = RedisScript.fromResources("lua/delete_if_equals.lua");
 
   private static final String ACCOUNT_COLUMNS = "id, student_id, password_hash, role, name, gender, class_name, major,"
     + " college, email, phone, lang, cohort_term_id, must_change_password";
@@ -52,6 +51,8 @@ public final class AuthServiceImpl implements AuthService {
   private final ProfileRules rules;
   private final CatalogService catalog;
   private final MailService mail;
+  /** Checked when the account does not exist or has no usable hash, so that every failure takes as long. */
+  private final Future<String> decoyHash;
 
   public AuthServiceImpl(AppConfig config, Pool mysql, RedisAPI redis, PasswordHasher hasher, JWTAuth jwt,
                          CatalogService catalog, MailService mail) {
@@ -65,6 +66,7 @@ public final class AuthServiceImpl implements AuthService {
     this.rules = new ProfileRules(config.colleges(), config.phonePattern());
     this.catalog = catalog;
     this.mail = mail;
+    this.decoyHash = hasher.hash(UUID.randomUUID().toString());
   }
 
   @Override
@@ -76,11 +78,18 @@ public final class AuthServiceImpl implements AuthService {
       .recover(Failures::fromStore)
       .compose(allowed -> allowed.get(0).toInteger() == 1 ? account(studentId)
         : rateLimited(allowed.get(1).toLong()))
-      .compose(account -> hasher.verify(password, account == null ? ABSENT_ACCOUNT_HASH : account.getString("password_hash"))
-        .compose(ok -> ok && account != null ? Future.succeededFuture(account) : ErrorCode.BAD_CREDENTIALS.<Row>fail()))
+      .compose(account -> checkPassword(account, password)
+        .compose(ok -> ok ? Future.succeededFuture(account) : ErrorCode.BAD_CREDENTIALS.<Row>fail()))
       .compose(account -> redis.del(List.of(attempts)).recover(Failures::fromStore)
         .compose(v -> sessionTerm(account))
         .compose(termId -> startSession(account, termId, lang)));
+  }
+
+  /** Whether the password is the account's; as slow for a missing account or an unusable hash. */
+  private Future<Boolean> checkPassword(Row account, String password) {
+    String stored = account == null ? null : account.getString("password_hash");
+    if (PasswordHasher.wellFormed(stored)) return hasher.verify(password, stored);
+    return decoyHash.compose(decoy -> hasher.verify(password, decoy)).map(false);
   }
 
   /**
@@ -133,10 +142,28 @@ public final class AuthServiceImpl implements AuthService {
       : Future.succeededFuture(profileOf(account)));
   }
 
+  /**
+   * Replacing an email already set needs the current password too: otherwise whoever holds a
+   * session could redirect the codes, then the password, to an address of theirs.
+   */
   @Override
   public Future<JsonObject> updateProfile(String studentId, JsonObject profile) {
     JsonObject problems = rules.problems(profile);
     if (!problems.isEmpty()) return ErrorCode.VALIDATION_FAILED.fail(new JsonObject().put("fields", problems));
+    return account(studentId).compose(account -> {
+      if (account == null) return ErrorCode.NOT_FOUND.fail();
+      String current = account.getString("email");
+      if (current.isBlank() || current.equalsIgnoreCase(profile.getString("email").trim())) {
+        return saveProfile(studentId, profile);
+      }
+      Object given = profile.getValue("currentPassword");
+      if (!(given instanceof String password) || password.isEmpty()) return invalid("currentPassword", "REQUIRED");
+      return checkPassword(account, password)
+        .compose(ok -> ok ? saveProfile(studentId, profile) : invalid("currentPassword", "WRONG"));
+    });
+  }
+
+  private Future<JsonObject> saveProfile(String studentId, JsonObject profile) {
     return mysql.preparedQuery("UPDATE accounts SET name = ?, gender = ?, class_name = ?, major = ?, college = ?,"
           + " email = ?, phone = ? WHERE student_id = ?")
       .execute(Tuple.of(profile.getString("name").trim(), profile.getString("gender"),
@@ -193,7 +220,8 @@ public final class AuthServiceImpl implements AuthService {
       String nonce = UUID.randomUUID().toString();
       Instant expiresAt = Instant.now().plus(config.activationTtl());
       String token = signer.sign(new JsonObject().put("s", studentId).put("n", nonce).put("e", expiresAt.toEpochMilli()));
-      return redis.set(List.of("xk:activation:" + nonce, studentId, "PX", Long.toString(config.activationTtl().toMillis())))
+      // One live link per student: a new link, or any password change, voids the earlier one.
+      return redis.set(List.of(activationKey(studentId), nonce, "PX", Long.toString(config.activationTtl().toMillis())))
         .recover(Failures::fromStore)
         .compose(v -> mail.send("activation", account.getString("email"), account.getString("lang"), new JsonObject()
           .put("name", account.getString("name")).put("studentId", studentId)
@@ -208,9 +236,8 @@ public final class AuthServiceImpl implements AuthService {
     if (claims == null || claims.getLong("e", 0L) < System.currentTimeMillis()) return invalid("token", "INVALID_OR_EXPIRED");
     if (password.length() < MIN_PASSWORD) return invalid("password", "TOO_SHORT");
     String studentId = claims.getString("s");
-    return redis.getdel("xk:activation:" + claims.getString("n")).recover(Failures::fromStore)
-      .compose(owner -> owner != null && owner.toString().equals(studentId)
-        ? setPassword(studentId, password) : invalid("token", "USED"));
+    return USE_ONCE.run(redis, List.of(activationKey(studentId)), claims.getString("n")).recover(Failures::fromStore)
+      .compose(used -> used.toInteger() == 1 ? setPassword(studentId, password) : invalid("token", "USED"));
   }
 
   private Future<Void> setPassword(String studentId, String password) {
@@ -219,7 +246,12 @@ public final class AuthServiceImpl implements AuthService {
           "UPDATE accounts SET password_hash = ?, must_change_password = FALSE WHERE student_id = ?")
         .execute(Tuple.of(hash, studentId)).recover(Failures::fromStore))
       .compose(updated -> account(studentId))
-      .compose(account -> sessions.endAll(studentId, termOf(account)).recover(Failures::fromStore));
+      .compose(account -> Future.all(sessions.endAll(studentId, termOf(account)), redis.del(List.of(activationKey(studentId))))
+        .<Void>mapEmpty().recover(Failures::fromStore));
+  }
+
+  private static String activationKey(String studentId) {
+    return "xk:activation:" + studentId;
   }
 
   @Override

@@ -2,6 +2,7 @@ package edu.xuanke.mail.impl;
 
 import edu.xuanke.core.Replies;
 import edu.xuanke.core.Failures;
+import edu.xuanke.core.RedisScript;
 import edu.xuanke.mail.MailService;
 import edu.xuanke.mail.Outbox;
 import io.vertx.core.Future;
@@ -10,6 +11,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.RedisAPI;
 import io.vertx.redis.client.Response;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -19,6 +21,7 @@ public final class MailServiceImpl implements MailService {
 
   private static final String SENT_ONCE = "xk:mail:once:";
   private static final long ONCE_TTL_SECONDS = 7 * 24 * 3600;
+  private static final RedisScript ONCE = RedisScript.fromResources("lua/mail_once.lua");
 
   private final RedisAPI redis;
 
@@ -26,18 +29,24 @@ public final class MailServiceImpl implements MailService {
     this.redis = redis;
   }
 
+  /** A mail with a onceKey (e.g. the event that caused it) is queued once, however often it is asked for. */
   @Override
   public Future<Void> send(String kind, String to, String lang, JsonObject params) {
     String id = params.getString("onceKey", UUID.randomUUID().toString());
-    // A mail with a onceKey (e.g. the event that caused it) is queued once, however often it is asked for.
-    Future<Boolean> first = params.containsKey("onceKey")
-      ? redis.set(List.of(SENT_ONCE + id, "1", "NX", "EX", Long.toString(ONCE_TTL_SECONDS))).map(r -> r != null)
-      : Future.succeededFuture(true);
-    return first.compose(fresh -> fresh
-        ? redis.xadd(List.of(Outbox.STREAM, "*", "kind", kind, "to", to, "lang", lang == null ? "zh-CN" : lang,
-            "params", params.encode(), "attempts", "0", "id", id)).<Void>mapEmpty()
-        : Future.<Void>succeededFuture())
-      .recover(Failures::fromStore);
+    String[] fields = {"kind", kind, "to", to, "lang", lang == null ? "zh-CN" : lang, "params", params.encode(),
+      "attempts", "0", "id", id};
+    Future<?> queued;
+    if (params.containsKey("onceKey")) {
+      String[] args = new String[fields.length + 1];
+      args[0] = Long.toString(ONCE_TTL_SECONDS);
+      System.arraycopy(fields, 0, args, 1, fields.length);
+      queued = ONCE.run(redis, List.of(SENT_ONCE + id, Outbox.STREAM), args);
+    } else {
+      List<String> xadd = new ArrayList<>(List.of(Outbox.STREAM, "*"));
+      xadd.addAll(List.of(fields));
+      queued = redis.xadd(xadd);
+    }
+    return queued.<Void>mapEmpty().recover(Failures::fromStore);
   }
 
   @Override
