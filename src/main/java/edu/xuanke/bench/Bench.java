@@ -25,6 +25,8 @@ import io.vertx.sqlclient.Pool;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -110,7 +112,7 @@ public final class Bench {
     heap.stop();
 
     BenchReport report = new BenchReport(options, hello, evalsha, selection, mix, violations, blocked.count(),
-      heap.maxMb(), tokens.size());
+      heap.maxMb(), heap.maxAfterGcMb(), tokens.size());
     report.print();
     if (options.json != null) report.writeJson(Path.of(options.json));
     if (options.html != null) report.writeHtml(Path.of(options.html));
@@ -187,10 +189,14 @@ public final class Bench {
     }
   }
 
-  /** The largest heap in use, sampled every 100 ms on a thread of its own. */
+  /**
+   * The largest heap in use (garbage included) and the largest heap left after a collection (what
+   * the data needs), sampled every 100 ms on a thread of its own. Both include the load generator.
+   */
   static final class HeapSampler {
     private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
     private final AtomicLong max = new AtomicLong();
+    private final AtomicLong maxAfterGc = new AtomicLong();
     private volatile boolean running;
 
     void start() {
@@ -198,6 +204,13 @@ public final class Bench {
       Thread thread = new Thread(() -> {
         while (running) {
           max.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
+          long afterGc = 0;
+          for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP && pool.getCollectionUsage() != null) {
+              afterGc += pool.getCollectionUsage().getUsed();
+            }
+          }
+          maxAfterGc.accumulateAndGet(afterGc, Math::max);
           try {
             Thread.sleep(100);
           } catch (InterruptedException e) {
@@ -215,6 +228,10 @@ public final class Bench {
 
     long maxMb() {
       return max.get() / (1024 * 1024);
+    }
+
+    long maxAfterGcMb() {
+      return maxAfterGc.get() / (1024 * 1024);
     }
   }
 }

@@ -25,10 +25,13 @@ final class BenchReport {
   private final List<String> violations;
   private final int blockedThreadWarnings;
   private final long heapMaxMb;
+  private final long heapAfterGcMaxMb;
   private final int logins;
 
   BenchReport(BenchOptions options, LoadDriver.Result hello, LoadDriver.Result evalsha, LoadDriver.Result selection,
-              LoadDriver.Result mix, List<String> violations, int blockedThreadWarnings, long heapMaxMb, int logins) {
+              LoadDriver.Result mix, List<String> violations, int blockedThreadWarnings, long heapMaxMb,
+              long heapAfterGcMaxMb, int logins) {
+    this.heapAfterGcMaxMb = heapAfterGcMaxMb;
     this.mix = mix;
     this.options = options;
     this.hello = hello;
@@ -68,6 +71,7 @@ final class BenchReport {
       .put("invariants.details", new JsonArray(violations.stream().limit(20).toList()))
       .put("blockedThreadWarnings", blockedThreadWarnings)
       .put("heap.max_mb", heapMaxMb)
+      .put("heap.after_gc_max_mb", heapAfterGcMaxMb)
       .put("options", new JsonObject().put("students", options.students).put("sections", options.sections)
         .put("seats", options.seats).put("skew", options.skew).put("connections", options.connections)
         .put("durationSeconds", options.duration.toSeconds()).put("logins", logins))
@@ -88,7 +92,8 @@ final class BenchReport {
     mix.outcomeCounts().forEach((k, v) -> System.out.printf("  %-32s %,10d%n", k, v));
     System.out.printf("invariant violations: %d%s%n", violations.size(),
       violations.isEmpty() ? "" : " — " + violations.subList(0, Math.min(5, violations.size())));
-    System.out.printf("blocked-thread warnings: %d    heap max: %d MB%n", blockedThreadWarnings, heapMaxMb);
+    System.out.printf("blocked-thread warnings: %d    heap max: %d MB in use, %d MB after collections%n",
+      blockedThreadWarnings, heapMaxMb, heapAfterGcMaxMb);
   }
 
   void writeJson(Path file) throws IOException {
