@@ -1,7 +1,7 @@
 -- Shared by select.lua, drop.lua and swap.lua: the loader prepends this file to each of them.
 --
 -- Every key is passed in KEYS and carries the term's hash tag:
---   1 term    hash  opens closes dropCloses (epoch ms) max profileRequired ready
+--   1 term    hash  opens closes dropCloses (epoch ms) max profileRequired gen ready
 --   2 cohort  hash  studentId -> "1" (profile complete) | "0"
 --   3 sec     hash  sectionId -> "capacity|course|weekday|startMin|endMin|periodStart|periodEnd|prefixes"
 --   4 seats   hash  sectionId -> seats left
@@ -29,9 +29,13 @@ local function now_ms()
   return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 end
 
+-- The generation of the live state (see TermLoader), written into every event.
+local TERM_GEN = '0'
+
 local function load_term()
-  local v = redis.call('HMGET', K_TERM, 'opens', 'closes', 'dropCloses', 'max', 'profileRequired', 'ready')
+  local v = redis.call('HMGET', K_TERM, 'opens', 'closes', 'dropCloses', 'max', 'profileRequired', 'ready', 'gen')
   if not v[6] then return nil end
+  TERM_GEN = v[7] or '0'
   return { opens = tonumber(v[1]), closes = tonumber(v[2]), dropCloses = tonumber(v[3]),
            max = tonumber(v[4]), profileRequired = v[5] == '1' }
 end
@@ -106,11 +110,8 @@ local function holding_conflict(heldCsv, section, meta, ignoring, max)
 end
 
 local function emit(type, student, section, at, seq)
-  if seq then
-    redis.call('XADD', K_EVENTS, '*', 'type', type, 'student', student, 'section', section, 'at', at, 'seq', seq)
-  else
-    redis.call('XADD', K_EVENTS, '*', 'type', type, 'student', student, 'section', section, 'at', at)
-  end
+  redis.call('XADD', K_EVENTS, '*', 'type', type, 'student', student, 'section', section, 'at', at,
+    'seq', seq or 0, 'gen', TERM_GEN)
 end
 
 local function take_seat(student, section, rosterKey, at, type)

@@ -23,14 +23,18 @@ import java.util.List;
  * Write-behind of one term: reads the term's event stream with a consumer group and writes
  * each batch to MySQL in one transaction before it is acknowledged. A batch is written
  * idempotently (event ids are unique, rows keep the newest event that set them), so a batch
- * written twice after a crash changes nothing. After a batch is committed, each waitlist
- * promotion in it is published on {@link SelectionService#PROMOTED}.
+ * written twice after a crash changes nothing. Events of a live state that a rebuild has since
+ * replaced (Redis lost its data while the batch was in hand) are left out, as the rebuilt state
+ * does not have them either. After a batch is committed, each waitlist promotion in it is
+ * published on {@link SelectionService#PROMOTED}.
  */
 public final class Persister {
 
   private static final Logger log = LoggerFactory.getLogger(Persister.class);
   static final String GROUP = "persister";
 
+  /** Shared lock on the term row: a rebuild (which takes it exclusively) and a batch never overlap. */
+  private static final String GENERATION = "SELECT live_generation FROM terms WHERE id = ? LOCK IN SHARE MODE";
   private static final String INSERT_EVENT =
     "INSERT IGNORE INTO selection_events (event_id, term_id, type, student_id, section_id, at) VALUES (?, ?, ?, ?, ?, ?)";
   private static final String UPSERT_ENROLLMENT =
@@ -79,43 +83,63 @@ public final class Persister {
 
   private Future<Void> write(List<StreamConsumer.Entry> entries) {
     if (entries.isEmpty()) return Future.succeededFuture();
-    List<Tuple> eventRows = new ArrayList<>();
-    List<Tuple> enrollmentRows = new ArrayList<>();
-    List<Tuple> waitlistRows = new ArrayList<>();
-    List<Event> promotions = new ArrayList<>();
-    for (StreamConsumer.Entry entry : entries) {
-      Event e = new Event(entry);
-      String id = e.sortableId();
-      LocalDateTime at = LocalDateTime.ofInstant(Instant.ofEpochMilli(e.at), ZoneOffset.UTC);
-      eventRows.add(Tuple.of(id, keys.termId(), e.type, e.student, e.section, at));
-      switch (e.type) {
-        case "ENROLL" -> enrollmentRows.add(Tuple.of(e.student, e.section, keys.termId(), "ENROLLED", at, id));
-        case "DROP" -> enrollmentRows.add(Tuple.of(e.student, e.section, keys.termId(), "DROPPED", at, id));
-        case "PROMOTE" -> {
-          enrollmentRows.add(Tuple.of(e.student, e.section, keys.termId(), "ENROLLED", at, id));
-          waitlistRows.add(Tuple.of(e.student, e.section, keys.termId(), "PROMOTED", e.seq, at, id));
-          promotions.add(e);
+    List<Event> events = entries.stream().map(Event::new).toList();
+    return mysql.withTransaction(conn -> conn.preparedQuery(GENERATION).execute(Tuple.of(keys.termId()))
+        .compose(locked -> {
+          long generation = locked.iterator().next().getLong("live_generation");
+          List<Event> current = events.stream().filter(e -> e.gen >= generation).toList();
+          if (current.size() < events.size()) {
+            log.warn("term {}: {} events of a replaced live state (generation < {}) left out", keys.termId(),
+              events.size() - current.size(), generation);
+          }
+          Rows rows = new Rows(current);
+          return (rows.events.isEmpty() ? Future.succeededFuture() : conn.preparedQuery(INSERT_EVENT).executeBatch(rows.events))
+            .compose(r -> rows.enrollments.isEmpty() ? Future.succeededFuture()
+              : conn.preparedQuery(UPSERT_ENROLLMENT).executeBatch(rows.enrollments))
+            .compose(r -> rows.waitlist.isEmpty() ? Future.succeededFuture()
+              : conn.preparedQuery(UPSERT_WAITLIST).executeBatch(rows.waitlist))
+            .map(rows.promotions);
+        }))
+      .map(promotions -> {
+        promotions.forEach(p -> vertx.eventBus().publish(SelectionService.PROMOTED, new JsonObject()
+          .put("studentId", p.student).put("sectionId", p.section).put("termId", keys.termId()).put("eventId", p.id)));
+        return null;
+      });
+  }
+
+  /** The statements' rows for a batch of events. */
+  private final class Rows {
+    final List<Tuple> events = new ArrayList<>();
+    final List<Tuple> enrollments = new ArrayList<>();
+    final List<Tuple> waitlist = new ArrayList<>();
+    final List<Event> promotions = new ArrayList<>();
+
+    Rows(List<Event> batch) {
+      long term = keys.termId();
+      for (Event e : batch) {
+        String id = e.sortableId();
+        LocalDateTime at = LocalDateTime.ofInstant(Instant.ofEpochMilli(e.at), ZoneOffset.UTC);
+        events.add(Tuple.of(id, term, e.type, e.student, e.section, at));
+        switch (e.type) {
+          case "ENROLL" -> enrollments.add(Tuple.of(e.student, e.section, term, "ENROLLED", at, id));
+          case "DROP" -> enrollments.add(Tuple.of(e.student, e.section, term, "DROPPED", at, id));
+          case "PROMOTE" -> {
+            enrollments.add(Tuple.of(e.student, e.section, term, "ENROLLED", at, id));
+            waitlist.add(Tuple.of(e.student, e.section, term, "PROMOTED", e.seq, at, id));
+            promotions.add(e);
+          }
+          case "WAITLIST" -> waitlist.add(Tuple.of(e.student, e.section, term, "WAITING", e.seq, at, id));
+          case "UNWAITLIST" -> waitlist.add(Tuple.of(e.student, e.section, term, "LEFT", e.seq, at, id));
+          case "SKIP" -> waitlist.add(Tuple.of(e.student, e.section, term, "SKIPPED", e.seq, at, id));
+          default -> log.error("term {}: unknown event type {} in {}", term, e.type, e.id);
         }
-        case "WAITLIST" -> waitlistRows.add(Tuple.of(e.student, e.section, keys.termId(), "WAITING", e.seq, at, id));
-        case "UNWAITLIST" -> waitlistRows.add(Tuple.of(e.student, e.section, keys.termId(), "LEFT", e.seq, at, id));
-        case "SKIP" -> waitlistRows.add(Tuple.of(e.student, e.section, keys.termId(), "SKIPPED", e.seq, at, id));
-        default -> log.error("term {}: unknown event type {} in {}", keys.termId(), e.type, e.id);
       }
+      // Rows in key order: concurrent consumers then take row locks in the same order and do not
+      // deadlock. Order within a batch does not matter otherwise (the newest event wins).
+      Comparator<Tuple> byKey = Comparator.<Tuple, String>comparing(t -> t.getString(0)).thenComparing(t -> t.getLong(1));
+      enrollments.sort(byKey);
+      waitlist.sort(byKey);
     }
-    // Rows in key order: concurrent consumers then take row locks in the same order and do not
-    // deadlock. Order within a batch does not matter otherwise (the newest event wins).
-    Comparator<Tuple> byKey = Comparator.<Tuple, String>comparing(t -> t.getString(0)).thenComparing(t -> t.getLong(1));
-    enrollmentRows.sort(byKey);
-    waitlistRows.sort(byKey);
-    return mysql.withTransaction(conn -> conn.preparedQuery(INSERT_EVENT).executeBatch(eventRows)
-        .compose(r -> enrollmentRows.isEmpty() ? Future.succeededFuture()
-          : conn.preparedQuery(UPSERT_ENROLLMENT).executeBatch(enrollmentRows))
-        .compose(r -> waitlistRows.isEmpty() ? Future.succeededFuture()
-          : conn.preparedQuery(UPSERT_WAITLIST).executeBatch(waitlistRows))
-        .<Void>mapEmpty())
-      .onSuccess(v -> promotions.forEach(p -> vertx.eventBus().publish(SelectionService.PROMOTED,
-        new JsonObject().put("studentId", p.student).put("sectionId", p.section)
-          .put("termId", keys.termId()).put("eventId", p.id))));
   }
 
   /** Completes once every event of the term so far is in MySQL (the stream is empty). */
@@ -132,6 +156,8 @@ public final class Persister {
     final long section;
     final long at;
     final long seq;
+    /** The generation of the live state the event changed. */
+    final long gen;
 
     Event(StreamConsumer.Entry entry) {
       this.id = entry.id();
@@ -140,6 +166,7 @@ public final class Persister {
       this.section = Long.parseLong(entry.fields().get("section"));
       this.at = Long.parseLong(entry.fields().get("at"));
       this.seq = Long.parseLong(entry.fields().getOrDefault("seq", "0"));
+      this.gen = Long.parseLong(entry.fields().getOrDefault("gen", "0"));
     }
 
     /** The stream id zero-padded so that comparing strings compares stream order. */

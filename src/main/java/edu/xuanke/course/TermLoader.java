@@ -104,20 +104,13 @@ public final class TermLoader {
       .compose(v -> continueEventIds(keys))
       .compose(v -> {
         Catalog.Term term = catalog.term(termId).orElseThrow(() -> new IllegalStateException("no term " + termId));
-        Future<RowSet<Row>> enrolled = mysql.preparedQuery(
-            "SELECT student_id, section_id FROM enrollments WHERE term_id = ? AND state = 'ENROLLED' ORDER BY last_event")
-          .execute(Tuple.of(termId));
-        Future<RowSet<Row>> waiting = mysql.preparedQuery(
-            "SELECT student_id, section_id, seq FROM waitlist_entries WHERE term_id = ? AND state = 'WAITING' ORDER BY seq")
-          .execute(Tuple.of(termId));
-        Future<RowSet<Row>> lastSeq = mysql.preparedQuery(
-            "SELECT COALESCE(MAX(seq), 0) AS seq FROM waitlist_entries WHERE term_id = ?")
-          .execute(Tuple.of(termId));
         Future<JsonObject> cohort = auth.cohort(termId);
-        return Future.all(enrolled, waiting, lastSeq, cohort)
-          .compose(all -> redis.batch(requests(keys, term, enrolled.result(), waiting.result(),
-            lastSeq.result().iterator().next().getLong("seq"), cohort.result())))
-          .compose(written -> markReady(keys, term, token));
+        return Future.all(readState(termId), cohort)
+          .compose(all -> {
+            StoredState state = all.resultAt(0);
+            return redis.batch(requests(keys, term, state.enrolled(), state.waiting(), state.lastSeq(), cohort.result()))
+              .compose(written -> markReady(keys, term, state.generation(), token));
+          });
       })
       .onSuccess(v -> log.info("term {}: live state built in {} ms", termId, System.currentTimeMillis() - started));
   }
@@ -185,9 +178,37 @@ public final class TermLoader {
     return out;
   }
 
-  /** Writes the term's settings and its ready flag, once everything else is in place. */
-  private Future<Void> markReady(TermKeys keys, Catalog.Term term, String token) {
+  /** What MySQL holds of a term's selections, read at one new generation of its live state. */
+  private record StoredState(long generation, RowSet<Row> enrolled, RowSet<Row> waiting, long lastSeq) {
+  }
+
+  /**
+   * Reads the term's selections in the transaction that starts a new generation. The row lock on
+   * the term orders this against the persister's batches (which take it shared): a batch commits
+   * before this read, and is in it, or after, and sees the new generation and leaves out events
+   * of the replaced state.
+   */
+  private Future<StoredState> readState(long termId) {
+    Tuple term = Tuple.of(termId);
+    return mysql.withTransaction(conn -> conn.preparedQuery("SELECT live_generation FROM terms WHERE id = ? FOR UPDATE")
+      .execute(term)
+      .compose(locked -> {
+        long generation = locked.iterator().next().getLong("live_generation") + 1;
+        return conn.preparedQuery("UPDATE terms SET live_generation = ? WHERE id = ?").execute(Tuple.of(generation, termId))
+          .compose(updated -> conn.preparedQuery("SELECT student_id, section_id FROM enrollments"
+            + " WHERE term_id = ? AND state = 'ENROLLED' ORDER BY last_event").execute(term))
+          .compose(enrolled -> conn.preparedQuery("SELECT student_id, section_id, seq FROM waitlist_entries"
+            + " WHERE term_id = ? AND state = 'WAITING' ORDER BY seq").execute(term)
+            .compose(waiting -> conn.preparedQuery("SELECT COALESCE(MAX(seq), 0) AS seq FROM waitlist_entries"
+              + " WHERE term_id = ?").execute(term)
+              .map(last -> new StoredState(generation, enrolled, waiting, last.iterator().next().getLong("seq")))));
+      }));
+  }
+
+  /** Writes the term's settings, generation and ready flag, once everything else is in place. */
+  private Future<Void> markReady(TermKeys keys, Catalog.Term term, long generation, String token) {
     return MARK_READY.run(api, List.of(keys.term(), keys.rebuildLock()), token,
+        "gen", Long.toString(generation),
         "opens", Long.toString(term.opensAt().toEpochMilli()),
         "closes", Long.toString(term.closesAt().toEpochMilli()),
         "dropCloses", Long.toString(term.dropClosesAt().toEpochMilli()),
