@@ -74,6 +74,8 @@ public final class AppConfig {
   /** "midnight" (sessions end at the next local midnight) or an ISO-8601 duration such as PT12H. */
   public String sessionTtl() { return json.getString("sessionTtl", "midnight"); }
   public int loginFailureLimit() { return json.getInteger("loginFailureLimit", 5); }
+  /** Failed logins from one client IP across all accounts per window (password spraying). */
+  public int loginFailureLimitPerIp() { return json.getInteger("loginFailureLimitPerIp", 500); }
   public Duration loginFailureWindow() { return Duration.ofSeconds(json.getLong("loginFailureWindowSeconds", 900L)); }
   /** Addresses whose X-Forwarded-For header is believed. */
   public List<String> trustedProxies() {

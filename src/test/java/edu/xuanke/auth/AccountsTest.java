@@ -136,6 +136,18 @@ class AccountsTest {
   }
 
   @Test
+  void oneAddressSprayingManyAccountsIsStopped() throws Exception {
+    start(new JsonObject().put("loginFailureLimitPerIp", 4).put("trustedProxies", "127.0.0.1"));
+    for (int i = 0; i < 4; i++) {
+      assertEquals(401, login(students.get(i % 3), "wrong-password-" + i, "10.1.1.1").statusCode());
+    }
+    HttpResponse<Buffer> stopped = login(students.get(0), Fixture.PASSWORD, "10.1.1.1");
+    assertEquals(429, stopped.statusCode(), "failures across accounts from one address add up");
+    assertTrue(Integer.parseInt(stopped.getHeader("Retry-After")) > 0);
+    assertEquals(200, login(students.get(0), Fixture.PASSWORD, "10.1.1.2").statusCode(), "other addresses are not affected");
+  }
+
+  @Test
   void forwardedForCountsOnlyBehindATrustedProxy() throws Exception {
     start(new JsonObject().put("trustedProxies", "127.0.0.1"));
     String student = students.get(0);

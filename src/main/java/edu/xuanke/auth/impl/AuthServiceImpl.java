@@ -32,6 +32,7 @@ public final class AuthServiceImpl implements AuthService {
   private static final int WRONG_CODES_ALLOWED = 5;
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final RedisScript LOGIN_ATTEMPT = RedisScript.fromResources("lua/login_attempt.lua");
+  private static final RedisScript LOGIN_FAILED = RedisScript.fromResources("lua/login_failed.lua");
   private static final RedisScript EMAIL_CODE = RedisScript.fromResources("lua/email_code.lua");
   private static final RedisScript CONSUME_CODE = RedisScript.fromResources("lua/consume_code.lua");
   private static final RedisScript USE_ONCE = RedisScript.fromResources("lua/delete_if_equals.lua");
@@ -73,13 +74,17 @@ public final class AuthServiceImpl implements AuthService {
   public Future<JsonObject> login(String studentId, String password, String clientIp, String lang) {
     if (password.length() < MIN_PASSWORD) return invalid("password", "TOO_SHORT");
     String attempts = "xk:login-attempts:" + studentId + ":" + clientIp;
-    return LOGIN_ATTEMPT.run(redis, List.of(attempts), Long.toString(config.loginFailureWindow().toMillis()),
-        Integer.toString(config.loginFailureLimit()))
+    String ipFailures = "xk:login-failures:" + clientIp;
+    String window = Long.toString(config.loginFailureWindow().toMillis());
+    return LOGIN_ATTEMPT.run(redis, List.of(attempts, ipFailures), window, Integer.toString(config.loginFailureLimit()),
+        Integer.toString(config.loginFailureLimitPerIp()))
       .recover(Failures::fromStore)
       .compose(allowed -> allowed.get(0).toInteger() == 1 ? account(studentId)
         : rateLimited(allowed.get(1).toLong()))
       .compose(account -> checkPassword(account, password)
-        .compose(ok -> ok ? Future.succeededFuture(account) : ErrorCode.BAD_CREDENTIALS.<Row>fail()))
+        .compose(ok -> ok ? Future.succeededFuture(account)
+          : LOGIN_FAILED.run(redis, List.of(ipFailures), window).recover(Failures::fromStore)
+            .compose(counted -> ErrorCode.BAD_CREDENTIALS.<Row>fail())))
       .compose(account -> redis.del(List.of(attempts)).recover(Failures::fromStore)
         .compose(v -> sessionTerm(account))
         .compose(termId -> startSession(account, termId, lang)));
