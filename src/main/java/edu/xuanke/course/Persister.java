@@ -63,10 +63,6 @@ public final class Persister {
     this.consumer = new StreamConsumer(vertx, redis, keys.events(), GROUP, consumerName, batchSize, this::write);
   }
 
-  public TermKeys keys() {
-    return keys;
-  }
-
   public Future<Void> start() {
     return consumer.start();
   }

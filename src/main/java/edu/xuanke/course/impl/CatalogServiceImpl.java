@@ -17,6 +17,7 @@ import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 public final class CatalogServiceImpl implements CatalogService {
 
@@ -64,13 +65,10 @@ public final class CatalogServiceImpl implements CatalogService {
         .filter(s -> typeId == 0 || s.typeId() == typeId)
         .filter(s -> periodId == 0 || s.periodId() == periodId)
         .toList();
-      TermKeys keys = live.keys(term.id());
-      return Future.all(live.readHash(term.id(), keys.seats()), live.readHash(term.id(), keys.waitlistLengths()))
-        .map(both -> {
-          Map<String, String> seats = both.resultAt(0);
-          Map<String, String> waiting = both.resultAt(1);
+      return liveCounts(term.id())
+        .map(counts -> {
           JsonArray out = new JsonArray();
-          for (Catalog.Section s : sections) out.add(withLiveCounts(s, seats, waiting));
+          for (Catalog.Section s : sections) out.add(counts.apply(s));
           return out;
         });
     });
@@ -81,9 +79,7 @@ public final class CatalogServiceImpl implements CatalogService {
     return catalog.findSection(sectionId).recover(Failures::fromStore).compose(found -> {
       if (found.isEmpty()) return ErrorCode.SECTION_NOT_FOUND.fail();
       Catalog.Section s = found.get();
-      TermKeys keys = live.keys(s.termId());
-      return Future.all(live.readHash(s.termId(), keys.seats()), live.readHash(s.termId(), keys.waitlistLengths()))
-        .map(both -> withLiveCounts(s, both.resultAt(0), both.resultAt(1)));
+      return liveCounts(s.termId()).map(counts -> counts.apply(s));
     });
   }
 
@@ -116,10 +112,18 @@ public final class CatalogServiceImpl implements CatalogService {
     return term.map(Future::succeededFuture).orElseGet(ErrorCode.NOT_FOUND::fail);
   }
 
-  private static JsonObject withLiveCounts(Catalog.Section s, Map<String, String> seats, Map<String, String> waiting) {
-    String id = Long.toString(s.id());
-    return s.toJson()
-      .put("seatsLeft", Long.parseLong(seats.getOrDefault(id, Integer.toString(s.capacity()))))
-      .put("waitlisted", Long.parseLong(waiting.getOrDefault(id, "0")));
+  /** Reads a term's seats and waitlist lengths once; the function adds them to a section's JSON. */
+  private Future<Function<Catalog.Section, JsonObject>> liveCounts(long termId) {
+    TermKeys keys = live.keys(termId);
+    return Future.all(live.readHash(termId, keys.seats()), live.readHash(termId, keys.waitlistLengths())).map(both -> {
+      Map<String, String> seats = both.resultAt(0);
+      Map<String, String> waiting = both.resultAt(1);
+      return s -> {
+        String id = Long.toString(s.id());
+        return s.toJson()
+          .put("seatsLeft", Long.parseLong(seats.getOrDefault(id, Integer.toString(s.capacity()))))
+          .put("waitlisted", Long.parseLong(waiting.getOrDefault(id, "0")));
+      };
+    });
   }
 }
