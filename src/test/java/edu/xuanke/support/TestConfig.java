@@ -15,8 +15,9 @@ import java.nio.file.Path;
  */
 public final class TestConfig {
 
-  public static final String DATABASE = "xuanke_test";
-  public static final int REDIS_DB = 9;
+  /** Overridable so that two checkouts on one machine can run their suites side by side. */
+  public static final String DATABASE = System.getenv().getOrDefault("XUANKE_TEST_DATABASE", "xuanke_test");
+  public static final int REDIS_DB = Integer.parseInt(System.getenv().getOrDefault("XUANKE_TEST_REDIS_DB", "9"));
 
   private TestConfig() {
   }
