@@ -14,6 +14,8 @@ import io.vertx.core.json.JsonObject;
 public interface CatalogService {
 
   String ADDRESS = "xuanke.catalog";
+  /** Published (body {"termId": id}) after an admin edit; every in-process catalog copy reloads. */
+  String CHANGED_ADDRESS = "xuanke.catalog.changed";
 
   static CatalogService createProxy(Vertx vertx) {
     return new CatalogServiceVertxEBProxy(vertx, ADDRESS, ServiceCalls.delivery());
