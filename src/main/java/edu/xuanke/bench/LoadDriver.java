@@ -49,6 +49,8 @@ final class LoadDriver {
     final AtomicLongArray perSecond;
     final LongAdder failures = new LongAdder();
     final LongAdder requests = new LongAdder();
+    /** Microseconds Redis spent per EVALSHA during the measured part (0 when none ran). */
+    double redisUsPerScript;
     double seconds;
 
     Result(String phase, int seconds) {
@@ -86,10 +88,12 @@ final class LoadDriver {
   }
 
   /** Blocks the calling (non-Vert.x) thread for warm-up plus duration. */
-  Result run(String phase, Workload workload, Duration warmup, Duration duration) {
+  Result run(String phase, Workload workload, Duration warmup, Duration duration, ScriptCost scriptCost) {
     if (!warmup.isZero()) runFor(phase + " (warm-up)", workload, warmup, null);
     Result result = new Result(phase, (int) duration.toSeconds());
+    scriptCost.start();
     runFor(phase, workload, duration, result);
+    result.redisUsPerScript = scriptCost.usPerCall();
     return result;
   }
 
