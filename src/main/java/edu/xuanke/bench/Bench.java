@@ -134,6 +134,8 @@ public final class Bench {
       .put("baselinePort", freePort())
       .put("demo", false)
       .put("instanceId", "bench")
+      // Sessions end at local midnight by default; a run must not be logged out halfway.
+      .put("sessionTtl", "PT12H")
       .put("hashThreads", Runtime.getRuntime().availableProcessors())
       .put("redisPoolSize", Math.max(base.redisPoolSize(), 32)));
   }
