@@ -8,8 +8,11 @@ import edu.xuanke.course.SelectionService;
 import edu.xuanke.http.api.AuthRoutes;
 import edu.xuanke.http.api.CatalogRoutes;
 import edu.xuanke.http.api.MeRoutes;
+import edu.xuanke.http.api.SeatsStream;
 import edu.xuanke.http.api.SelectionRoutes;
+import edu.xuanke.http.api.TimetableCalendar;
 import edu.xuanke.http.pages.Pages;
+import edu.xuanke.http.pages.StudentPages;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -53,9 +56,13 @@ public final class ApiRouter {
     selectionRoutes.mountChanges(router, TokenAuth.signatureOnly(jwt));
     router.route("/api/*").handler(withSession);
     new CatalogRoutes(catalog).mount(router);
+    new SeatsStream(vertx, catalog).mount(router);
     new MeRoutes(auth, hashingAuth, clientIp).mount(router);
     selectionRoutes.mountReads(router);
-    new Pages(vertx, router, withSession, auth, csrf, cookie, config.httpBodyLimit());
+    new TimetableCalendar(SelectionService.createProxy(vertx), config.timeZone()).mount(router);
+    Pages pages = new Pages(vertx, router, withSession, auth, csrf, cookie, config.httpBodyLimit());
+    new StudentPages(vertx, pages, auth, hashingAuth, catalog, SelectionService.createProxy(vertx), clientIp,
+      config.emailCodeInterval().toSeconds()).mount();
     router.route().last().handler(ctx -> ctx.fail(404));
     router.route().failureHandler(ApiErrors::handle);
     return router;
