@@ -245,6 +245,10 @@ class PagesTest {
       String change = nextEvent(events, "event: seats");
       assertTrue(change.contains("\"" + python + "\":29"), change);
       assertFalse(change.contains("\"" + ai + "\""), "only what changed: " + change);
+
+      long stopping = System.currentTimeMillis();
+      service.stop();
+      assertTrue(System.currentTimeMillis() - stopping < 5000, "an open stream does not hold up the shutdown");
     } finally {
       client.close().await();
     }
