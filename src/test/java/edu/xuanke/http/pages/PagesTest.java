@@ -116,6 +116,16 @@ class PagesTest {
   }
 
   @Test
+  void adminsSeeTheLinkToTheAdminPages() throws Exception {
+    String admin = fixture.students("A", 1, null, true).get(0);
+    fixture.execute("UPDATE accounts SET role = 'ADMIN' WHERE student_id = ?", admin);
+    PageSession browser = new PageSession(service.http).login(admin, Fixture.PASSWORD);
+    HttpResponse<Buffer> page = browser.get("/profile");
+    assertEquals(200, page.statusCode());
+    assertTrue(page.bodyAsString().contains("href=\"/admin\""), page.bodyAsString());
+  }
+
+  @Test
   void timetableListsWhatIsHeldAndTheCalendarRepeatsWeekly() {
     PageSession browser = new PageSession(service.http).login(student, Fixture.PASSWORD);
     browser.get("/");
@@ -192,6 +202,8 @@ class PagesTest {
     HttpResponse<Buffer> forged = browser.postRaw("/profile", form("name", "Forged", "gender", "M", "className", "C1",
       "major", "M1", "college", "理学院", "email", student.toLowerCase() + "@example.edu.cn", "phone", "13800000000"));
     assertEquals(403, forged.statusCode());
+    assertTrue(forged.getHeader("Content-Type").startsWith("text/html"));
+    assertTrue(forged.bodyAsString().contains("表单已过期"), "an error page, not JSON");
     assertEquals(List.of(EVIL_NAME), fixture.rows("SELECT name FROM accounts WHERE student_id = ?", student));
     HttpResponse<Buffer> wrongToken = browser.postRaw("/logout", form("_csrf", "AAAA"));
     assertEquals(403, wrongToken.statusCode());
