@@ -231,6 +231,10 @@ class PagesTest {
     String etag = asset.getHeader("ETag");
     assertEquals(304, service.http.get("/static/app.css").putHeader("If-None-Match", etag).send().await().statusCode());
     assertEquals(404, service.http.get("/static/missing.js").send().await().statusCode());
+    HttpResponse<Buffer> missingPage = service.http.get("/no-such-page").putHeader("Accept", "text/html").send().await();
+    assertEquals(404, missingPage.statusCode());
+    assertTrue(missingPage.bodyAsString().contains("页面不存在"), "a browser gets an HTML page");
+    assertEquals("NOT_FOUND", Service.errorCode(service.http.get("/no-such-page").send().await()), "an API client JSON");
 
     HttpResponse<Buffer> switched = browser.get("/lang/en?next=%2Flogin");
     assertEquals(303, switched.statusCode());

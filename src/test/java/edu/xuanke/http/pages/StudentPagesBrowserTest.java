@@ -55,6 +55,8 @@ class StudentPagesBrowserTest {
 
   @AfterEach
   void stop() throws Exception {
+    if (alice != null) assertEquals(List.of(), alice.pageProblems(), "no script errors or CSP violations");
+    if (bob != null) assertEquals(List.of(), bob.pageProblems(), "no script errors or CSP violations");
     if (alice != null) alice.close();
     if (bob != null) bob.close();
     if (service != null) service.close();
