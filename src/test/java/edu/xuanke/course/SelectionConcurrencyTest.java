@@ -71,6 +71,21 @@ class SelectionConcurrencyTest {
     assertEquals(List.of("0"), fixture.rows("SELECT COUNT(*) FROM waitlist_entries"));
   }
 
+  /** Seat polls during a stampede are served from a read at most 250 ms old, then follow. */
+  @Test
+  void seatPollsFollowTheStampedeWithinAQuarterSecond() throws InterruptedException {
+    String token = tokens.get(0);
+    String path = "/api/seats?termId=" + term.id;
+    assertEquals(SEATS, service.http.get(path).bearerTokenAuthentication(token).send().await()
+      .bodyAsJsonObject().getInteger(Long.toString(hot)));
+    List<HttpResponse<Buffer>> polls = all(tokens, t -> service.select(t, hot, false)
+      .compose(r -> service.http.get(path).bearerTokenAuthentication(t).send()));
+    polls.forEach(poll -> assertEquals(200, poll.statusCode()));
+    Thread.sleep(300);
+    assertEquals(0, service.http.get(path).bearerTokenAuthentication(token).send().await()
+      .bodyAsJsonObject().getInteger(Long.toString(hot)));
+  }
+
   @Test
   void fiveHundredStudentsTenSeatsWithWaitlist() {
     List<HttpResponse<Buffer>> answers = all(tokens, token -> service.select(token, hot, true));

@@ -9,9 +9,11 @@ import io.vertx.ext.web.RoutingContext;
 public final class CatalogRoutes {
 
   private final CatalogService catalog;
+  private final RecentSeats recentSeats;
 
   public CatalogRoutes(CatalogService catalog) {
     this.catalog = catalog;
+    this.recentSeats = new RecentSeats(catalog);
   }
 
   public void mount(Router router) {
@@ -20,7 +22,7 @@ public final class CatalogRoutes {
     router.get("/api/sections").handler(this::sections);
     router.get("/api/sections/:id").handler(ctx -> catalog.section(Requests.pathId(ctx, "id"))
       .onSuccess(section -> Json.ok(ctx, 200, section)).onFailure(ctx::fail));
-    router.get("/api/seats").handler(ctx -> catalog.seats(Requests.queryId(ctx, "termId"))
+    router.get("/api/seats").handler(ctx -> recentSeats.of(Requests.queryId(ctx, "termId"))
       .onSuccess(seats -> Json.ok(ctx, 200, seats)).onFailure(ctx::fail));
   }
 

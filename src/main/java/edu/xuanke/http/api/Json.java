@@ -12,7 +12,8 @@ final class Json {
   }
 
   static void ok(RoutingContext ctx, int status, Object body) {
-    Buffer payload = body instanceof JsonObject o ? o.toBuffer() : ((JsonArray) body).toBuffer();
+    Buffer payload = body instanceof Buffer encoded ? encoded
+      : body instanceof JsonObject o ? o.toBuffer() : ((JsonArray) body).toBuffer();
     ctx.response().setStatusCode(status)
       .putHeader("Content-Type", "application/json; charset=utf-8")
       .end(payload);
