@@ -1,5 +1,6 @@
 package edu.xuanke;
 
+import edu.xuanke.admin.AdminVerticle;
 import edu.xuanke.auth.AuthVerticle;
 import edu.xuanke.bench.Bench;
 import edu.xuanke.core.AppConfig;
@@ -75,6 +76,7 @@ public final class Main {
       .compose(config -> deploy(AuthVerticle.class, config, EVENT_LOOPS)
         .compose(v -> deploy(CourseVerticle.class, config, EVENT_LOOPS))
         .compose(v -> deploy(new MailVerticle(), config))
+        .compose(v -> deploy(new AdminVerticle(), config))
         .compose(v -> deploy(HttpVerticle.class, config, EVENT_LOOPS))
         .map(config));
   }

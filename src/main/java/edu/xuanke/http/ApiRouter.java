@@ -5,6 +5,7 @@ import edu.xuanke.auth.Tokens;
 import edu.xuanke.core.AppConfig;
 import edu.xuanke.course.CatalogService;
 import edu.xuanke.course.SelectionService;
+import edu.xuanke.http.api.AdminRoutes;
 import edu.xuanke.http.api.AuthRoutes;
 import edu.xuanke.http.api.CatalogRoutes;
 import edu.xuanke.http.api.MeRoutes;
@@ -38,7 +39,10 @@ public final class ApiRouter {
     SelectionRoutes selectionRoutes = new SelectionRoutes(SelectionService.createLoopLocalProxy(vertx));
     TokenAuth withSession = TokenAuth.withSession(jwt, auth);
 
+    AdminRoutes adminRoutes = new AdminRoutes(vertx, catalog, auth);
+
     Router router = Router.router(vertx);
+    adminRoutes.mountUpload(router, withSession, config.importFileLimit());
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(config.httpBodyLimit()));
     router.get("/health").handler(ctx -> health(catalog, ctx));
     router.get("/openapi.yaml").handler(ctx -> ctx.response().putHeader("Content-Type", "application/yaml; charset=utf-8")
@@ -50,6 +54,7 @@ public final class ApiRouter {
     new CatalogRoutes(catalog).mount(router);
     new MeRoutes(auth, hashingAuth, clientIp).mount(router);
     selectionRoutes.mountReads(router);
+    adminRoutes.mount(router);
     router.route().last().handler(ctx -> ctx.fail(404));
     router.route().failureHandler(ApiErrors::handle);
     return router;

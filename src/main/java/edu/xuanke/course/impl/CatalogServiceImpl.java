@@ -4,6 +4,7 @@ import edu.xuanke.core.ErrorCode;
 import edu.xuanke.core.Failures;
 import edu.xuanke.core.Times;
 import edu.xuanke.course.Catalog;
+import edu.xuanke.course.CatalogEditor;
 import edu.xuanke.course.CatalogService;
 import edu.xuanke.course.LiveState;
 import edu.xuanke.course.TermKeys;
@@ -25,9 +26,11 @@ public final class CatalogServiceImpl implements CatalogService {
   private final LiveState live;
   private final Pool mysql;
   private final ZoneId zone;
+  private final CatalogEditor editor;
 
-  public CatalogServiceImpl(Catalog catalog, LiveState live, Pool mysql, ZoneId zone) {
+  public CatalogServiceImpl(Catalog catalog, LiveState live, Pool mysql, ZoneId zone, CatalogEditor editor) {
     this.catalog = catalog;
+    this.editor = editor;
     this.mysql = mysql;
     this.live = live;
     this.zone = zone;
@@ -97,6 +100,36 @@ public final class CatalogServiceImpl implements CatalogService {
     // A term not loaded yet reads the cohort from the accounts when it is built.
     return live.redis().hset(List.of(live.keys(termId).cohort(), studentId, profileComplete ? "1" : "0"))
       .<Void>mapEmpty().recover(Failures::fromStore);
+  }
+
+  @Override
+  public Future<Void> updateCohort(long termId, JsonObject members) {
+    if (members.isEmpty()) return Future.succeededFuture();
+    List<String> args = new java.util.ArrayList<>(1 + 2 * members.size());
+    args.add(live.keys(termId).cohort());
+    members.forEach(e -> {
+      args.add(e.getKey());
+      args.add(Boolean.TRUE.equals(e.getValue()) ? "1" : "0");
+    });
+    return live.redis().hset(args).<Void>mapEmpty().recover(Failures::fromStore);
+  }
+
+  @Override
+  public Future<JsonArray> records(String kind, long termId) {
+    if (!CatalogEditor.KINDS.contains(kind)) return ErrorCode.NOT_FOUND.fail();
+    return editor.list(kind, termId);
+  }
+
+  @Override
+  public Future<JsonObject> saveRecord(String kind, long id, JsonObject fields) {
+    if (!CatalogEditor.KINDS.contains(kind)) return ErrorCode.NOT_FOUND.fail();
+    return editor.save(kind, id, fields);
+  }
+
+  @Override
+  public Future<Void> retireRecord(String kind, long id) {
+    if (!CatalogEditor.KINDS.contains(kind)) return ErrorCode.NOT_FOUND.fail();
+    return editor.retire(kind, id);
   }
 
   @Override

@@ -1,0 +1,30 @@
+package edu.xuanke.admin;
+
+import edu.xuanke.admin.impl.AdminServiceImpl;
+import edu.xuanke.auth.AuthService;
+import edu.xuanke.core.AppConfig;
+import edu.xuanke.core.Stores;
+import edu.xuanke.course.CatalogService;
+import edu.xuanke.mail.MailService;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.redis.client.RedisAPI;
+import io.vertx.serviceproxy.ServiceBinder;
+
+/**
+ * The admin domain; registers {@link AdminService} on the event bus, clustered and for this
+ * process only. File parsing, hashing and export writing run on a worker pool of its own.
+ */
+public class AdminVerticle extends VerticleBase {
+
+  @Override
+  public Future<?> start() {
+    AppConfig config = new AppConfig(config());
+    AdminService impl = new AdminServiceImpl(vertx, config, Stores.mysql(vertx, config),
+      RedisAPI.api(Stores.redis(vertx, config)), vertx.createSharedWorkerExecutor("xuanke-admin", 2),
+      AuthService.createProxy(vertx), CatalogService.createProxy(vertx), MailService.createProxy(vertx));
+    ServiceBinder binder = new ServiceBinder(vertx);
+    return Future.all(binder.setAddress(AdminService.ADDRESS).register(AdminService.class, impl).completion(),
+      binder.setAddress(AdminService.LOCAL_ADDRESS).registerLocal(AdminService.class, impl).completion());
+  }
+}
