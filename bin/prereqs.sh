@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what building xuanke needs on a fresh Debian machine (JDK 17, Maven) when missing,
+# Installs what building xuanke needs on a fresh Debian machine (JDK 17, Maven, Chromium and its
+# driver for the browser tests) when missing,
 # then makes Redis and MariaDB reachable (bin/services.sh).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -7,6 +8,11 @@ as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 missing=()
 command -v javac >/dev/null || missing+=(openjdk-17-jdk-headless)
 command -v mvn >/dev/null || missing+=(maven)
+# The pages' browser tests drive Debian's headless Chromium through its chromedriver.
+command -v chromium >/dev/null || missing+=(chromium)
+command -v chromedriver >/dev/null || missing+=(chromium-driver)
+# A CJK font, so that screenshots of the (Chinese by default) pages show text, not boxes.
+fc-list :lang=zh 2>/dev/null | grep -q . || missing+=(fonts-wqy-microhei)
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "prereqs: installing ${missing[*]}"
   as_root apt-get update -qq

@@ -2,6 +2,7 @@ package edu.xuanke;
 
 import edu.xuanke.admin.AdminVerticle;
 import edu.xuanke.auth.AuthVerticle;
+import edu.xuanke.bench.AdminBench;
 import edu.xuanke.bench.Bench;
 import edu.xuanke.core.AppConfig;
 import edu.xuanke.core.ConfigLoader;
@@ -47,6 +48,10 @@ public final class Main {
   }
 
   public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("bench-admin")) {
+      AdminBench.main(List.of(args).subList(1, args.length));
+      return;
+    }
     if (args.length > 0 && args[0].equals("bench")) {
       Bench.main(List.of(args).subList(1, args.length));
       return;

@@ -61,6 +61,8 @@ public final class Catalog {
         .put("typeName", typeName)
         .put("periodId", periodId)
         .put("periodIndex", periodIndex)
+        .put("periodStartsOn", periodStart.toString())
+        .put("periodEndsOn", periodEnd.toString())
         .put("teacher", teacher)
         .put("assistant", assistant)
         .put("location", location)

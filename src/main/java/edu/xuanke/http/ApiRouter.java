@@ -9,7 +9,11 @@ import edu.xuanke.http.api.AdminRoutes;
 import edu.xuanke.http.api.AuthRoutes;
 import edu.xuanke.http.api.CatalogRoutes;
 import edu.xuanke.http.api.MeRoutes;
+import edu.xuanke.http.api.SeatsStream;
 import edu.xuanke.http.api.SelectionRoutes;
+import edu.xuanke.http.api.TimetableCalendar;
+import edu.xuanke.http.pages.Pages;
+import edu.xuanke.http.pages.StudentPages;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -19,9 +23,10 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 
 /**
- * Every route of the service, in the order they match: public routes, the selection changes
- * (their scripts check the session), then the JWT and session check for the rest of /api/**,
- * and the error handler that turns every failure into API.md's error body. No domain logic
+ * Every route of the service, in the order they match: public routes, the CSRF check of
+ * cookie-authenticated changes, the selection changes (their scripts check the session), then the
+ * JWT and session check for the rest of /api/**, the server-rendered pages (their own router,
+ * {@link Pages}), and the error handler that turns every other failure into API.md's error body. No domain logic
  * lives here: each route calls a typed event-bus service.
  */
 public final class ApiRouter {
@@ -35,26 +40,34 @@ public final class ApiRouter {
     CatalogService catalog = CatalogService.createProxy(vertx);
     JWTAuth jwt = Tokens.provider(vertx, config);
     ClientIp clientIp = new ClientIp(config.trustedProxies());
-    AuthRoutes authRoutes = new AuthRoutes(hashingAuth, clientIp, config.publicBaseUrl().startsWith("https:"));
+    SessionCookie cookie = SessionCookie.forBaseUrl(config.publicBaseUrl());
+    Csrf csrf = new Csrf(config.jwtSecret(), cookie);
+    AuthRoutes authRoutes = new AuthRoutes(hashingAuth, clientIp, cookie);
     SelectionRoutes selectionRoutes = new SelectionRoutes(SelectionService.createLoopLocalProxy(vertx));
     TokenAuth withSession = TokenAuth.withSession(jwt, auth);
 
     AdminRoutes adminRoutes = new AdminRoutes(vertx, catalog, auth);
 
     Router router = Router.router(vertx);
-    adminRoutes.mountUpload(router, withSession, config.importFileLimit());
+    adminRoutes.mountUpload(router, csrf.apiGuard(), withSession, config.importFileLimit());
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(config.httpBodyLimit()));
     router.get("/health").handler(ctx -> health(catalog, ctx));
     router.get("/openapi.yaml").handler(ctx -> ctx.response().putHeader("Content-Type", "application/yaml; charset=utf-8")
       .sendFile("webroot/openapi.yaml"));
     authRoutes.mountPublic(router);
+    router.route("/api/*").handler(csrf.apiGuard());
     authRoutes.mountAuthenticated(router, withSession);
     selectionRoutes.mountChanges(router, TokenAuth.signatureOnly(jwt));
     router.route("/api/*").handler(withSession);
     new CatalogRoutes(catalog).mount(router);
+    new SeatsStream(vertx, catalog).mount(router);
     new MeRoutes(auth, hashingAuth, clientIp).mount(router);
     selectionRoutes.mountReads(router);
     adminRoutes.mount(router);
+    new TimetableCalendar(SelectionService.createProxy(vertx), config.timeZone()).mount(router);
+    Pages pages = new Pages(vertx, router, withSession, auth, csrf, cookie, config.httpBodyLimit());
+    new StudentPages(vertx, pages, auth, hashingAuth, catalog, SelectionService.createProxy(vertx), clientIp,
+      config.emailCodeInterval().toSeconds()).mount();
     router.route().last().handler(ctx -> ctx.fail(404));
     router.route().failureHandler(ApiErrors::handle);
     return router;

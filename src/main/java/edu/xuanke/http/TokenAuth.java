@@ -41,12 +41,18 @@ public final class TokenAuth implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
-    String token = token(ctx);
-    if (token == null) {
-      ctx.fail(ErrorCode.UNAUTHENTICATED.exception());
-      return;
-    }
-    jwt.authenticate(new TokenCredentials(token))
+    verify(token(ctx))
+      .onSuccess(claims -> {
+        accept(ctx, claims);
+        ctx.next();
+      })
+      .onFailure(ctx::fail);
+  }
+
+  /** The token's claims when it is valid (and, unless signature-only, its session live); else UNAUTHENTICATED. */
+  public Future<JsonObject> verify(String token) {
+    if (token == null) return ErrorCode.UNAUTHENTICATED.fail();
+    return jwt.authenticate(new TokenCredentials(token))
       .recover(invalid -> ErrorCode.UNAUTHENTICATED.fail())
       .compose(user -> {
         JsonObject claims = user.principal();
@@ -54,25 +60,33 @@ public final class TokenAuth implements Handler<RoutingContext> {
         if (sessions == null) return Future.succeededFuture(claims);
         return sessions.sessionLive(claims.getString("sub"), claims.getString("sid"), claims.getLong("term", 0L))
           .compose(live -> live ? Future.succeededFuture(claims) : ErrorCode.UNAUTHENTICATED.fail());
-      })
-      .onSuccess(claims -> {
-        ctx.put(PRINCIPAL, claims);
-        ctx.next();
-      })
-      .onFailure(ctx::fail);
+      });
+  }
+
+  /** Makes verified claims the caller of this request (read back by {@link #studentId} and friends). */
+  public static void accept(RoutingContext ctx, JsonObject claims) {
+    ctx.put(PRINCIPAL, claims);
+  }
+
+  /** Whether the request carries its token in an Authorization header rather than the cookie. */
+  public static boolean bearer(RoutingContext ctx) {
+    String header = ctx.request().getHeader("Authorization");
+    return header != null && header.regionMatches(true, 0, "Bearer ", 0, 7);
   }
 
   private static String token(RoutingContext ctx) {
-    String header = ctx.request().getHeader("Authorization");
-    if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      return header.substring(7).trim();
-    }
+    if (bearer(ctx)) return ctx.request().getHeader("Authorization").substring(7).trim();
     Cookie cookie = ctx.request().getCookie(COOKIE);
     return cookie == null ? null : cookie.getValue();
   }
 
   private static JsonObject claims(RoutingContext ctx) {
     return ctx.get(PRINCIPAL);
+  }
+
+  /** Whether an earlier handler accepted a caller for this request. */
+  public static boolean authenticated(RoutingContext ctx) {
+    return ctx.get(PRINCIPAL) != null;
   }
 
   /** The studentId (or admin username) of the authenticated caller. */

@@ -107,7 +107,7 @@ class HttpErrorsTest {
     HttpResponse<Buffer> login = post("/api/auth/login",
       new JsonObject().put("studentId", "E0002").put("password", Fixture.PASSWORD).encode(), null);
     String cookie = login.cookies().get(0);
-    assertTrue(cookie.toLowerCase().contains("httponly") && cookie.contains("SameSite=Lax"), cookie);
+    assertTrue(cookie.toLowerCase().contains("httponly") && cookie.contains("SameSite=Strict"), cookie);
     HttpResponse<Buffer> viaCookie = service.http.get("/api/terms/current")
       .putHeader("Cookie", cookie.substring(0, cookie.indexOf(';'))).send().await();
     assertEquals(200, viaCookie.statusCode());

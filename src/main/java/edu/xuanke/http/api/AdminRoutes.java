@@ -55,12 +55,13 @@ public final class AdminRoutes {
 
   /**
    * The upload route, mounted before the API's small-body handler: its body is a file of up to
-   * {@code fileLimit} bytes, read to disk.
+   * {@code fileLimit} bytes, read to disk. {@code csrfGuard}: the API's check for cookie-authenticated changes.
    */
-  public void mountUpload(Router router, Handler<RoutingContext> withSession, long fileLimit) {
+  public void mountUpload(Router router, Handler<RoutingContext> csrfGuard, Handler<RoutingContext> withSession,
+                          long fileLimit) {
     router.post("/api/admin/students/import")
       .handler(BodyHandler.create(uploads).setBodyLimit(fileLimit).setDeleteUploadedFilesOnEnd(true))
-      .handler(withSession).handler(AdminRoutes::requireAdmin).handler(this::startImport);
+      .handler(csrfGuard).handler(withSession).handler(AdminRoutes::requireAdmin).handler(this::startImport);
   }
 
   public void mount(Router router) {

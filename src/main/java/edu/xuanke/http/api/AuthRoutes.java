@@ -3,10 +3,9 @@ package edu.xuanke.http.api;
 import edu.xuanke.auth.AuthService;
 import edu.xuanke.http.ClientIp;
 import edu.xuanke.http.Requests;
+import edu.xuanke.http.SessionCookie;
 import edu.xuanke.http.TokenAuth;
 import io.vertx.core.Handler;
-import io.vertx.core.http.Cookie;
-import io.vertx.core.http.CookieSameSite;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -16,12 +15,12 @@ public final class AuthRoutes {
 
   private final AuthService auth;
   private final ClientIp clientIp;
-  private final boolean secureCookie;
+  private final SessionCookie cookie;
 
-  public AuthRoutes(AuthService auth, ClientIp clientIp, boolean secureCookie) {
+  public AuthRoutes(AuthService auth, ClientIp clientIp, SessionCookie cookie) {
     this.auth = auth;
     this.clientIp = clientIp;
-    this.secureCookie = secureCookie;
+    this.cookie = cookie;
   }
 
   /** The routes that need no token. */
@@ -40,8 +39,7 @@ public final class AuthRoutes {
     String lang = ctx.preferredLanguage() == null ? "zh-CN" : ctx.preferredLanguage().tag();
     auth.login(Requests.requiredString(body, "studentId"), Requests.requiredString(body, "password"), clientIp.of(ctx), lang)
       .onSuccess(session -> {
-        ctx.response().addCookie(Cookie.cookie(TokenAuth.COOKIE, session.getString("token"))
-          .setPath("/").setHttpOnly(true).setSecure(secureCookie).setSameSite(CookieSameSite.LAX));
+        cookie.set(ctx.response(), session.getString("token"));
         Json.ok(ctx, 200, session);
       })
       .onFailure(ctx::fail);
@@ -50,7 +48,7 @@ public final class AuthRoutes {
   private void logout(RoutingContext ctx) {
     auth.logout(TokenAuth.studentId(ctx), TokenAuth.sessionId(ctx), TokenAuth.sessionTerm(ctx))
       .onSuccess(v -> {
-        ctx.response().addCookie(Cookie.cookie(TokenAuth.COOKIE, "").setPath("/").setMaxAge(0).setHttpOnly(true));
+        cookie.clear(ctx.response());
         ctx.response().setStatusCode(204).end();
       })
       .onFailure(ctx::fail);

@@ -1,0 +1,268 @@
+package edu.xuanke.http.pages;
+
+import edu.xuanke.support.Fixture;
+import edu.xuanke.support.PageSession;
+import edu.xuanke.support.Service;
+import edu.xuanke.support.TestConfig;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Each page renders (status, key content, escaping, headers); forms are CSRF-checked. */
+class PagesTest {
+
+  private static final String EVIL_NAME = "<script>alert('x')</script>";
+
+  private Service service;
+  private Fixture fixture;
+  private long python;
+  private long ai;
+  private String student;
+  private String neighbour;
+
+  @BeforeEach
+  void start() throws Exception {
+    service = new Service(TestConfig.json());
+    fixture = service.freshStores();
+    Fixture.Term term = fixture.openTerm(3);
+    python = term.section("PY1", 30, 2, "18:45", "21:45");
+    ai = term.section("AI1", 30, 2, "19:00", "20:00");
+    List<String> students = term.students("S", 2);
+    student = students.get(0);
+    neighbour = students.get(1);
+    fixture.execute("UPDATE accounts SET name = ? WHERE student_id = ?", EVIL_NAME, student);
+    service.start();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    if (service != null) service.close();
+    if (fixture != null) fixture.close();
+  }
+
+  @Test
+  void loginPageAndItsErrors() {
+    PageSession browser = new PageSession(service.http);
+    HttpResponse<Buffer> page = browser.get("/login");
+    assertEquals(200, page.statusCode());
+    assertTrue(page.bodyAsString().contains("name=\"studentId\""));
+    assertTrue(page.getHeader("Content-Security-Policy").contains("script-src 'self'"));
+    assertFalse(page.bodyAsString().matches("(?s).*<script>.*"), "no inline script");
+    assertNotNull(browser.cookie("xk_pre"), "a pre-session cookie binds the login form's CSRF token");
+
+    HttpResponse<Buffer> wrong = browser.post("/login", form("studentId", student, "password", "wrong-password"));
+    assertEquals(401, wrong.statusCode());
+    assertTrue(wrong.bodyAsString().contains("学号或密码错误"), wrong.bodyAsString());
+    for (int i = 0; i < 4; i++) browser.post("/login", form("studentId", student, "password", "wrong-password"));
+    HttpResponse<Buffer> locked = browser.post("/login", form("studentId", student, "password", Fixture.PASSWORD));
+    assertEquals(429, locked.statusCode());
+    assertTrue(locked.bodyAsString().contains("分钟后再试"), "lockout names the wait");
+    assertTrue(Integer.parseInt(locked.getHeader("Retry-After")) > 0);
+  }
+
+  @Test
+  void loginSetsAStrictHttpOnlyCookieAndGoesBack() {
+    PageSession browser = new PageSession(service.http);
+    HttpResponse<Buffer> redirect = browser.get("/timetable");
+    assertEquals(303, redirect.statusCode());
+    assertEquals("/login?next=%2Ftimetable", redirect.getHeader("Location"));
+    browser.get("/login?next=%2Ftimetable");
+    HttpResponse<Buffer> in = browser.post("/login", form("studentId", student, "password", Fixture.PASSWORD,
+      "next", "/timetable"));
+    assertEquals(303, in.statusCode());
+    assertEquals("/timetable", in.getHeader("Location"));
+    String cookie = in.cookies().stream().filter(c -> c.startsWith("xk_token=")).findFirst().orElseThrow();
+    assertTrue(cookie.toLowerCase().contains("httponly") && cookie.contains("SameSite=Strict"), cookie);
+
+    PageSession other = new PageSession(service.http);
+    other.get("/login");
+    HttpResponse<Buffer> offsite = other.post("/login", form("studentId", student, "password", Fixture.PASSWORD,
+      "next", "//evil.example/"));
+    assertEquals("/", offsite.getHeader("Location"), "never redirects to another site");
+  }
+
+  @Test
+  void catalogShowsTheTermSectionsAndAnEscapedName() {
+    PageSession browser = new PageSession(service.http).login(student, Fixture.PASSWORD);
+    HttpResponse<Buffer> page = browser.get("/");
+    assertEquals(200, page.statusCode());
+    String html = page.bodyAsString();
+    assertTrue(html.contains("PY1 title") && html.contains("AI1 title"));
+    assertTrue(html.contains("data-seats-of=\"" + python + "\">30<"), "seats left");
+    assertTrue(html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"), "the name is escaped");
+    assertFalse(html.contains(EVIL_NAME));
+    assertFalse(html.contains("href=\"/admin\""), "no admin link for a student");
+    assertEquals("no-store", page.getHeader("Cache-Control"));
+
+    HttpResponse<Buffer> filtered = browser.get("/?weekday=3");
+    assertFalse(filtered.bodyAsString().contains("id=\"section-" + python + "\""), "filtered out by weekday");
+  }
+
+  @Test
+  void timetableListsWhatIsHeldAndTheCalendarRepeatsWeekly() {
+    PageSession browser = new PageSession(service.http).login(student, Fixture.PASSWORD);
+    browser.get("/");
+    HttpResponse<Buffer> selected = browser.api(HttpMethod.POST, "/api/selections",
+      new JsonObject().put("sectionId", python), true);
+    assertEquals(201, selected.statusCode(), selected.bodyAsString());
+
+    HttpResponse<Buffer> page = browser.get("/timetable");
+    assertEquals(200, page.statusCode());
+    assertTrue(page.bodyAsString().contains("data-grid-section=\"" + python + "\""), "in the weekly grid");
+    assertTrue(page.bodyAsString().contains("18:45–21:45"));
+
+    HttpResponse<Buffer> ics = browser.api(HttpMethod.GET, "/api/selections.ics", null, false);
+    assertEquals(200, ics.statusCode());
+    assertTrue(ics.getHeader("Content-Type").startsWith("text/calendar"));
+    String calendar = ics.bodyAsString();
+    assertTrue(calendar.startsWith("BEGIN:VCALENDAR\r\n"));
+    assertTrue(calendar.contains("SUMMARY:PY1 title\r\n"));
+    assertTrue(calendar.contains("RRULE:FREQ=WEEKLY;UNTIL="));
+    assertTrue(calendar.contains("T104500Z"), "18:45 in Shanghai is 10:45 UTC: " + calendar);
+  }
+
+  @Test
+  void profileShowsFieldErrorsAndSaves() {
+    PageSession browser = new PageSession(service.http).login(student, Fixture.PASSWORD);
+    HttpResponse<Buffer> page = browser.get("/profile");
+    assertEquals(200, page.statusCode());
+    assertTrue(page.bodyAsString().contains("value=\"&lt;script&gt;"), "the name field is escaped");
+
+    MultiMap profile = form("name", "Li Lei", "gender", "M", "className", "C1", "major", "M1", "college", "理学院",
+      "email", "not-an-email", "phone", "13800000000");
+    HttpResponse<Buffer> bad = browser.post("/profile", profile);
+    assertEquals(400, bad.statusCode());
+    assertTrue(bad.bodyAsString().contains("id=\"email-error\">格式不正确。"), bad.bodyAsString());
+    assertTrue(bad.bodyAsString().contains("value=\"not-an-email\""), "keeps what was typed");
+    assertEquals(List.of(EVIL_NAME), fixture.rows("SELECT name FROM accounts WHERE student_id = ?", student));
+
+    profile.set("email", student.toLowerCase() + "@example.edu.cn");
+    HttpResponse<Buffer> good = browser.post("/profile", profile);
+    assertEquals(303, good.statusCode());
+    assertEquals(List.of("Li Lei"), fixture.rows("SELECT name FROM accounts WHERE student_id = ?", student));
+  }
+
+  @Test
+  void passwordAndActivationPages() {
+    PageSession browser = new PageSession(service.http).login(student, Fixture.PASSWORD);
+    HttpResponse<Buffer> page = browser.get("/password");
+    assertEquals(200, page.statusCode());
+    assertTrue(page.bodyAsString().contains("id=\"send-code\""));
+    assertTrue(page.bodyAsString().contains(student.toLowerCase() + "@example.edu.cn"));
+    HttpResponse<Buffer> mismatch = browser.post("/password", form("code", "123456", "newPassword", "abcdef1",
+      "repeatPassword", "abcdef2"));
+    assertEquals(400, mismatch.statusCode());
+    assertTrue(mismatch.bodyAsString().contains("两次输入的密码不一致"));
+    HttpResponse<Buffer> wrongCode = browser.post("/password", form("code", "123456", "newPassword", "abcdef1",
+      "repeatPassword", "abcdef1"));
+    assertEquals(400, wrongCode.statusCode());
+    assertTrue(wrongCode.bodyAsString().contains("id=\"code-error\""), wrongCode.bodyAsString());
+
+    PageSession stranger = new PageSession(service.http);
+    HttpResponse<Buffer> activate = stranger.get("/activate?token=%3Cb%3E");
+    assertEquals(200, activate.statusCode());
+    assertTrue(activate.bodyAsString().contains("value=\"&lt;b&gt;\""), "the token is escaped");
+    HttpResponse<Buffer> invalid = stranger.post("/activate", form("token", "forged", "password", "abcdef1",
+      "repeatPassword", "abcdef1"));
+    assertEquals(400, invalid.statusCode());
+    assertTrue(invalid.bodyAsString().contains("链接无效或已过期"));
+  }
+
+  @Test
+  void formsAndCookieCallsWithoutTheCsrfTokenAreRefused() {
+    PageSession browser = new PageSession(service.http).login(student, Fixture.PASSWORD);
+    browser.get("/profile");
+    HttpResponse<Buffer> forged = browser.postRaw("/profile", form("name", "Forged", "gender", "M", "className", "C1",
+      "major", "M1", "college", "理学院", "email", student.toLowerCase() + "@example.edu.cn", "phone", "13800000000"));
+    assertEquals(403, forged.statusCode());
+    assertEquals(List.of(EVIL_NAME), fixture.rows("SELECT name FROM accounts WHERE student_id = ?", student));
+    HttpResponse<Buffer> wrongToken = browser.postRaw("/logout", form("_csrf", "AAAA"));
+    assertEquals(403, wrongToken.statusCode());
+
+    HttpResponse<Buffer> noHeader = browser.api(HttpMethod.POST, "/api/selections", new JsonObject().put("sectionId", python), false);
+    assertEquals(403, noHeader.statusCode());
+    assertEquals("FORBIDDEN", Service.errorCode(noHeader));
+    HttpResponse<Buffer> drop = browser.api(HttpMethod.DELETE, "/api/selections/" + python, null, false);
+    assertEquals(403, drop.statusCode());
+    assertEquals(List.of(), fixture.rows("SELECT section_id FROM enrollments"));
+
+    String bearer = service.login(student);
+    assertEquals(201, service.select(bearer, ai, false).await().statusCode(), "Bearer callers need no CSRF token");
+  }
+
+  @Test
+  void assetsHaveETagsAndLanguageSwitches() {
+    PageSession browser = new PageSession(service.http);
+    String html = browser.get("/login").bodyAsString();
+    java.util.regex.Matcher css = java.util.regex.Pattern.compile("href=\"(/static/app\\.css\\?v=[0-9a-f]+)\"").matcher(html);
+    assertTrue(css.find(), html);
+    HttpResponse<Buffer> asset = service.http.get(css.group(1)).send().await();
+    assertEquals(200, asset.statusCode());
+    assertTrue(asset.getHeader("Cache-Control").contains("immutable"));
+    String etag = asset.getHeader("ETag");
+    assertEquals(304, service.http.get("/static/app.css").putHeader("If-None-Match", etag).send().await().statusCode());
+    assertEquals(404, service.http.get("/static/missing.js").send().await().statusCode());
+
+    HttpResponse<Buffer> switched = browser.get("/lang/en?next=%2Flogin");
+    assertEquals(303, switched.statusCode());
+    assertEquals("/login", switched.getHeader("Location"));
+    String english = browser.get("/login").bodyAsString();
+    assertTrue(english.contains("<html lang=\"en\">") && english.contains("Student ID"), english);
+  }
+
+  @Test
+  void seatStreamSendsEveryCountThenTheChanges() throws Exception {
+    String token = service.login(student);
+    HttpClient client = service.vertx.createHttpClient();
+    try {
+      BlockingQueue<String> events = new LinkedBlockingQueue<>();
+      HttpClientResponse stream = client.request(HttpMethod.GET, service.config.httpPort(), "localhost", "/api/seats/stream")
+        .compose(request -> request.putHeader("Authorization", "Bearer " + token).send()).await();
+      assertEquals(200, stream.statusCode());
+      assertTrue(stream.getHeader("Content-Type").startsWith("text/event-stream"));
+      stream.handler(chunk -> events.add(chunk.toString()));
+      String first = nextEvent(events, "event: seats");
+      assertTrue(first.contains("\"" + python + "\":30") && first.contains("\"" + ai + "\":30"), first);
+
+      assertEquals(201, service.select(service.login(neighbour), python, false).await().statusCode());
+      String change = nextEvent(events, "event: seats");
+      assertTrue(change.contains("\"" + python + "\":29"), change);
+      assertFalse(change.contains("\"" + ai + "\""), "only what changed: " + change);
+    } finally {
+      client.close().await();
+    }
+  }
+
+  /** The next chunk that holds {@code marker}, waiting at most a few seconds. */
+  private static String nextEvent(BlockingQueue<String> events, String marker) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + 5000;
+    while (System.currentTimeMillis() < deadline) {
+      String chunk = events.poll(deadline - System.currentTimeMillis(), TimeUnit.MILLISECONDS);
+      if (chunk != null && chunk.contains(marker)) return chunk;
+    }
+    throw new AssertionError("no " + marker + " within 5 s");
+  }
+
+  private static MultiMap form(String... pairs) {
+    MultiMap form = MultiMap.caseInsensitiveMultiMap();
+    for (int i = 0; i < pairs.length; i += 2) form.add(pairs[i], pairs[i + 1]);
+    return form;
+  }
+}

@@ -1,0 +1,181 @@
+package edu.xuanke.http.pages;
+
+import edu.xuanke.support.Browser;
+import edu.xuanke.support.Fixture;
+import edu.xuanke.support.Service;
+import edu.xuanke.support.TestConfig;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import java.time.Duration;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The student pages in headless Chromium: log in, select and see "enrolled", watch the seat count
+ * drop in a second browser without a reload (SSE), a time conflict's message, drop, a profile
+ * field error, the language switch. Screenshots of every page go to target/screenshots/.
+ */
+class StudentPagesBrowserTest {
+
+  private Service service;
+  private Fixture fixture;
+  private long python;
+  private long pythonLater;
+  private long ai;
+  private long full;
+  private List<String> students;
+  private Browser alice;
+  private Browser bob;
+
+  @BeforeEach
+  void start() throws Exception {
+    service = new Service(TestConfig.json());
+    fixture = service.freshStores();
+    Fixture.Term term = fixture.openTerm(3);
+    python = term.section("PY1", 30, 2, "18:45", "21:45");
+    pythonLater = term.section("PY1", 30, 4, "18:45", "21:45");
+    ai = term.section("AI1", 30, 2, "19:00", "20:00");
+    full = term.section("WL1", 1, 5, "08:00", "09:00");
+    students = term.students("S", 2);
+    service.start();
+    assertEquals(201, service.select(service.login(students.get(1)), full, false).await().statusCode());
+    alice = new Browser();
+    bob = new Browser();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    if (alice != null) alice.close();
+    if (bob != null) bob.close();
+    if (service != null) service.close();
+    if (fixture != null) fixture.close();
+  }
+
+  private String url(String path) {
+    return "http://localhost:" + service.config.httpPort() + path;
+  }
+
+  private static WebDriverWait waitIn(Browser browser) {
+    return new WebDriverWait(browser.driver, Duration.ofSeconds(10));
+  }
+
+  private void logIn(Browser browser, String studentId, boolean screenshot) {
+    browser.driver.get(url("/"));
+    waitIn(browser).until(ExpectedConditions.urlContains("/login"));
+    browser.driver.findElement(By.id("studentId")).sendKeys(studentId);
+    browser.driver.findElement(By.id("password")).sendKeys(Fixture.PASSWORD);
+    if (screenshot) browser.screenshot("login");
+    browser.driver.findElement(By.id("login-submit")).click();
+    waitIn(browser).until(ExpectedConditions.presenceOfElementLocated(By.id("sections")));
+  }
+
+  private WebElement card(Browser browser, long sectionId) {
+    return browser.driver.findElement(By.id("section-" + sectionId));
+  }
+
+  private String resultOf(Browser browser, long sectionId) {
+    return card(browser, sectionId).findElement(By.className("result")).getText();
+  }
+
+  private WebElement button(Browser browser, long sectionId, String action) {
+    return card(browser, sectionId).findElement(By.cssSelector("button[data-action='" + action + "']"));
+  }
+
+  private void click(Browser browser, long sectionId, String action) {
+    button(browser, sectionId, action).click();
+  }
+
+  @Test
+  void aStudentSelectsInTheBrowser() {
+    logIn(alice, students.get(0), true);
+    logIn(bob, students.get(1), false);
+    alice.screenshot("catalog");
+    alice.phoneScreenshot("catalog-360px");
+    assertEquals("30", bob.driver.findElement(By.cssSelector("[data-seats-of='" + python + "']")).getText());
+    ((JavascriptExecutor) bob.driver).executeScript("window.notReloaded = true;");
+
+    click(alice, python, "select");
+    waitIn(alice).until(d -> resultOf(alice, python).equals("已选上"));
+    assertEquals("29", alice.driver.findElement(By.cssSelector("[data-seats-of='" + python + "']")).getText());
+
+    // The other browser sees the seat go without reloading (Server-Sent Events).
+    waitIn(bob).until(d -> "29".equals(d.findElement(By.cssSelector("[data-seats-of='" + python + "']")).getText()));
+    assertEquals(Boolean.TRUE, ((JavascriptExecutor) bob.driver).executeScript("return window.notReloaded === true;"));
+
+    assertTrue(button(alice, python, "drop").isDisplayed());
+    assertFalse(button(alice, python, "select").isDisplayed());
+
+    // The other section of the course now offers a swap; the overlapping one refuses with a reason.
+    assertTrue(button(alice, pythonLater, "swap").isDisplayed());
+    assertFalse(button(alice, pythonLater, "select").isDisplayed());
+    click(alice, ai, "select");
+    waitIn(alice).until(d -> !resultOf(alice, ai).isEmpty());
+    String conflict = resultOf(alice, ai);
+    assertTrue(conflict.contains("时间冲突") && conflict.contains("PY1 title"), conflict);
+
+    // A full section offers its waitlist.
+    assertFalse(button(alice, full, "select").isDisplayed());
+    click(alice, full, "waitlist");
+    waitIn(alice).until(d -> resultOf(alice, full).equals("已加入候补，第 1 位"));
+    alice.screenshot("catalog-after-select");
+
+    alice.driver.get(url("/timetable"));
+    waitIn(alice).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("[data-grid-section='" + python + "']")));
+    alice.screenshot("timetable");
+
+    alice.driver.get(url("/"));
+    waitIn(alice).until(d -> button(alice, pythonLater, "swap").isDisplayed());
+    click(alice, pythonLater, "swap");
+    waitIn(alice).until(d -> resultOf(alice, pythonLater).equals("已换班，已选上本班"));
+    assertTrue(button(alice, python, "swap").isDisplayed(), "the old section now offers the swap back");
+    waitIn(bob).until(d -> "30".equals(d.findElement(By.cssSelector("[data-seats-of='" + python + "']")).getText()));
+
+    click(alice, pythonLater, "drop");
+    waitIn(alice).until(d -> resultOf(alice, pythonLater).equals("已退课"));
+    assertTrue(button(alice, pythonLater, "select").isDisplayed());
+    assertTrue(button(alice, python, "select").isDisplayed(), "no section of the course held: plain select again");
+  }
+
+  @Test
+  void profileErrorsPasswordPageAndLanguage() {
+    logIn(alice, students.get(0), false);
+    alice.driver.get(url("/profile"));
+    WebElement email = alice.driver.findElement(By.id("email"));
+    email.clear();
+    email.sendKeys("not-an-email");
+    alice.driver.findElement(By.id("profile-save")).click();
+    WebElement error = waitIn(alice).until(ExpectedConditions.presenceOfElementLocated(By.id("email-error")));
+    assertEquals("格式不正确。", error.getText());
+    assertEquals("true", alice.driver.findElement(By.id("email")).getAttribute("aria-invalid"));
+    alice.screenshot("profile-error");
+
+    alice.driver.get(url("/password"));
+    alice.screenshot("password");
+
+    alice.driver.findElement(By.id("lang-switch")).click();
+    waitIn(alice).until(d -> "en".equals(d.findElement(By.tagName("html")).getAttribute("lang")));
+    assertEquals("Change password", alice.driver.findElement(By.tagName("h1")).getText());
+    alice.driver.get(url("/"));
+    assertTrue(alice.driver.findElement(By.className("nav")).getText().contains("Courses"));
+    alice.screenshot("catalog-en");
+
+    bob.driver.get(url("/activate?token=from-a-mail"));
+    bob.screenshot("activate");
+    bob.driver.get(url("/login"));
+    bob.driver.findElement(By.id("studentId")).sendKeys(students.get(1));
+    bob.driver.findElement(By.id("password")).sendKeys("wrong-password");
+    bob.driver.findElement(By.id("login-submit")).click();
+    assertEquals("学号或密码错误。", waitIn(bob).until(ExpectedConditions.presenceOfElementLocated(By.id("login-error"))).getText());
+    bob.screenshot("login-error");
+  }
+}
