@@ -17,11 +17,14 @@ import io.vertx.serviceproxy.ServiceBinder;
  */
 public class AdminVerticle extends VerticleBase {
 
+  /** One core is left to the event loops, so an import or export never slows the selection route much. */
+  private static final int WORKERS = Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
+
   @Override
   public Future<?> start() {
     AppConfig config = new AppConfig(config());
     AdminService impl = new AdminServiceImpl(vertx, config, Stores.mysql(vertx, config),
-      RedisAPI.api(Stores.redis(vertx, config)), vertx.createSharedWorkerExecutor("xuanke-admin", 2),
+      RedisAPI.api(Stores.redis(vertx, config)), vertx.createSharedWorkerExecutor("xuanke-admin", WORKERS),
       AuthService.createProxy(vertx), CatalogService.createProxy(vertx), MailService.createProxy(vertx));
     ServiceBinder binder = new ServiceBinder(vertx);
     return Future.all(binder.setAddress(AdminService.ADDRESS).register(AdminService.class, impl).completion(),
