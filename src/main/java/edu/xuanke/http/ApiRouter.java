@@ -12,6 +12,7 @@ import edu.xuanke.http.api.MeRoutes;
 import edu.xuanke.http.api.SeatsStream;
 import edu.xuanke.http.api.SelectionRoutes;
 import edu.xuanke.http.api.TimetableCalendar;
+import edu.xuanke.http.pages.AdminPages;
 import edu.xuanke.http.pages.Pages;
 import edu.xuanke.http.pages.StudentPages;
 import io.vertx.core.Vertx;
@@ -68,6 +69,7 @@ public final class ApiRouter {
     Pages pages = new Pages(vertx, router, withSession, auth, csrf, cookie, config.httpBodyLimit());
     new StudentPages(vertx, pages, auth, hashingAuth, catalog, SelectionService.createProxy(vertx), clientIp,
       config.emailCodeInterval().toSeconds()).mount();
+    new AdminPages(pages, auth, catalog).mount();
     router.route().last().handler(ctx -> ctx.fail(404));
     router.route().failureHandler(ApiErrors::handle);
     return router;

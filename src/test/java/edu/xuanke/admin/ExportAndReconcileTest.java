@@ -186,6 +186,29 @@ class ExportAndReconcileTest {
   }
 
   @Test
+  void theDashboardStreamSendsStatsEvents() throws Exception {
+    io.vertx.core.http.HttpClient client = service.vertx.createHttpClient();
+    StringBuilder received = new StringBuilder();
+    java.util.concurrent.CompletableFuture<String> firstEvent = new java.util.concurrent.CompletableFuture<>();
+    client.request(io.vertx.core.http.HttpMethod.GET, service.config.httpPort(), "localhost", "/api/admin/stats/stream?termId=" + term.id)
+      .compose(request -> request.putHeader("Authorization", "Bearer " + admin).send())
+      .onSuccess(response -> {
+        assertEquals("text/event-stream; charset=utf-8", response.getHeader("Content-Type"));
+        response.handler(chunk -> {
+          received.append(chunk.toString(StandardCharsets.UTF_8));
+          int end = received.indexOf("\n\n", received.indexOf("event: stats"));
+          if (received.indexOf("event: stats") >= 0 && end > 0) firstEvent.complete(received.substring(0, end));
+        });
+      })
+      .onFailure(firstEvent::completeExceptionally);
+    String event = firstEvent.get(10, java.util.concurrent.TimeUnit.SECONDS);
+    JsonObject stats = new JsonObject(event.substring(event.indexOf("data: ") + 6));
+    assertEquals(term.id, stats.getLong("termId"));
+    assertEquals(4, stats.getJsonArray("sections").size());
+    client.close().await();
+  }
+
+  @Test
   void statsShowFillRatesLagAndRefusals() {
     service.drain(term.id);
     JsonObject stats = service.http.get("/api/admin/stats?termId=" + term.id).bearerTokenAuthentication(admin).send().await()

@@ -7,6 +7,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Route;
+import io.vertx.ext.web.Router;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import org.junit.jupiter.api.AfterEach;
@@ -53,28 +54,40 @@ class AdminAuthorizationTest {
     fixture.close();
   }
 
-  /** "METHOD /path" of every admin route, path parameters filled in. */
+  /** "METHOD /path" of every admin route (the pages' sub-router included), path parameters filled in. */
   private static Set<String> adminRoutes() {
     Vertx vertx = Vertx.vertx();
     try {
       Set<String> routes = new TreeSet<>();
-      for (Route route : ApiRouter.create(vertx, TestConfig.config()).getRoutes()) {
-        String path = route.getPath();
-        if (path == null || route.methods() == null || route.methods().isEmpty()) continue;
-        if (!path.startsWith("/api/admin") && !path.startsWith("/admin")) continue;
-        for (HttpMethod method : route.methods()) routes.add(method.name() + " " + path.replaceAll(":\\w+", "1"));
-      }
+      collect(ApiRouter.create(vertx, TestConfig.config()), routes);
       return routes;
     } finally {
       vertx.close().await();
     }
   }
 
+  private static void collect(Router router, Set<String> routes) {
+    for (Route route : router.getRoutes()) {
+      if (route.getSubRouter() != null) collect(route.getSubRouter(), routes);
+      String path = route.getPath();
+      if (path == null || route.methods() == null || route.methods().isEmpty()) continue;
+      if (!path.startsWith("/api/admin") && !path.startsWith("/admin")) continue;
+      for (HttpMethod method : route.methods()) routes.add(method.name() + " " + path.replaceAll(":\\w+", "1"));
+    }
+  }
+
+  /** API routes take the token as a bearer token, pages as the session cookie. */
   private HttpResponse<Buffer> call(String route, String token) {
     String[] parts = route.split(" ", 2);
-    HttpRequest<Buffer> request = service.http.request(HttpMethod.valueOf(parts[0]), parts[1] + "?termId=" + termId);
-    if (token != null) request.bearerTokenAuthentication(token);
+    HttpRequest<Buffer> request = service.http.request(HttpMethod.valueOf(parts[0]), parts[1] + "?termId=" + termId)
+      .followRedirects(false);
+    if (token != null && isPage(route)) request.putHeader("Cookie", TokenAuth.COOKIE + "=" + token);
+    else if (token != null) request.bearerTokenAuthentication(token);
     return request.send().await();
+  }
+
+  private static boolean isPage(String route) {
+    return route.split(" ", 2)[1].startsWith("/admin");
   }
 
   @Test
@@ -83,8 +96,20 @@ class AdminAuthorizationTest {
     assertTrue(routes.contains("POST /api/admin/students/import"), routes.toString());
     assertTrue(routes.contains("GET /api/admin/export"), routes.toString());
     assertTrue(routes.size() >= 20, routes.toString());
+    assertTrue(routes.contains("GET /admin/students"), routes.toString());
     List<String> wrong = new ArrayList<>();
     for (String route : routes) {
+      if (isPage(route)) {
+        HttpResponse<Buffer> anonymous = call(route, null);
+        if (anonymous.statusCode() != 303 || !anonymous.getHeader("Location").startsWith("/login")) {
+          wrong.add(route + " without a session: " + anonymous.statusCode());
+        }
+        HttpResponse<Buffer> asStudent = call(route, student);
+        if (asStudent.statusCode() != 403 || !asStudent.getHeader("Content-Type").startsWith("text/html")) {
+          wrong.add(route + " as a student: " + asStudent.statusCode());
+        }
+        continue;
+      }
       HttpResponse<Buffer> anonymous = call(route, null);
       if (anonymous.statusCode() != 401 || !"UNAUTHENTICATED".equals(Service.errorCode(anonymous))) {
         wrong.add(route + " without a token: " + anonymous.statusCode() + " " + anonymous.bodyAsString());
@@ -105,5 +130,13 @@ class AdminAuthorizationTest {
     HttpResponse<Buffer> stats = call("GET /api/admin/stats", admin);
     assertEquals(200, stats.statusCode(), stats.bodyAsString());
     assertEquals(5L, stats.bodyAsJsonObject().getJsonObject("totals").getLong("capacity"));
+    for (String page : List.of("GET /admin", "GET /admin/catalog", "GET /admin/students")) {
+      HttpResponse<Buffer> html = call(page, admin);
+      assertEquals(200, html.statusCode(), page + ": " + html.bodyAsString());
+      assertTrue(html.getHeader("Content-Security-Policy").contains("script-src 'self'"));
+      assertTrue(html.bodyAsString().contains("/static/admin.js?v="), page);
+    }
+    assertTrue(call("GET /admin/students", admin).bodyAsString().contains("AZ0001"));
+    assertTrue(call("GET /admin/catalog", admin).bodyAsString().contains("C1 title"));
   }
 }
