@@ -32,6 +32,7 @@ class CatalogEditTest {
   private Fixture fixture;
   private Fixture.Term term;
   private long small;
+  private long other;
   private List<String> students;
   private String admin;
   private TermKeys keys;
@@ -43,6 +44,7 @@ class CatalogEditTest {
     fixture = service.freshStores();
     term = fixture.openTerm(3);
     small = term.section("SMALL", 1, 1, "08:00", "10:00");
+    other = term.section("OTHER", 5, 3, "08:00", "10:00");
     students = term.students("CE", 4);
     fixture.admin("office");
     keys = new TermKeys(term.id);
@@ -167,8 +169,28 @@ class CatalogEditTest {
     HttpResponse<Buffer> notJson = service.http.post("/api/admin/terms").bearerTokenAuthentication(admin)
       .putHeader("Content-Type", "application/json").sendBuffer(Buffer.buffer("{")).await();
     assertEquals(400, notJson.statusCode());
-    assertEquals(List.of("1"), fixture.rows("SELECT COUNT(*) FROM sections"));
+    assertEquals(List.of("2"), fixture.rows("SELECT COUNT(*) FROM sections"));
     assertEquals(List.of("1"), fixture.rows("SELECT COUNT(*) FROM terms"));
+  }
+
+  @Test
+  void termAndPeriodEditsDuringTheWindowReachTheScripts() {
+    HttpResponse<Buffer> term1 = put("/api/admin/terms/" + term.id, new JsonObject().put("maxSectionsPerStudent", 1));
+    assertEquals(200, term1.statusCode(), term1.bodyAsString());
+    assertEquals("1", service.redis.hget(keys.term(), "max").await().toString());
+    String token = service.login(students.get(3));
+    assertEquals(201, service.select(token, small, false).await().statusCode());
+    HttpResponse<Buffer> second = service.select(token, other, false).await();
+    assertEquals(409, second.statusCode());
+    assertEquals("LIMIT_REACHED", Service.errorCode(second));
+
+    JsonObject period = service.http.get("/api/admin/periods?termId=" + term.id).bearerTokenAuthentication(admin).send().await()
+      .bodyAsJsonArray().getJsonObject(0);
+    String end = java.time.LocalDate.parse(period.getString("startsOn")).plusDays(3).toString();
+    assertEquals(200, put("/api/admin/periods/" + period.getLong("id"), new JsonObject().put("endsOn", end)).statusCode());
+    String meta = service.redis.hget(keys.sections(), Long.toString(other)).await().toString();
+    assertTrue(meta.contains("|" + end.replace("-", "") + "|"), meta);
+    assertEquals(List.of(), service.audit(term.id));
   }
 
   private Set<String> members(String key) {

@@ -24,14 +24,17 @@ class PasswordResetTest {
   private Service service;
   private Fixture fixture;
   private List<String> students;
+  private long termId;
   private String admin;
 
   @BeforeEach
   void setUp() throws Exception {
     smtp.start();
-    service = new Service(TestConfig.json().put("smtpHost", "127.0.0.1").put("smtpPort", smtp.port));
+    service = new Service(TestConfig.json().put("smtpHost", "127.0.0.1").put("smtpPort", smtp.port)
+      .put("importActivationMail", true));
     fixture = service.freshStores();
     Fixture.Term term = fixture.openTerm(2);
+    termId = term.id;
     students = term.students("PR", 1);
     fixture.admin("office");
     service.start();
@@ -78,5 +81,17 @@ class PasswordResetTest {
       .send().await().statusCode());
     assertEquals(404, service.http.post("/api/admin/students/office/reset-password").bearerTokenAuthentication(admin)
       .send().await().statusCode());
+  }
+
+  @Test
+  void importedStudentsWithAnEmailAreMailedAnActivationLink() {
+    HttpResponse<Buffer> started = service.http.post("/api/admin/students/import?termId=" + termId).bearerTokenAuthentication(admin)
+      .sendMultipartForm(io.vertx.ext.web.multipart.MultipartForm.create().binaryFileUpload("file", "s.csv",
+        Buffer.buffer("学号,姓名,邮箱\nMAIL0001,有邮箱,mail1@example.edu.cn\nMAIL0002,没有邮箱,\n"), "text/csv")).await();
+    assertEquals(202, started.statusCode(), started.bodyAsString());
+    MimeMessage mail = smtp.await(1, 15_000).get(0);
+    assertEquals(List.of("mail1@example.edu.cn"), Smtp.recipients(mail).toList());
+    assertTrue(Smtp.text(mail).contains("/activate?token="), Smtp.text(mail));
+    assertEquals(1, smtp.await(1, 1_000).size(), "only the student with an email is mailed");
   }
 }

@@ -177,11 +177,28 @@ public final class AdminServiceImpl implements AdminService {
           }
           List<JsonObject> errors = new ArrayList<>();
           result.getJsonArray("errors").forEach(e -> errors.add((JsonObject) e));
-          return jobs.progress(jobId, hashed.rows().size(), created.size(), result.getJsonArray("moved").size(), errors);
+          return activationMails(hashed.rows(), created)
+            .compose(v -> jobs.progress(jobId, hashed.rows().size(), created.size(), result.getJsonArray("moved").size(), errors));
         })
         .compose(v -> nextHashing == null ? Future.succeededFuture()
           : importBatches(jobId, termId, rows, next, nextHashing, passwords));
     });
+  }
+
+  /**
+   * When configured, new students with an email also get an activation link, so they can set
+   * their own password instead of using the one-time one. A mail that cannot be queued does not
+   * fail the import: the one-time password still works.
+   */
+  private Future<Void> activationMails(List<JsonObject> rows, Set<Object> created) {
+    if (!config.importActivationMail()) return Future.succeededFuture();
+    List<Future<Void>> sent = new ArrayList<>();
+    for (JsonObject row : rows) {
+      if (created.contains(row.getString("studentId")) && !row.getString("email", "").isEmpty()) {
+        sent.add(auth.sendActivation(row.getString("studentId")));
+      }
+    }
+    return Future.join(sent).otherwiseEmpty().mapEmpty();
   }
 
   private static List<JsonObject> slice(List<JsonObject> rows, int from) {
