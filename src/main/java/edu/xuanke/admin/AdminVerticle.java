@@ -23,7 +23,7 @@ public class AdminVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     AppConfig config = new AppConfig(config());
-    AdminService impl = new AdminServiceImpl(vertx, config, Stores.mysql(vertx, config),
+    AdminService impl = new AdminServiceImpl(vertx, config,
       RedisAPI.api(Stores.redis(vertx, config)), vertx.createSharedWorkerExecutor("xuanke-admin", WORKERS),
       AuthService.createProxy(vertx), CatalogService.createProxy(vertx), MailService.createProxy(vertx));
     ServiceBinder binder = new ServiceBinder(vertx);

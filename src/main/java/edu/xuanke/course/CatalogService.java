@@ -54,6 +54,15 @@ public interface CatalogService {
   /** Admin: retires a term or section, deletes an unused period or course type (HAS_STUDENTS, TERM_LIVE, IN_USE). */
   Future<Void> retireRecord(String kind, long id);
 
+  /** Admin: waits (a few seconds at most, else UNAVAILABLE) until the term's accepted changes are all in MySQL. */
+  Future<Void> awaitPersisted(long termId);
+
+  /** Admin: once persisted, the differences between the live state and MySQL (empty when consistent). */
+  Future<JsonArray> reconcile(long termId);
+
+  /** Admin: {streamLength, pending, changesTotal, refusals: {code: count}} of a term's live state. */
+  Future<JsonObject> liveFigures(long termId);
+
   /** {"redis": "UP"|"DOWN", "mysql": "UP"|"DOWN"}: the stores this domain depends on. */
   Future<JsonObject> health();
 }

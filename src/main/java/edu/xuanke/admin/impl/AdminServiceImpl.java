@@ -10,12 +10,7 @@ import edu.xuanke.auth.PasswordHasher;
 import edu.xuanke.core.AppConfig;
 import edu.xuanke.core.ErrorCode;
 import edu.xuanke.core.Failures;
-import edu.xuanke.core.Replies;
-import edu.xuanke.course.Audit;
-import edu.xuanke.course.Catalog;
 import edu.xuanke.course.CatalogService;
-import edu.xuanke.course.Persister;
-import edu.xuanke.course.TermKeys;
 import edu.xuanke.mail.MailService;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -23,21 +18,15 @@ import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.RedisAPI;
-import io.vertx.redis.client.Response;
-import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.Tuple;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -46,12 +35,9 @@ public final class AdminServiceImpl implements AdminService {
   private static final Logger log = LoggerFactory.getLogger(AdminServiceImpl.class);
   /** Rows per batch: one transaction and one event-bus call to the accounts domain each. */
   private static final int BATCH = 500;
-  private static final long DRAIN_WAIT_MS = 30_000;
 
   private final Vertx vertx;
   private final AppConfig config;
-  private final Pool mysql;
-  private final RedisAPI redis;
   private final WorkerExecutor workers;
   private final AuthService auth;
   private final CatalogService catalog;
@@ -62,12 +48,10 @@ public final class AdminServiceImpl implements AdminService {
   /** The last stream counter read per term, for selections per second between two stats calls. */
   private final Map<Long, long[]> lastAdded = new ConcurrentHashMap<>();
 
-  public AdminServiceImpl(Vertx vertx, AppConfig config, Pool mysql, RedisAPI redis, WorkerExecutor workers,
+  public AdminServiceImpl(Vertx vertx, AppConfig config, RedisAPI redis, WorkerExecutor workers,
                           AuthService auth, CatalogService catalog, MailService mail) {
     this.vertx = vertx;
     this.config = config;
-    this.mysql = mysql;
-    this.redis = redis;
     this.workers = workers;
     this.auth = auth;
     this.catalog = catalog;
@@ -223,8 +207,7 @@ public final class AdminServiceImpl implements AdminService {
     boolean english = lang != null && lang.toLowerCase().startsWith("en");
     return catalog.term(termId)
       .recover(failure -> ErrorCode.of(failure) == ErrorCode.NOT_FOUND ? invalid("termId", "UNKNOWN") : Future.failedFuture(failure))
-      .compose(term -> Persister.awaitDrained(vertx, redis, new TermKeys(termId), DRAIN_WAIT_MS)
-        .recover(notDrained -> ErrorCode.UNAVAILABLE.fail(new JsonObject().put("retryAfterSeconds", 10)))
+      .compose(term -> catalog.awaitPersisted(termId)
         .compose(drained -> workers.executeBlocking(() -> {
           Path out = Files.createTempFile("xuanke-export-", "." + format);
           try {
@@ -248,61 +231,15 @@ public final class AdminServiceImpl implements AdminService {
 
   @Override
   public Future<JsonArray> reconcile(long termId) {
-    TermKeys keys = new TermKeys(termId);
-    Catalog snapshot = new Catalog(mysql);
-    return catalog.term(termId)
-      .compose(term -> Persister.awaitDrained(vertx, redis, keys, DRAIN_WAIT_MS)
-        .recover(notDrained -> ErrorCode.UNAVAILABLE.fail(new JsonObject().put("retryAfterSeconds", 10))))
-      .compose(drained -> snapshot.reload())
-      .compose(loaded -> Future.all(new Audit(redis, mysql, snapshot).run(termId), waitlistDifferences(snapshot, keys)))
-      .map(both -> {
-        JsonArray out = new JsonArray();
-        List<String> audit = both.resultAt(0);
-        List<String> waitlists = both.resultAt(1);
-        audit.forEach(out::add);
-        waitlists.forEach(out::add);
-        return out;
-      })
-      .recover(Failures::fromStore);
-  }
-
-  /** Each section's waitlist in Redis against the WAITING rows in MySQL, in order. */
-  private Future<List<String>> waitlistDifferences(Catalog snapshot, TermKeys keys) {
-    List<Catalog.Section> sections = snapshot.sectionsOf(keys.termId());
-    List<Future<Response>> live = new ArrayList<>();
-    for (Catalog.Section s : sections) live.add(redis.zrange(List.of(keys.waitlist(s.id()), "0", "-1")));
-    Future<Map<Long, List<String>>> stored = mysql.preparedQuery("SELECT section_id, student_id FROM waitlist_entries"
-        + " WHERE term_id = ? AND state = 'WAITING' ORDER BY section_id, seq").execute(Tuple.of(keys.termId()))
-      .map(rows -> {
-        Map<Long, List<String>> bySection = new ConcurrentHashMap<>();
-        for (Row row : rows) bySection.computeIfAbsent(row.getLong("section_id"), s -> new ArrayList<>()).add(row.getString("student_id"));
-        return bySection;
-      });
-    return Future.all(Future.all(live), stored).map(done -> {
-      List<String> out = new ArrayList<>();
-      for (int i = 0; i < sections.size(); i++) {
-        List<String> inRedis = new ArrayList<>();
-        live.get(i).result().forEach(member -> inRedis.add(member.toString()));
-        List<String> inMysql = stored.result().getOrDefault(sections.get(i).id(), List.of());
-        if (!inRedis.equals(inMysql)) {
-          out.add("section " + sections.get(i).id() + ": waitlist in Redis " + inRedis + " != MySQL " + inMysql);
-        }
-      }
-      return out;
-    });
+    return catalog.reconcile(termId);
   }
 
   @Override
   public Future<JsonObject> stats(long termId) {
-    TermKeys keys = new TermKeys(termId);
     Future<JsonArray> sections = catalog.sections(termId, 0, 0);
-    Future<Map<String, String>> stream = redis.xinfo(List.of("STREAM", keys.events())).map(Replies::hash)
-      .otherwise(Map.of());
-    Future<Long> pending = redis.xpending(List.of(keys.events(), Persister.GROUP)).map(r -> r.get(0).toLong())
-      .otherwise(0L);
-    Future<Map<String, String>> refusals = redis.hgetall(keys.refusals()).map(Replies::hash);
+    Future<JsonObject> live = catalog.liveFigures(termId);
     Future<JsonObject> outbox = mail.stats().otherwise(new JsonObject());
-    return Future.all(sections, stream, pending, refusals, outbox).map(all -> {
+    return Future.all(sections, live, outbox).map(all -> {
       JsonArray fill = new JsonArray();
       long capacity = 0;
       long enrolled = 0;
@@ -318,22 +255,21 @@ public final class AdminServiceImpl implements AdminService {
           .put("capacity", cap).put("enrolled", taken).put("waitlisted", s.getLong("waitlisted"))
           .put("fillRate", cap == 0 ? 1.0 : (double) taken / cap));
       }
-      long added = Long.parseLong(stream.result().getOrDefault("entries-added", "0"));
+      JsonObject figures = live.result();
+      long added = figures.getLong("changesTotal");
       long now = System.currentTimeMillis();
       long[] previous = lastAdded.put(termId, new long[] {now, added});
       double perSecond = previous == null || now == previous[0] ? 0 : (added - previous[1]) * 1000.0 / (now - previous[0]);
-      JsonObject refused = new JsonObject();
-      new TreeSet<>(refusals.result().keySet()).forEach(code -> refused.put(code, Long.parseLong(refusals.result().get(code))));
       return new JsonObject().put("termId", termId)
         .put("sections", fill)
         .put("totals", new JsonObject().put("capacity", capacity).put("enrolled", enrolled).put("waitlisted", waiting)
           .put("fillRate", capacity == 0 ? 0.0 : (double) enrolled / capacity))
         .put("selections", new JsonObject().put("changesTotal", added).put("perSecond", Math.max(0, perSecond)))
-        .put("refusals", refused)
-        .put("persistence", new JsonObject().put("streamLength", Long.parseLong(stream.result().getOrDefault("length", "0")))
-          .put("pending", pending.result()))
+        .put("refusals", figures.getJsonObject("refusals"))
+        .put("persistence", new JsonObject().put("streamLength", figures.getLong("streamLength"))
+          .put("pending", figures.getLong("pending")))
         .put("mail", outbox.result());
-    }).recover(Failures::fromStore);
+    });
   }
 
   private static <T> Future<T> invalid(String field, String reason) {
