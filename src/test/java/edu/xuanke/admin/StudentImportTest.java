@@ -170,6 +170,36 @@ class StudentImportTest {
     assertEquals(201, selected.statusCode(), "the import gave them a complete profile: " + selected.bodyAsString());
   }
 
+  /** The 50,000-row figure comes from `bench-admin` (README); here a tenth of it, with the same checks. */
+  @Test
+  void fiveThousandRowsImportWhileTheServiceKeepsAnswering() {
+    int rows = 5_000;
+    StringBuilder csv = new StringBuilder("学号,姓名,性别,班级,专业,学院,邮箱,手机\n");
+    for (int i = 1; i <= rows; i++) {
+      csv.append(String.format("L%06d,学生%d,%s,C%d,M1,理学院,l%06d@example.edu.cn,138%08d%n", i, i, i % 2 == 0 ? "男" : "女", i % 30, i, i));
+    }
+    int blockedBefore = edu.xuanke.support.BlockedThreads.count();
+    long started = System.nanoTime();
+    String jobId = upload("students.csv", Buffer.buffer(csv.toString()), term.id).bodyAsJsonObject().getString("jobId");
+    long slowestHealthMs = 0;
+    JsonObject job;
+    do {
+      long t0 = System.nanoTime();
+      assertEquals(200, service.http.get("/health").send().await().statusCode());
+      slowestHealthMs = Math.max(slowestHealthMs, (System.nanoTime() - t0) / 1_000_000);
+      job = service.http.get("/api/admin/jobs/" + jobId).bearerTokenAuthentication(admin).send().await().bodyAsJsonObject();
+    } while ("RUNNING".equals(job.getString("state")));
+    long seconds = (System.nanoTime() - started) / 1_000_000_000;
+    System.out.printf("import of %,d rows: %d s, slowest /health %d ms%n", rows, seconds, slowestHealthMs);
+
+    assertEquals("DONE", job.getString("state"));
+    assertEquals((long) rows, job.getLong("created"));
+    assertEquals(List.of(Integer.toString(rows)), fixture.rows("SELECT COUNT(*) FROM accounts WHERE cohort_term_id = ?", term.id));
+    assertEquals(blockedBefore, edu.xuanke.support.BlockedThreads.count(), "no event loop was blocked");
+    assertTrue(slowestHealthMs < 1_000, "the service kept answering: slowest /health " + slowestHealthMs + " ms");
+    assertTrue(seconds < 60, "5,000 rows within a minute, took " + seconds + " s");
+  }
+
   @Test
   void anXlsxWithEnglishHeadersIsRead() throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
