@@ -193,6 +193,26 @@ class CatalogEditTest {
     assertEquals(List.of(), service.audit(term.id));
   }
 
+  @Test
+  void recordsInUseOrLiveAreKept() {
+    HttpResponse<Buffer> liveTerm = service.http.delete("/api/admin/terms/" + term.id).bearerTokenAuthentication(admin).send().await();
+    assertEquals(409, liveTerm.statusCode());
+    assertEquals("TERM_LIVE", Service.errorCode(liveTerm));
+    long periodId = service.http.get("/api/admin/periods?termId=" + term.id).bearerTokenAuthentication(admin).send().await()
+      .bodyAsJsonArray().getJsonObject(0).getLong("id");
+    HttpResponse<Buffer> usedPeriod = service.http.delete("/api/admin/periods/" + periodId).bearerTokenAuthentication(admin).send().await();
+    assertEquals(409, usedPeriod.statusCode());
+    assertEquals("IN_USE", Service.errorCode(usedPeriod));
+    HttpResponse<Buffer> duplicate = post("/api/admin/course-types", new JsonObject().put("name", "Python"));
+    assertEquals(400, duplicate.statusCode());
+    assertEquals(404, service.http.delete("/api/admin/sections/999").bearerTokenAuthentication(admin).send().await().statusCode());
+    HttpResponse<Buffer> created = post("/api/admin/course-types", new JsonObject().put("name", "人工智能"));
+    assertEquals(201, created.statusCode());
+    assertEquals(204, service.http.delete("/api/admin/course-types/" + created.bodyAsJsonObject().getLong("id"))
+      .bearerTokenAuthentication(admin).send().await().statusCode());
+    assertEquals(List.of("0|1"), fixture.rows("SELECT retired, (SELECT COUNT(*) FROM periods) FROM terms"));
+  }
+
   private Set<String> members(String key) {
     Set<String> out = new TreeSet<>();
     service.redis.smembers(key).await().forEach(m -> out.add(m.toString()));
