@@ -15,13 +15,20 @@ if refusal then return refusal end
 local rank = redis.call('ZRANK', K_WL, student)
 if rank then return { 'WAITLISTED', rank + 1 } end
 
-refusal = holding_conflict(redis.call('HGET', K_HOLDS, student), section, meta, nil, term.max)
+local held = redis.call('HGET', K_HOLDS, student)
+if list_has(held, section) then return { 'ALREADY_ENROLLED' } end
+-- A full section is refused before the course, time and maximum checks: those the student could
+-- fix by dropping something, this not, and dropping for nothing would cost them a seat. It is
+-- also most answers of an opening, and skipping the holdings' metadata halves their cost.
+local left = tonumber(redis.call('HGET', K_SEATS, section))
+if left <= 0 and not wantWaitlist then return { 'SECTION_FULL' } end
+
+refusal = holding_conflict(held, section, meta, nil, term.max)
 if refusal then return refusal end
 
-if tonumber(redis.call('HGET', K_SEATS, section)) > 0 then
+if left > 0 then
   return { 'ENROLLED', take_seat(student, section, K_ROSTER, now, 'ENROLL') }
 end
-if not wantWaitlist then return { 'SECTION_FULL' } end
 
 local seq = redis.call('INCR', K_WLSEQ)
 redis.call('ZADD', K_WL, seq, student)

@@ -92,16 +92,17 @@ public final class Bench {
     LoadDriver baseline = new LoadDriver(generator, client, "localhost", baselinePort, options.connections);
     LoadDriver api = new LoadDriver(generator, client, "localhost", config.httpPort(), options.connections);
 
+    ScriptCost scriptCost = new ScriptCost(redis);
     LoadDriver.Result hello = baseline.run("baseline hello", () -> new LoadDriver.Request(HttpMethod.GET, "/hello",
-      null, null, "hello", null), options.warmup, options.duration);
+      null, null, "hello", null), options.warmup, options.duration, scriptCost);
     LoadDriver.Result evalsha = baseline.run("baseline EVALSHA", () -> new LoadDriver.Request(HttpMethod.POST,
       "/enrol", Buffer.buffer("{}"), null, "enrol", null),
-      options.warmup, options.duration);
+      options.warmup, options.duration, scriptCost);
     SelectionMix students = new SelectionMix(tokens, term.sections, options.skew, term.termId);
     LoadDriver.Result selection = api.run("selection route", students.use(SelectionMix.SELECTS_ONLY),
-      options.warmup, options.duration);
+      options.warmup, options.duration, scriptCost);
     LoadDriver.Result mix = api.run("stampede mix", students.use(SelectionMix.STAMPEDE), options.warmup,
-      options.duration);
+      options.duration, scriptCost);
 
     System.out.println("  draining the persister and auditing the invariants …");
     Persister.awaitDrained(service, redis, new TermKeys(term.termId), 120_000).await();
@@ -133,6 +134,8 @@ public final class Bench {
       .put("baselinePort", freePort())
       .put("demo", false)
       .put("instanceId", "bench")
+      // Sessions end at local midnight by default; a run must not be logged out halfway.
+      .put("sessionTtl", "PT12H")
       .put("hashThreads", Runtime.getRuntime().availableProcessors())
       .put("redisPoolSize", Math.max(base.redisPoolSize(), 32)));
   }

@@ -65,6 +65,16 @@ final class BenchReport {
       .put("baseline.hello.p99_ms", hello.percentileMs(99))
       .put("baseline.evalsha.rps", round(evalsha.rps()))
       .put("baseline.evalsha.p99_ms", evalsha.percentileMs(99))
+      .put("jvm.cpu_us_per_request.hello", Math.round(hello.jvmCpuUsPerRequest))
+      .put("jvm.cpu_us_per_request.evalsha", Math.round(evalsha.jvmCpuUsPerRequest))
+      .put("jvm.cpu_us_per_request.selection", Math.round(selection.jvmCpuUsPerRequest))
+      .put("jvm.cpu_us_per_request.mix", Math.round(mix.jvmCpuUsPerRequest))
+      .put("redis.baseline.wall_us_per_script", evalsha.redisPerScript.wallUs())
+      .put("redis.baseline.cpu_us_per_script", evalsha.redisPerScript.cpuUs())
+      .put("redis.selection.wall_us_per_script", selection.redisPerScript.wallUs())
+      .put("redis.selection.cpu_us_per_script", selection.redisPerScript.cpuUs())
+      .put("redis.mix.wall_us_per_script", mix.redisPerScript.wallUs())
+      .put("redis.mix.cpu_us_per_script", mix.redisPerScript.cpuUs())
       .put("ratio.evalsha", round2(selection.rps() / evalsha.rps()))
       .put("ratio.hello", round2(selection.rps() / hello.rps()))
       .put("invariants.violations", violations.size())
@@ -81,10 +91,12 @@ final class BenchReport {
 
   void print() {
     System.out.println();
-    System.out.println("phase               req/s      p50 ms   p90 ms   p99 ms  p99.9 ms");
+    System.out.println("phase               req/s      p50 ms   p90 ms   p99 ms  p99.9 ms  JVM cpu µs/req  Redis µs/script: wall  cpu");
     for (LoadDriver.Result r : List.of(hello, evalsha, selection, mix)) {
-      System.out.printf(Locale.ROOT, "%-16s %10.0f %9.2f %8.2f %8.2f %9.2f%n", r.phase, r.rps(), r.percentileMs(50),
-        r.percentileMs(90), r.percentileMs(99), r.percentileMs(99.9));
+      System.out.printf(Locale.ROOT, "%-16s %10.0f %9.2f %8.2f %8.2f %9.2f %15.0f %21.1f %4.1f%n", r.phase, r.rps(),
+        r.percentileMs(50), r.percentileMs(90), r.percentileMs(99), r.percentileMs(99.9), r.jvmCpuUsPerRequest,
+        r.redisPerScript.wallUs(),
+        r.redisPerScript.cpuUs());
     }
     System.out.printf(Locale.ROOT, "%nselection API / bare EVALSHA: %.2f   selection API / bare hello: %.2f%n",
       selection.rps() / evalsha.rps(), selection.rps() / hello.rps());

@@ -10,6 +10,7 @@ import io.vertx.core.http.RequestOptions;
 import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
 
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,6 +28,9 @@ import java.util.concurrent.atomic.LongAdder;
  * (status and error code) and requests per second; prints progress once a second.
  */
 final class LoadDriver {
+
+  private static final com.sun.management.OperatingSystemMXBean PROCESS =
+    (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
   /** One request to send. */
   record Request(HttpMethod method, String uri, Buffer body, String token, String op, Object context) {
@@ -49,6 +53,13 @@ final class LoadDriver {
     final AtomicLongArray perSecond;
     final LongAdder failures = new LongAdder();
     final LongAdder requests = new LongAdder();
+    /**
+     * CPU time of this JVM (service and load generator) per request: unlike req/s it does not
+     * drop when other processes take the cores, so it shows what a change saves on a busy machine.
+     */
+    double jvmCpuUsPerRequest;
+    /** What Redis spent per EVALSHA during the measured part (zeros when none ran). */
+    ScriptCost.PerCall redisPerScript = new ScriptCost.PerCall(0, 0);
     double seconds;
 
     Result(String phase, int seconds) {
@@ -86,10 +97,14 @@ final class LoadDriver {
   }
 
   /** Blocks the calling (non-Vert.x) thread for warm-up plus duration. */
-  Result run(String phase, Workload workload, Duration warmup, Duration duration) {
+  Result run(String phase, Workload workload, Duration warmup, Duration duration, ScriptCost scriptCost) {
     if (!warmup.isZero()) runFor(phase + " (warm-up)", workload, warmup, null);
     Result result = new Result(phase, (int) duration.toSeconds());
+    scriptCost.start();
+    long cpuBefore = PROCESS.getProcessCpuTime();
     runFor(phase, workload, duration, result);
+    result.jvmCpuUsPerRequest = (PROCESS.getProcessCpuTime() - cpuBefore) / 1000.0 / Math.max(1, result.requests.sum());
+    result.redisPerScript = scriptCost.perCall();
     return result;
   }
 

@@ -1,8 +1,10 @@
 package edu.xuanke.http;
 
 import edu.xuanke.core.ErrorCode;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.LanguageHeader;
@@ -11,7 +13,9 @@ import io.vertx.serviceproxy.ServiceException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.EnumMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.ResourceBundle;
 
 /**
@@ -23,13 +27,25 @@ public final class ApiErrors {
   private static final Logger log = LoggerFactory.getLogger(ApiErrors.class);
   private static final ResourceBundle EN = ResourceBundle.getBundle("i18n/errors", Locale.ROOT);
   private static final ResourceBundle ZH = ResourceBundle.getBundle("i18n/errors", Locale.SIMPLIFIED_CHINESE);
+  private static final CharSequence JSON = HttpHeaders.createOptimized("application/json; charset=utf-8");
 
   private ApiErrors() {
   }
 
+  /** Bodies without details, encoded once: most answers of an opening are one of these. */
+  private static final Map<ErrorCode, Buffer> PLAIN_EN = plainBodies(EN);
+  private static final Map<ErrorCode, Buffer> PLAIN_ZH = plainBodies(ZH);
+
   /** The router's failure handler. */
   public static void handle(RoutingContext ctx) {
-    Throwable failure = ctx.failure();
+    respond(ctx, ctx.failure());
+  }
+
+  /**
+   * Answers a failed service call directly; the hottest routes use this rather than ctx.fail,
+   * which walks the router again to find the failure handler.
+   */
+  public static void respond(RoutingContext ctx, Throwable failure) {
     ErrorCode code;
     JsonObject details = new JsonObject();
     if (failure instanceof ServiceException se && ErrorCode.of(se) != null) {
@@ -52,17 +68,28 @@ public final class ApiErrors {
 
   public static void send(RoutingContext ctx, ErrorCode code, JsonObject details) {
     if (ctx.response().ended()) return;
-    ResourceBundle messages = prefersEnglish(ctx) ? EN : ZH;
-    JsonObject body = new JsonObject().put("error", new JsonObject()
-      .put("code", code.name())
-      .put("message", messages.getString(code.name()))
-      .put("details", details));
+    boolean english = prefersEnglish(ctx);
+    Buffer body = details.isEmpty() ? (english ? PLAIN_EN : PLAIN_ZH).get(code)
+      : body(english ? EN : ZH, code, details).toBuffer();
     if (details.containsKey("retryAfterSeconds")) {
       ctx.response().putHeader("Retry-After", String.valueOf(details.getValue("retryAfterSeconds")));
     }
     ctx.response().setStatusCode(code.status)
-      .putHeader("Content-Type", "application/json; charset=utf-8")
-      .end(body.toBuffer());
+      .putHeader(HttpHeaders.CONTENT_TYPE, JSON)
+      .end(body);
+  }
+
+  private static JsonObject body(ResourceBundle messages, ErrorCode code, JsonObject details) {
+    return new JsonObject().put("error", new JsonObject()
+      .put("code", code.name())
+      .put("message", messages.getString(code.name()))
+      .put("details", details));
+  }
+
+  private static Map<ErrorCode, Buffer> plainBodies(ResourceBundle messages) {
+    Map<ErrorCode, Buffer> bodies = new EnumMap<>(ErrorCode.class);
+    for (ErrorCode code : ErrorCode.values()) bodies.put(code, body(messages, code, new JsonObject()).toBuffer());
+    return bodies;
   }
 
   private static ErrorCode byStatus(int status) {

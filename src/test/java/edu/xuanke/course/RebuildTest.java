@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A term whose Redis keys are gone is rebuilt from MySQL to the state it had. */
@@ -46,6 +47,16 @@ class RebuildTest {
   void tearDown() throws Exception {
     service.close();
     fixture.close();
+  }
+
+  /** Read by every selection, they must not be listpacks that each lookup scans (see TermLoader). */
+  @Test
+  void perSectionHashesAreHashTables() {
+    TermKeys keys = new TermKeys(term.id);
+    for (String key : List.of(keys.sections(), keys.seats(), keys.waitlistLengths())) {
+      assertEquals("hashtable", service.redis.object(List.of("ENCODING", key)).await().toString(), key);
+      assertFalse(service.redis.hkeys(key).await().stream().anyMatch(field -> field.toString().startsWith("~")), key);
+    }
   }
 
   @Test

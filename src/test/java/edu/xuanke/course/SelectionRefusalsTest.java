@@ -112,6 +112,13 @@ class SelectionRefusalsTest {
     assertRefused(409, "SECTION_FULL", () -> service.select(token(empty), c1, false).await());
   }
 
+  /** Full and over the maximum: without the waitlist "full" comes first, since no drop would help. */
+  @Test
+  void aFullSectionIsRefusedAsFullBeforeTheHoldingChecksButTheWaitlistStillNeedsThem() {
+    assertRefused(409, "SECTION_FULL", () -> service.select(token(holder), c1, false).await());
+    assertRefused(409, "LIMIT_REACHED", () -> service.select(token(holder), c1, true).await());
+  }
+
   /** A student of another term's cohort (logged in there) selecting in this term. */
   @Test
   void notInTerm() {

@@ -2,6 +2,7 @@ package edu.xuanke.http.api;
 
 import edu.xuanke.core.ErrorCode;
 import edu.xuanke.course.SelectionService;
+import edu.xuanke.http.ApiErrors;
 import edu.xuanke.http.Requests;
 import edu.xuanke.http.TokenAuth;
 import io.vertx.core.Handler;
@@ -44,13 +45,13 @@ public final class SelectionRoutes {
     selection.select(TokenAuth.studentId(ctx), TokenAuth.sessionId(ctx), Requests.requiredId(body, "sectionId"),
         Requests.optionalBoolean(body, "waitlist"))
       .onSuccess(result -> Json.ok(ctx, "ENROLLED".equals(result.getString("status")) ? 201 : 202, result))
-      .onFailure(ctx::fail);
+      .onFailure(failure -> ApiErrors.respond(ctx, failure));
   }
 
   private void drop(RoutingContext ctx) {
     selection.drop(TokenAuth.studentId(ctx), TokenAuth.sessionId(ctx), Requests.pathId(ctx, "sectionId"))
       .onSuccess(v -> ctx.response().setStatusCode(204).end())
-      .onFailure(ctx::fail);
+      .onFailure(failure -> ApiErrors.respond(ctx, failure));
   }
 
   private void swap(RoutingContext ctx) {
@@ -58,6 +59,6 @@ public final class SelectionRoutes {
     selection.swap(TokenAuth.studentId(ctx), TokenAuth.sessionId(ctx), Requests.requiredId(body, "from"),
         Requests.requiredId(body, "to"))
       .onSuccess(result -> Json.ok(ctx, 200, result))
-      .onFailure(ctx::fail);
+      .onFailure(failure -> ApiErrors.respond(ctx, failure));
   }
 }
