@@ -28,6 +28,8 @@
     if (error.code === 'TIME_CONFLICT' && other) return fmt(texts.conflict, ...describe(other));
     if (error.code === 'COURSE_ALREADY_TAKEN' && other) return fmt(texts.courseTaken, describe(other)[0]);
     if (error.code === 'SECTION_FULL') return texts.full;
+    // The page's CSRF token belongs to an earlier session (e.g. a login in another tab).
+    if (error.code === 'FORBIDDEN') return texts.expired;
     return error.message;
   }
 

@@ -84,11 +84,6 @@ public final class TokenAuth implements Handler<RoutingContext> {
     return ctx.get(PRINCIPAL);
   }
 
-  /** Whether an earlier handler accepted a caller for this request. */
-  public static boolean authenticated(RoutingContext ctx) {
-    return ctx.get(PRINCIPAL) != null;
-  }
-
   /** The studentId (or admin username) of the authenticated caller. */
   public static String studentId(RoutingContext ctx) {
     return claims(ctx).getString("sub");

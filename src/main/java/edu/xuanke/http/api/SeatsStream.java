@@ -115,6 +115,8 @@ public final class SeatsStream {
       Feed feed = feeds.computeIfAbsent(found.getLong("id"), Feed::new);
       feed.add(response);
       response.closeHandler(closed -> feed.remove(response));
+      // A stream never ends by itself: end it when the server shuts down, which then need not wait for it.
+      ctx.request().connection().shutdownHandler(shutdown -> response.end());
     }).onFailure(ctx::fail);
   }
 

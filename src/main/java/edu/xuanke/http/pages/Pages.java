@@ -67,6 +67,7 @@ public final class Pages {
     this.router = Router.router(vertx);
     router.get("/static/:name").handler(ctx -> Resources.ASSETS.serve(ctx));
     get("/lang/:code").handler(this::switchLanguage);
+    router.get().last().handler(this::notFound);
     router.route().failureHandler(this::failure);
     parent.route("/*").subRouter(router);
   }
@@ -191,10 +192,21 @@ public final class Pages {
     ctx.next();
   }
 
+  /** A browser asking for a page that does not exist gets an HTML 404; anything else goes on to the API's. */
+  private void notFound(RoutingContext ctx) {
+    String accept = ctx.request().getHeader("Accept");
+    if (ctx.request().path().startsWith("/api/") || accept == null || !accept.contains("text/html")) {
+      ctx.next();
+      return;
+    }
+    ctx.put(PAGE, true);
+    ctx.fail(404);
+  }
+
   private void switchLanguage(RoutingContext ctx) {
     String code = "en".equals(ctx.pathParam("code")) ? "en" : "zh-CN";
     ctx.response().addCookie(Cookie.cookie(Lang.COOKIE, code).setPath("/").setMaxAge(365L * 24 * 3600)
-      .setSameSite(CookieSameSite.LAX).setSecure(cookie.secure()));
+      .setHttpOnly(true).setSameSite(CookieSameSite.LAX).setSecure(cookie.secure()));
     redirect(ctx, localPath(ctx.request().getParam("next")));
   }
 

@@ -78,7 +78,8 @@ public final class StudentPages {
     hashingAuth.login(studentId, password, clientIp.of(ctx), Pages.langTag(ctx))
       .onSuccess(session -> {
         pages.cookie().set(ctx.response(), session.getString("token"));
-        Pages.redirect(ctx, next);
+        boolean mustChange = session.getJsonObject("user").getBoolean("mustChangePassword", false);
+        Pages.redirect(ctx, mustChange ? "/password" : next);
       })
       .onFailure(e -> {
         ErrorCode code = ErrorCode.of(e);

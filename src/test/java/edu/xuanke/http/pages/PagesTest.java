@@ -116,6 +116,16 @@ class PagesTest {
   }
 
   @Test
+  void adminsSeeTheLinkToTheAdminPages() throws Exception {
+    String admin = fixture.students("A", 1, null, true).get(0);
+    fixture.execute("UPDATE accounts SET role = 'ADMIN' WHERE student_id = ?", admin);
+    PageSession browser = new PageSession(service.http).login(admin, Fixture.PASSWORD);
+    HttpResponse<Buffer> page = browser.get("/profile");
+    assertEquals(200, page.statusCode());
+    assertTrue(page.bodyAsString().contains("href=\"/admin\""), page.bodyAsString());
+  }
+
+  @Test
   void timetableListsWhatIsHeldAndTheCalendarRepeatsWeekly() {
     PageSession browser = new PageSession(service.http).login(student, Fixture.PASSWORD);
     browser.get("/");
@@ -192,6 +202,8 @@ class PagesTest {
     HttpResponse<Buffer> forged = browser.postRaw("/profile", form("name", "Forged", "gender", "M", "className", "C1",
       "major", "M1", "college", "理学院", "email", student.toLowerCase() + "@example.edu.cn", "phone", "13800000000"));
     assertEquals(403, forged.statusCode());
+    assertTrue(forged.getHeader("Content-Type").startsWith("text/html"));
+    assertTrue(forged.bodyAsString().contains("表单已过期"), "an error page, not JSON");
     assertEquals(List.of(EVIL_NAME), fixture.rows("SELECT name FROM accounts WHERE student_id = ?", student));
     HttpResponse<Buffer> wrongToken = browser.postRaw("/logout", form("_csrf", "AAAA"));
     assertEquals(403, wrongToken.statusCode());
@@ -219,6 +231,10 @@ class PagesTest {
     String etag = asset.getHeader("ETag");
     assertEquals(304, service.http.get("/static/app.css").putHeader("If-None-Match", etag).send().await().statusCode());
     assertEquals(404, service.http.get("/static/missing.js").send().await().statusCode());
+    HttpResponse<Buffer> missingPage = service.http.get("/no-such-page").putHeader("Accept", "text/html").send().await();
+    assertEquals(404, missingPage.statusCode());
+    assertTrue(missingPage.bodyAsString().contains("页面不存在"), "a browser gets an HTML page");
+    assertEquals("NOT_FOUND", Service.errorCode(service.http.get("/no-such-page").send().await()), "an API client JSON");
 
     HttpResponse<Buffer> switched = browser.get("/lang/en?next=%2Flogin");
     assertEquals(303, switched.statusCode());
@@ -245,6 +261,10 @@ class PagesTest {
       String change = nextEvent(events, "event: seats");
       assertTrue(change.contains("\"" + python + "\":29"), change);
       assertFalse(change.contains("\"" + ai + "\""), "only what changed: " + change);
+
+      long stopping = System.currentTimeMillis();
+      service.stop();
+      assertTrue(System.currentTimeMillis() - stopping < 5000, "an open stream does not hold up the shutdown");
     } finally {
       client.close().await();
     }

@@ -55,6 +55,8 @@ class StudentPagesBrowserTest {
 
   @AfterEach
   void stop() throws Exception {
+    if (alice != null) assertEquals(List.of(), alice.pageProblems(), "no script errors or CSP violations");
+    if (bob != null) assertEquals(List.of(), bob.pageProblems(), "no script errors or CSP violations");
     if (alice != null) alice.close();
     if (bob != null) bob.close();
     if (service != null) service.close();
@@ -160,7 +162,16 @@ class StudentPagesBrowserTest {
     alice.screenshot("profile-error");
 
     alice.driver.get(url("/password"));
+    WebElement send = alice.driver.findElement(By.id("send-code"));
+    send.click();
+    waitIn(alice).until(d -> d.findElement(By.id("code-status")).getText().equals("验证码已发送，请查收邮件。"));
+    assertFalse(send.isEnabled(), "disabled while the limit lasts");
+    assertTrue(send.getText().matches("\\d+ 秒后可重新发送"), send.getText());
     alice.screenshot("password");
+    alice.driver.navigate().refresh();
+    alice.driver.findElement(By.id("send-code")).click();
+    waitIn(alice).until(d -> d.findElement(By.id("send-code")).getText().matches("\\d+ 秒后可重新发送"));
+    assertFalse(alice.driver.findElement(By.id("code-status")).getText().isEmpty(), "the limit's message is shown");
 
     alice.driver.findElement(By.id("lang-switch")).click();
     waitIn(alice).until(d -> "en".equals(d.findElement(By.tagName("html")).getAttribute("lang")));
