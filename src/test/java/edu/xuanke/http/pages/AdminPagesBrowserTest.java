@@ -50,9 +50,13 @@ class AdminPagesBrowserTest {
 
   @AfterEach
   void stop() throws Exception {
-    if (browser != null) browser.close();
-    if (service != null) service.close();
-    if (fixture != null) fixture.close();
+    try {
+      if (browser != null) assertEquals(List.of(), browser.pageProblems(), "no script errors or CSP violations");
+    } finally {
+      if (browser != null) browser.close();
+      if (service != null) service.close();
+      if (fixture != null) fixture.close();
+    }
   }
 
   private String url(String path) {
