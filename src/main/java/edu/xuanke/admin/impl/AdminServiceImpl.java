@@ -35,6 +35,10 @@ public final class AdminServiceImpl implements AdminService {
   private static final Logger log = LoggerFactory.getLogger(AdminServiceImpl.class);
   /** Rows per batch: one transaction and one event-bus call to the accounts domain each. */
   private static final int BATCH = 500;
+  /** The field a refused row is reported on when one student is added through the API. */
+  private static final Map<String, String> FIELD_OF_PROBLEM = Map.of(
+    "MISSING_STUDENT_ID", "studentId", "INVALID_STUDENT_ID", "studentId", "INVALID_GENDER", "gender",
+    "INVALID_EMAIL", "email", "INVALID_PHONE", "phone", "UNKNOWN_COLLEGE", "college", "TOO_LONG", "name");
 
   private final Vertx vertx;
   private final AppConfig config;
@@ -85,10 +89,6 @@ public final class AdminServiceImpl implements AdminService {
         return out;
       }));
   }
-
-  private static final Map<String, String> FIELD_OF_PROBLEM = Map.of(
-    "MISSING_STUDENT_ID", "studentId", "INVALID_STUDENT_ID", "studentId", "INVALID_GENDER", "gender",
-    "INVALID_EMAIL", "email", "INVALID_PHONE", "phone", "UNKNOWN_COLLEGE", "college", "TOO_LONG", "name");
 
   private Future<Void> termExists(long termId) {
     return catalog.term(termId).<Void>mapEmpty()
