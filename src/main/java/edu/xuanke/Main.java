@@ -1,6 +1,8 @@
 package edu.xuanke;
 
+import edu.xuanke.admin.AdminVerticle;
 import edu.xuanke.auth.AuthVerticle;
+import edu.xuanke.bench.AdminBench;
 import edu.xuanke.bench.Bench;
 import edu.xuanke.core.AppConfig;
 import edu.xuanke.core.ConfigLoader;
@@ -46,6 +48,10 @@ public final class Main {
   }
 
   public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("bench-admin")) {
+      AdminBench.main(List.of(args).subList(1, args.length));
+      return;
+    }
     if (args.length > 0 && args[0].equals("bench")) {
       Bench.main(List.of(args).subList(1, args.length));
       return;
@@ -75,6 +81,7 @@ public final class Main {
       .compose(config -> deploy(AuthVerticle.class, config, EVENT_LOOPS)
         .compose(v -> deploy(CourseVerticle.class, config, EVENT_LOOPS))
         .compose(v -> deploy(new MailVerticle(), config))
+        .compose(v -> deploy(new AdminVerticle(), config))
         .compose(v -> deploy(HttpVerticle.class, config, EVENT_LOOPS))
         .map(config));
   }

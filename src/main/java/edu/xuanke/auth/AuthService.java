@@ -64,4 +64,27 @@ public interface AuthService {
 
   /** {studentId, name, email, lang}: where and how to write to the account. */
   Future<JsonObject> contact(String studentId);
+
+  /**
+   * Admin: students matching {q (studentId or name, prefix), className, college, page (from 1),
+   * size}: {total, page, size, items: [profile]}.
+   */
+  Future<JsonObject> students(JsonObject query);
+
+  /**
+   * Admin: creates or moves students into a term's cohort. Each row: {row, studentId, name,
+   * gender, className, major, college, email, phone, passwordHash} (the hash is used for new
+   * accounts, which must change their password at the first login; moved students keep theirs
+   * and their sessions end). Returns {created: [studentId], moved: [studentId], errors: [{row, code}]}.
+   */
+  Future<JsonObject> importStudents(long termId, JsonArray rows);
+
+  /**
+   * Admin: a new random temporary password, returned once as {temporaryPassword}; the student
+   * must change it at the next login, every session ends, and it is mailed when they have an email.
+   */
+  Future<JsonObject> resetPassword(String studentId);
+
+  /** Replaces a one-time password (mustChangePassword) with the student's own choice. */
+  Future<Void> replaceOneTimePassword(String studentId, String currentPassword, String newPassword);
 }

@@ -51,6 +51,11 @@ public final class PasswordHasher {
     return bounded(() -> verifyNow(password, stored));
   }
 
+  /** Other password work (e.g. hashing a one-time password) on the same bounded workers. */
+  public <T> Future<T> run(Callable<T> work) {
+    return bounded(work);
+  }
+
   private <T> Future<T> bounded(Callable<T> work) {
     if (queued.incrementAndGet() > queueLimit) {
       queued.decrementAndGet();

@@ -59,6 +59,21 @@ public final class Sessions {
     return END.run(redis, List.of(SessionKeys.forTerm(termId)), studentId, sessionId).mapEmpty();
   }
 
+  /**
+   * Ends whatever sessions the accounts have, recorded under {@code termId} (the cohort term
+   * their sessions began in) or globally. Call it with the cohort a student is leaving before
+   * moving them: their session lives in that term's hash, not the new one's.
+   */
+  public Future<Void> endAll(List<String> studentIds, long termId) {
+    if (studentIds.isEmpty()) return Future.succeededFuture();
+    List<String> term = new java.util.ArrayList<>(studentIds.size() + 1);
+    term.add(SessionKeys.forTerm(termId));
+    term.addAll(studentIds);
+    List<String> global = new java.util.ArrayList<>(term);
+    global.set(0, SessionKeys.forTerm(0));
+    return Future.all(redis.hdel(term), redis.hdel(global)).mapEmpty();
+  }
+
   /** Ends whatever session the account has. */
   public Future<Void> endAll(String studentId, long termId) {
     return Future.all(redis.hdel(List.of(SessionKeys.forTerm(termId), studentId)),

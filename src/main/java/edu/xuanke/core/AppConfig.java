@@ -115,5 +115,14 @@ public final class AppConfig {
   public String smtpPassword() { return json.getString("smtpPassword", ""); }
   public int mailMaxAttempts() { return json.getInteger("mailMaxAttempts", 8); }
   public long mailRetryBaseMs() { return json.getLong("mailRetryBaseMs", 2000L); }
+  /**
+   * Empty (the default): imported students get a random one-time password. Set, their first
+   * password is this prefix + studentId, as the school's old system did: guessable, so opt-in only.
+   */
+  public String initialPasswordPrefix() { return json.getString("initialPasswordPrefix", ""); }
+  /** Whether imported new students with an email are also mailed an activation link (to set their own password). */
+  public boolean importActivationMail() { return json.getBoolean("importActivationMail", false); }
+  /** The largest student file an admin may upload. */
+  public long importFileLimit() { return json.getLong("importFileLimit", 20L * 1024 * 1024); }
   public String publicBaseUrl() { return json.getString("publicBaseUrl", "http://localhost:8080"); }
 }

@@ -16,6 +16,9 @@ import io.vertx.redis.client.RedisAPI;
 import io.vertx.serviceproxy.ServiceBinder;
 import io.vertx.sqlclient.Pool;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,11 +33,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 public class CourseVerticle extends VerticleBase {
 
   private static final long DRAIN_ON_STOP_MS = 5_000;
+  private static final long REFUSAL_FLUSH_MS = 1_000;
+  private static final Logger log = LoggerFactory.getLogger(CourseVerticle.class);
   private static final AtomicInteger INSTANCES = new AtomicInteger();
 
   private Pool mysql;
   private Redis redis;
   private Persisters persisters;
+  private long refusalFlush;
   private final List<MessageConsumer<JsonObject>> services = new ArrayList<>();
 
   @Override
@@ -55,13 +61,29 @@ public class CourseVerticle extends VerticleBase {
       .compose(v -> loadLiveTerms(catalog, loader))
       .onSuccess(v -> {
         ServiceBinder binder = new ServiceBinder(vertx);
-        SelectionService selection = new SelectionServiceImpl(catalog, live, config.timeZone());
+        RefusalCounts refusals = new RefusalCounts();
+        refusalFlush = vertx.setPeriodic(REFUSAL_FLUSH_MS, t -> refusals.flush(api));
+        SelectionService selection = new SelectionServiceImpl(catalog, live, config.timeZone(), refusals);
         services.add(binder.setAddress(SelectionService.ADDRESS).register(SelectionService.class, selection));
         services.add(binder.setAddress(SelectionService.addressOnThisLoop()).setIncludeDebugInfo(false)
           .registerLocal(SelectionService.class, selection));
         services.add(binder.setAddress(CatalogService.ADDRESS)
-          .register(CatalogService.class, new CatalogServiceImpl(catalog, live, mysql, config.timeZone())));
+          .register(CatalogService.class, new CatalogServiceImpl(catalog, live, mysql, config.timeZone(),
+            new CatalogEditor(vertx, mysql, api, scripts, config.timeZone()), new Reconciliation(vertx, api, mysql))));
+        services.add(vertx.eventBus().consumer(CatalogService.CHANGED_ADDRESS,
+          changed -> reloadAfterEdit(catalog, loader, changed.body().getLong("termId", 0L))));
       });
+  }
+
+  /**
+   * After an admin's edit: the in-memory catalog reloads, and a term that became live (created
+   * or moved into its window) gets its live state and persister.
+   */
+  private Future<Void> reloadAfterEdit(Catalog catalog, TermLoader loader, long termId) {
+    return catalog.reload()
+      .compose(v -> catalog.term(termId).filter(term -> term.liveAt(Instant.now()))
+        .map(term -> loader.ensureLoaded(termId)).orElse(Future.succeededFuture()))
+      .onFailure(failure -> log.warn("catalog reload after an edit of term {} failed: {}", termId, failure.toString()));
   }
 
   /** Each term still in its selection or drop window gets its live state and persister now. */
@@ -74,6 +96,7 @@ public class CourseVerticle extends VerticleBase {
   /** Stops taking requests, lets the persisters write what is in the streams, then stops them. */
   @Override
   public Future<?> stop() {
+    vertx.cancelTimer(refusalFlush);
     List<Future<Void>> unregistered = new ArrayList<>();
     services.forEach(consumer -> unregistered.add(consumer.unregister()));
     return Future.join(unregistered)

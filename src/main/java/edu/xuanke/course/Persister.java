@@ -31,7 +31,7 @@ import java.util.List;
 public final class Persister {
 
   private static final Logger log = LoggerFactory.getLogger(Persister.class);
-  static final String GROUP = "persister";
+  public static final String GROUP = "persister";
 
   /** Shared lock on the term row: a rebuild (which takes it exclusively) and a batch never overlap. */
   private static final String GENERATION = "SELECT live_generation FROM terms WHERE id = ? LOCK IN SHARE MODE";

@@ -16,7 +16,8 @@ import java.util.Map;
  */
 public final class Scripts {
 
-  public enum Script { SELECT, DROP, SWAP }
+  /** The selection scripts, and the admin's section edits, which promote from the waitlist like a drop. */
+  public enum Script { SELECT, DROP, SWAP, SECTION_UPDATE, SECTION_RETIRE }
 
   private final PipelinedRedis redis;
   private final Map<Script, RedisScript> scripts = new EnumMap<>(Script.class);

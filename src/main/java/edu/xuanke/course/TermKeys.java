@@ -35,6 +35,8 @@ public final class TermKeys {
   public String sessions() { return SessionKeys.forTerm(termId); }
   public String roster(long sectionId) { return prefix + "roster:" + sectionId; }
   public String waitlist(long sectionId) { return prefix + "wl:" + sectionId; }
+  /** Hash: refusal code -> count, for the admin dashboard. */
+  public String refusals() { return prefix + "refusals"; }
   public String rebuildLock() { return prefix + "rebuild-lock"; }
   /** Pattern matching every key of the term. */
   public String pattern() { return "xk:{t" + termId + "}:*"; }

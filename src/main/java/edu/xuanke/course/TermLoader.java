@@ -39,6 +39,7 @@ public final class TermLoader {
   private static final long LOCK_MS = 60_000;
   private static final long WAIT_MS = 30_000;
   private static final int CHUNK = 500;
+  private static final int SLICE = 1_000;
   private static final String HASH_TABLE_FIELD = "~hash-table";
   private static final RedisScript RELEASE = RedisScript.fromResources("lua/delete_if_equals.lua");
   private static final RedisScript MARK_READY = RedisScript.fromResources("lua/term_ready.lua");
@@ -109,11 +110,21 @@ public final class TermLoader {
         return Future.all(readState(termId), cohort)
           .compose(all -> {
             StoredState state = all.resultAt(0);
-            return redis.batch(requests(keys, term, state.enrolled(), state.waiting(), state.lastSeq(), cohort.result()))
+            return writeInSlices(requests(keys, term, state.enrolled(), state.waiting(), state.lastSeq(), cohort.result()), 0)
               .compose(written -> markReady(keys, term, state.generation(), token));
           });
       })
       .onSuccess(v -> log.info("term {}: live state built in {} ms", termId, System.currentTimeMillis() - started));
+  }
+
+  /**
+   * Sends the rebuild's commands a slice at a time: one connection lets at most 2,048 replies wait
+   * (RedisOptions' maxWaitingHandlers), and a term of many enrollments needs far more commands.
+   */
+  private Future<Void> writeInSlices(List<Request> requests, int from) {
+    if (from >= requests.size()) return Future.succeededFuture();
+    int to = Math.min(from + SLICE, requests.size());
+    return redis.batch(requests.subList(from, to)).compose(written -> writeInSlices(requests, to));
   }
 
   /**

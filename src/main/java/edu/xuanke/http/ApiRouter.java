@@ -5,12 +5,14 @@ import edu.xuanke.auth.Tokens;
 import edu.xuanke.core.AppConfig;
 import edu.xuanke.course.CatalogService;
 import edu.xuanke.course.SelectionService;
+import edu.xuanke.http.api.AdminRoutes;
 import edu.xuanke.http.api.AuthRoutes;
 import edu.xuanke.http.api.CatalogRoutes;
 import edu.xuanke.http.api.MeRoutes;
 import edu.xuanke.http.api.SeatsStream;
 import edu.xuanke.http.api.SelectionRoutes;
 import edu.xuanke.http.api.TimetableCalendar;
+import edu.xuanke.http.pages.AdminPages;
 import edu.xuanke.http.pages.Pages;
 import edu.xuanke.http.pages.StudentPages;
 import io.vertx.core.Vertx;
@@ -45,7 +47,10 @@ public final class ApiRouter {
     SelectionRoutes selectionRoutes = new SelectionRoutes(SelectionService.createLoopLocalProxy(vertx));
     TokenAuth withSession = TokenAuth.withSession(jwt, auth);
 
+    AdminRoutes adminRoutes = new AdminRoutes(vertx, catalog, auth);
+
     Router router = Router.router(vertx);
+    adminRoutes.mountUpload(router, csrf.apiGuard(), withSession, config.importFileLimit());
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(config.httpBodyLimit()));
     router.get("/health").handler(ctx -> health(catalog, ctx));
     router.get("/openapi.yaml").handler(ctx -> ctx.response().putHeader("Content-Type", "application/yaml; charset=utf-8")
@@ -59,10 +64,12 @@ public final class ApiRouter {
     new SeatsStream(vertx, catalog).mount(router);
     new MeRoutes(auth, hashingAuth, clientIp).mount(router);
     selectionRoutes.mountReads(router);
+    adminRoutes.mount(router);
     new TimetableCalendar(SelectionService.createProxy(vertx), config.timeZone()).mount(router);
     Pages pages = new Pages(vertx, router, withSession, auth, csrf, cookie, config.httpBodyLimit());
     new StudentPages(vertx, pages, auth, hashingAuth, catalog, SelectionService.createProxy(vertx), clientIp,
       config.emailCodeInterval().toSeconds()).mount();
+    new AdminPages(pages, auth, catalog).mount();
     router.route().last().handler(ctx -> ctx.fail(404));
     router.route().failureHandler(ApiErrors::handle);
     return router;

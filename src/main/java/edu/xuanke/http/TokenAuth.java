@@ -98,6 +98,11 @@ public final class TokenAuth implements Handler<RoutingContext> {
     return claims(ctx).getLong("term", 0L);
   }
 
+  /** Whether the caller logged in with a one-time password that must be changed first. */
+  public static boolean mustChangePassword(RoutingContext ctx) {
+    return claims(ctx).getBoolean("mcp", false);
+  }
+
   public static String role(RoutingContext ctx) {
     return claims(ctx).getString("role");
   }

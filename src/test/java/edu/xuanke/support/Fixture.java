@@ -118,6 +118,12 @@ public final class Fixture implements AutoCloseable {
     return ids;
   }
 
+  /** An admin account (password {@link #PASSWORD}) outside any cohort; returns its username. */
+  public String admin(String username) throws SQLException {
+    insert("INSERT INTO accounts (student_id, password_hash, role, name) VALUES (?, ?, 'ADMIN', 'Admin')", username, HASH);
+    return username;
+  }
+
   /** Rows of a query as "a|b|c" strings, for comparing database state. */
   public List<String> rows(String sql, Object... args) {
     try {

@@ -2,6 +2,7 @@ package edu.xuanke.auth.impl;
 
 import edu.xuanke.auth.ActivationTokens;
 import edu.xuanke.auth.AuthService;
+import edu.xuanke.auth.OneTimePasswords;
 import edu.xuanke.auth.PasswordHasher;
 import edu.xuanke.auth.Sessions;
 import edu.xuanke.core.AppConfig;
@@ -39,7 +40,8 @@ public final class AuthServiceImpl implements AuthService {
 
   private static final String ACCOUNT_COLUMNS = "id, student_id, password_hash, role, name, gender, class_name, major,"
     + " college, email, phone, lang, cohort_term_id, must_change_password";
-  private static final String COMPLETE = "(name <> '' AND gender IS NOT NULL AND class_name <> '' AND major <> ''"
+  /** SQL: whether an account's profile is complete. */
+  static final String COMPLETE = "(name <> '' AND gender IS NOT NULL AND class_name <> '' AND major <> ''"
     + " AND college <> '' AND email <> '' AND phone <> '')";
 
   private final AppConfig config;
@@ -120,7 +122,7 @@ public final class AuthServiceImpl implements AuthService {
         .map(updated -> new JsonObject()
           .put("token", jwt.generateToken(new JsonObject()
               .put("sub", studentId).put("uid", account.getLong("id")).put("role", account.getString("role"))
-              .put("sid", sessionId).put("term", termId),
+              .put("sid", sessionId).put("term", termId).put("mcp", account.getBoolean("must_change_password")),
             new JWTOptions().setExpiresInSeconds((int) Math.max(1, expiresAt.getEpochSecond() - now.getEpochSecond()))))
           .put("expiresAt", Times.iso(expiresAt, config.timeZone()))
           .put("user", new JsonObject()
@@ -253,6 +255,79 @@ public final class AuthServiceImpl implements AuthService {
       .compose(updated -> account(studentId))
       .compose(account -> Future.all(sessions.endAll(studentId, termOf(account)), redis.del(List.of(activationKey(studentId))))
         .<Void>mapEmpty().recover(Failures::fromStore));
+  }
+
+  @Override
+  public Future<JsonObject> students(JsonObject query) {
+    int page = Math.max(1, query.getInteger("page", 1));
+    int size = Math.min(200, Math.max(1, query.getInteger("size", 50)));
+    StringBuilder where = new StringBuilder(" WHERE role = 'STUDENT'");
+    Tuple args = Tuple.tuple();
+    String q = query.getString("q", "").trim();
+    if (!q.isEmpty()) {
+      where.append(" AND (student_id LIKE ? OR name LIKE ?)");
+      String prefix = likePrefix(q);
+      args.addString(prefix).addString(prefix);
+    }
+    for (String[] filter : new String[][] {{"className", "class_name"}, {"college", "college"}}) {
+      String value = query.getString(filter[0], "").trim();
+      if (!value.isEmpty()) {
+        where.append(" AND ").append(filter[1]).append(" = ?");
+        args.addString(value);
+      }
+    }
+    Tuple pageArgs = Tuple.tuple();
+    for (int i = 0; i < args.size(); i++) pageArgs.addValue(args.getValue(i));
+    pageArgs.addInteger(size).addInteger((page - 1) * size);
+    Future<Long> total = mysql.preparedQuery("SELECT COUNT(*) AS n FROM accounts" + where).execute(args)
+      .map(rows -> rows.iterator().next().getLong("n"));
+    Future<JsonArray> items = mysql.preparedQuery("SELECT " + ACCOUNT_COLUMNS + ", " + COMPLETE + " AS complete FROM accounts"
+        + where + " ORDER BY student_id LIMIT ? OFFSET ?").execute(pageArgs)
+      .map(rows -> {
+        JsonArray out = new JsonArray();
+        rows.forEach(row -> out.add(profileOf(row)));
+        return out;
+      });
+    return Future.all(total, items).recover(Failures::fromStore).map(done -> new JsonObject()
+      .put("total", total.result()).put("page", page).put("size", size).put("items", items.result()));
+  }
+
+  private static String likePrefix(String text) {
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+  }
+
+  @Override
+  public Future<JsonObject> importStudents(long termId, JsonArray rows) {
+    return new StudentImportBatch(mysql, sessions, catalog, termId, rows).run().recover(Failures::fromStore);
+  }
+
+  @Override
+  public Future<JsonObject> resetPassword(String studentId) {
+    String temporary = OneTimePasswords.generate();
+    return account(studentId).compose(account -> {
+      if (account == null || !"STUDENT".equals(account.getString("role"))) return ErrorCode.NOT_FOUND.<JsonObject>fail();
+      return hasher.run(() -> OneTimePasswords.hash(temporary))
+        .compose(hash -> mysql.preparedQuery("UPDATE accounts SET password_hash = ?, must_change_password = TRUE"
+          + " WHERE student_id = ?").execute(Tuple.of(hash, studentId)).recover(Failures::fromStore))
+        .compose(updated -> Future.all(sessions.endAll(studentId, termOf(account)), redis.del(List.of(activationKey(studentId))))
+          .recover(Failures::fromStore))
+        .compose(ended -> account.getString("email").isBlank() ? Future.<Void>succeededFuture()
+          : mail.send("password_reset", account.getString("email"), account.getString("lang"), new JsonObject()
+            .put("name", account.getString("name")).put("temporaryPassword", temporary)))
+        .map(sent -> new JsonObject().put("studentId", studentId).put("temporaryPassword", temporary));
+    });
+  }
+
+  @Override
+  public Future<Void> replaceOneTimePassword(String studentId, String currentPassword, String newPassword) {
+    if (newPassword.length() < MIN_PASSWORD) return invalid("newPassword", "TOO_SHORT");
+    return account(studentId).compose(account -> {
+      if (account == null) return ErrorCode.NOT_FOUND.<Void>fail();
+      if (!account.getBoolean("must_change_password")) return invalid("currentPassword", "NOT_ONE_TIME");
+      if (currentPassword.equals(newPassword)) return invalid("newPassword", "SAME_AS_CURRENT");
+      return checkPassword(account, currentPassword)
+        .compose(ok -> ok ? setPassword(studentId, newPassword) : ErrorCode.BAD_CREDENTIALS.fail());
+    });
   }
 
   private static String activationKey(String studentId) {

@@ -4,6 +4,9 @@ import edu.xuanke.core.ErrorCode;
 import edu.xuanke.core.Failures;
 import edu.xuanke.core.Times;
 import edu.xuanke.course.Catalog;
+import edu.xuanke.course.CatalogEditor;
+import edu.xuanke.course.Reconciliation;
+import edu.xuanke.core.ServiceCalls;
 import edu.xuanke.course.CatalogService;
 import edu.xuanke.course.LiveState;
 import edu.xuanke.course.TermKeys;
@@ -21,13 +24,21 @@ import java.util.function.Function;
 
 public final class CatalogServiceImpl implements CatalogService {
 
+  /** Well inside the event-bus timeout, so the caller still hears the answer. */
+  private static final long DRAIN_WAIT_MS = ServiceCalls.TIMEOUT_MS * 3 / 4;
+
   private final Catalog catalog;
   private final LiveState live;
   private final Pool mysql;
   private final ZoneId zone;
+  private final CatalogEditor editor;
+  private final Reconciliation reconciliation;
 
-  public CatalogServiceImpl(Catalog catalog, LiveState live, Pool mysql, ZoneId zone) {
+  public CatalogServiceImpl(Catalog catalog, LiveState live, Pool mysql, ZoneId zone, CatalogEditor editor,
+                            Reconciliation reconciliation) {
     this.catalog = catalog;
+    this.editor = editor;
+    this.reconciliation = reconciliation;
     this.mysql = mysql;
     this.live = live;
     this.zone = zone;
@@ -97,6 +108,52 @@ public final class CatalogServiceImpl implements CatalogService {
     // A term not loaded yet reads the cohort from the accounts when it is built.
     return live.redis().hset(List.of(live.keys(termId).cohort(), studentId, profileComplete ? "1" : "0"))
       .<Void>mapEmpty().recover(Failures::fromStore);
+  }
+
+  @Override
+  public Future<Void> updateCohort(long termId, JsonObject members) {
+    if (members.isEmpty()) return Future.succeededFuture();
+    List<String> args = new java.util.ArrayList<>(1 + 2 * members.size());
+    args.add(live.keys(termId).cohort());
+    members.forEach(e -> {
+      args.add(e.getKey());
+      args.add(Boolean.TRUE.equals(e.getValue()) ? "1" : "0");
+    });
+    return live.redis().hset(args).<Void>mapEmpty().recover(Failures::fromStore);
+  }
+
+  @Override
+  public Future<JsonArray> records(String kind, long termId) {
+    if (!CatalogEditor.KINDS.contains(kind)) return ErrorCode.NOT_FOUND.fail();
+    return editor.list(kind, termId);
+  }
+
+  @Override
+  public Future<JsonObject> saveRecord(String kind, long id, JsonObject fields) {
+    if (!CatalogEditor.KINDS.contains(kind)) return ErrorCode.NOT_FOUND.fail();
+    return editor.save(kind, id, fields);
+  }
+
+  @Override
+  public Future<Void> retireRecord(String kind, long id) {
+    if (!CatalogEditor.KINDS.contains(kind)) return ErrorCode.NOT_FOUND.fail();
+    return editor.retire(kind, id);
+  }
+
+  @Override
+  public Future<Void> awaitPersisted(long termId) {
+    return findTerm(termId).compose(term -> reconciliation.drained(termId, DRAIN_WAIT_MS)
+      .recover(notYet -> ErrorCode.UNAVAILABLE.fail(new JsonObject().put("retryAfterSeconds", 5))));
+  }
+
+  @Override
+  public Future<JsonArray> reconcile(long termId) {
+    return awaitPersisted(termId).compose(v -> reconciliation.differences(termId)).recover(Failures::fromStore);
+  }
+
+  @Override
+  public Future<JsonObject> liveFigures(long termId) {
+    return findTerm(termId).compose(term -> reconciliation.liveFigures(termId)).recover(Failures::fromStore);
   }
 
   @Override

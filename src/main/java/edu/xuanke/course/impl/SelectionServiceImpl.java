@@ -5,6 +5,7 @@ import edu.xuanke.core.Failures;
 import edu.xuanke.core.Times;
 import edu.xuanke.course.Catalog;
 import edu.xuanke.course.LiveState;
+import edu.xuanke.course.RefusalCounts;
 import edu.xuanke.course.Scripts.Script;
 import edu.xuanke.course.SelectionService;
 import edu.xuanke.course.TermKeys;
@@ -23,9 +24,11 @@ public final class SelectionServiceImpl implements SelectionService {
   private final Catalog catalog;
   private final LiveState live;
   private final ZoneId zone;
+  private final RefusalCounts refusals;
 
-  public SelectionServiceImpl(Catalog catalog, LiveState live, ZoneId zone) {
+  public SelectionServiceImpl(Catalog catalog, LiveState live, ZoneId zone, RefusalCounts refusals) {
     this.catalog = catalog;
+    this.refusals = refusals;
     this.live = live;
     this.zone = zone;
   }
@@ -108,6 +111,7 @@ public final class SelectionServiceImpl implements SelectionService {
 
   private RuntimeException refusal(Response reply, long termId) {
     ErrorCode code = ErrorCode.valueOf(reply.get(0).toString());
+    refusals.count(termId, code.name());
     JsonObject details = new JsonObject();
     switch (code) {
       case WINDOW_CLOSED -> details

@@ -40,10 +40,13 @@ public final class MeRoutes {
       .onFailure(ctx::fail);
   }
 
+  /** With a mailed code, or, for a one-time password given by the school, with that password. */
   private void password(RoutingContext ctx) {
     JsonObject body = Requests.body(ctx);
-    hashingAuth.changePassword(TokenAuth.studentId(ctx), Requests.requiredString(body, "code"),
-        Requests.requiredString(body, "newPassword"))
+    String newPassword = Requests.requiredString(body, "newPassword");
+    (body.containsKey("currentPassword")
+      ? hashingAuth.replaceOneTimePassword(TokenAuth.studentId(ctx), Requests.requiredString(body, "currentPassword"), newPassword)
+      : hashingAuth.changePassword(TokenAuth.studentId(ctx), Requests.requiredString(body, "code"), newPassword))
       .onSuccess(v -> ctx.response().setStatusCode(204).end())
       .onFailure(ctx::fail);
   }

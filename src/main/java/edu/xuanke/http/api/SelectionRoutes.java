@@ -1,5 +1,6 @@
 package edu.xuanke.http.api;
 
+import edu.xuanke.core.ErrorCode;
 import edu.xuanke.course.SelectionService;
 import edu.xuanke.http.ApiErrors;
 import edu.xuanke.http.Requests;
@@ -23,9 +24,15 @@ public final class SelectionRoutes {
    * step, which spares the hottest routes a round trip.
    */
   public void mountChanges(Router router, Handler<RoutingContext> tokenOnly) {
-    router.post("/api/selections/swap").handler(tokenOnly).handler(this::swap);
-    router.post("/api/selections").handler(tokenOnly).handler(this::select);
-    router.delete("/api/selections/:sectionId").handler(tokenOnly).handler(this::drop);
+    router.post("/api/selections/swap").handler(tokenOnly).handler(SelectionRoutes::passwordChosen).handler(this::swap);
+    router.post("/api/selections").handler(tokenOnly).handler(SelectionRoutes::passwordChosen).handler(this::select);
+    router.delete("/api/selections/:sectionId").handler(tokenOnly).handler(SelectionRoutes::passwordChosen).handler(this::drop);
+  }
+
+  /** A student still on a one-time password changes it before anything else (a new login then selects). */
+  private static void passwordChosen(RoutingContext ctx) {
+    if (TokenAuth.mustChangePassword(ctx)) ctx.fail(ErrorCode.PASSWORD_CHANGE_REQUIRED.exception());
+    else ctx.next();
   }
 
   public void mountReads(Router router) {

@@ -22,7 +22,7 @@ import java.util.stream.Collectors;
 final class Assets {
 
   /** The files under pages/static; a class path folder cannot be listed inside a jar. */
-  static final List<String> FILES = List.of("app.css", "app.js");
+  static final List<String> FILES = List.of("app.css", "app.js", "admin.js");
 
   private record Asset(Buffer content, String hash, String type) {
   }

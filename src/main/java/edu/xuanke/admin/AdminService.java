@@ -1,0 +1,59 @@
+package edu.xuanke.admin;
+
+import edu.xuanke.core.ServiceCalls;
+import io.vertx.codegen.annotations.ProxyGen;
+import io.vertx.codegen.annotations.VertxGen;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * The course office's tools: student imports as background jobs, the export of a term's
+ * enrollments, the dashboard's figures and the reconciliation of Redis with MySQL. Calls that
+ * hand over a file on the local disk (an upload, an export) go to this instance's service
+ * ({@link #createLocalProxy}); job state lives in Redis, so any instance answers for any job.
+ */
+@ProxyGen
+@VertxGen
+public interface AdminService {
+
+  String ADDRESS = "xuanke.admin";
+  String LOCAL_ADDRESS = "xuanke.admin.local";
+
+  static AdminService createProxy(Vertx vertx) {
+    return new AdminServiceVertxEBProxy(vertx, ADDRESS, ServiceCalls.delivery());
+  }
+
+  /** The instance in this process, for calls that pass paths of local files. */
+  static AdminService createLocalProxy(Vertx vertx) {
+    return new AdminServiceVertxEBProxy(vertx, LOCAL_ADDRESS, ServiceCalls.hashingDelivery());
+  }
+
+  /**
+   * Adds one student to a term's cohort (moves them when they exist): {studentId, created,
+   * temporaryPassword (new students only, shown once)}.
+   */
+  Future<JsonObject> addStudent(long termId, JsonObject student);
+
+  /** Starts importing an uploaded CSV or XLSX file into a term's cohort: {jobId}. */
+  Future<JsonObject> startImport(long termId, String uploadedFile, String fileName);
+
+  /** {jobId, state (RUNNING, DONE, FAILED), done, total, created, moved, errors: [{row, code}]}. */
+  Future<JsonObject> job(String jobId);
+
+  /** The CSV of the one-time passwords a finished import gave new students; handed out once. */
+  Future<String> takeImportPasswords(String jobId);
+
+  /**
+   * Writes a term's enrollments (of one section when sectionId > 0) to a local file once the
+   * persister has drained: {path, fileName, contentType}. format csv|xlsx, lang zh-CN|en.
+   */
+  Future<JsonObject> exportFile(long termId, String format, String lang, long sectionId);
+
+  /** Differences between the live state in Redis and MySQL (empty when consistent). */
+  Future<JsonArray> reconcile(long termId);
+
+  /** Fill rates, waitlists, selections per second, refusals, persistence lag and mail outbox state. */
+  Future<JsonObject> stats(long termId);
+}

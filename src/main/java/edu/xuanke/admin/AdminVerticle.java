@@ -1,0 +1,33 @@
+package edu.xuanke.admin;
+
+import edu.xuanke.admin.impl.AdminServiceImpl;
+import edu.xuanke.auth.AuthService;
+import edu.xuanke.core.AppConfig;
+import edu.xuanke.core.Stores;
+import edu.xuanke.course.CatalogService;
+import edu.xuanke.mail.MailService;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.redis.client.RedisAPI;
+import io.vertx.serviceproxy.ServiceBinder;
+
+/**
+ * The admin domain; registers {@link AdminService} on the event bus, clustered and for this
+ * process only. File parsing, hashing and export writing run on a worker pool of its own.
+ */
+public class AdminVerticle extends VerticleBase {
+
+  /** One core is left to the event loops, so an import or export never slows the selection route much. */
+  private static final int WORKERS = Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
+
+  @Override
+  public Future<?> start() {
+    AppConfig config = new AppConfig(config());
+    AdminService impl = new AdminServiceImpl(vertx, config,
+      RedisAPI.api(Stores.redis(vertx, config)), vertx.createSharedWorkerExecutor("xuanke-admin", WORKERS),
+      AuthService.createProxy(vertx), CatalogService.createProxy(vertx), MailService.createProxy(vertx));
+    ServiceBinder binder = new ServiceBinder(vertx);
+    return Future.all(binder.setAddress(AdminService.ADDRESS).register(AdminService.class, impl).completion(),
+      binder.setAddress(AdminService.LOCAL_ADDRESS).registerLocal(AdminService.class, impl).completion());
+  }
+}

@@ -1,0 +1,98 @@
+package edu.xuanke.admin;
+
+import edu.xuanke.core.Replies;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.RedisAPI;
+import io.vertx.redis.client.Response;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The state of import jobs, kept in Redis so that any instance can report on a job that another
+ * runs: a hash of counters, a list of row errors and, once done, the one-time passwords file.
+ * Everything expires a week after the last change.
+ */
+public final class ImportJobs {
+
+  private static final String TTL_SECONDS = Long.toString(7 * 24 * 3600);
+
+  private final RedisAPI redis;
+
+  public ImportJobs(RedisAPI redis) {
+    this.redis = redis;
+  }
+
+  private static String key(String jobId) {
+    return "xk:admin:job:" + jobId;
+  }
+
+  private static String errorsKey(String jobId) {
+    return key(jobId) + ":errors";
+  }
+
+  private static String passwordsKey(String jobId) {
+    return key(jobId) + ":passwords";
+  }
+
+  public Future<Void> create(String jobId, long termId, String fileName) {
+    return redis.hset(List.of(key(jobId), "state", "RUNNING", "done", "0", "total", "0", "created", "0", "moved", "0",
+        "termId", Long.toString(termId), "fileName", fileName))
+      .compose(v -> redis.expire(List.of(key(jobId), TTL_SECONDS))).mapEmpty();
+  }
+
+  public Future<Void> total(String jobId, long total) {
+    return redis.hset(List.of(key(jobId), "total", Long.toString(total))).mapEmpty();
+  }
+
+  /** Counts a finished batch: rows done, accounts created and moved, and the rows refused. */
+  public Future<Void> progress(String jobId, long done, long created, long moved, List<JsonObject> errors) {
+    List<Future<?>> writes = new ArrayList<>();
+    writes.add(redis.hincrby(key(jobId), "done", Long.toString(done)));
+    writes.add(redis.hincrby(key(jobId), "created", Long.toString(created)));
+    writes.add(redis.hincrby(key(jobId), "moved", Long.toString(moved)));
+    if (!errors.isEmpty()) {
+      List<String> push = new ArrayList<>(errors.size() + 1);
+      push.add(errorsKey(jobId));
+      errors.forEach(e -> push.add(e.encode()));
+      writes.add(redis.rpush(push).compose(v -> redis.expire(List.of(errorsKey(jobId), TTL_SECONDS))));
+    }
+    return Future.all(writes).mapEmpty();
+  }
+
+  public Future<Void> finish(String jobId, String passwordsCsv) {
+    return redis.set(List.of(passwordsKey(jobId), passwordsCsv, "EX", TTL_SECONDS))
+      .compose(v -> redis.hset(List.of(key(jobId), "state", "DONE"))).mapEmpty();
+  }
+
+  public Future<Void> fail(String jobId, String code) {
+    return redis.rpush(List.of(errorsKey(jobId), new JsonObject().put("row", 0).put("code", code).encode()))
+      .compose(v -> redis.expire(List.of(errorsKey(jobId), TTL_SECONDS)))
+      .compose(v -> redis.hset(List.of(key(jobId), "state", "FAILED"))).mapEmpty();
+  }
+
+  /** The job as the API shows it, or null when there is no such job. */
+  public Future<JsonObject> get(String jobId) {
+    Future<Response> counters = redis.hgetall(key(jobId));
+    Future<Response> errors = redis.lrange(errorsKey(jobId), "0", "-1");
+    return Future.all(counters, errors).map(both -> {
+      Map<String, String> job = Replies.hash(counters.result());
+      if (job.isEmpty()) return null;
+      JsonArray errorList = new JsonArray();
+      errors.result().forEach(e -> errorList.add(new JsonObject(e.toString())));
+      return new JsonObject().put("jobId", jobId).put("state", job.get("state"))
+        .put("done", Long.parseLong(job.get("done"))).put("total", Long.parseLong(job.get("total")))
+        .put("created", Long.parseLong(job.get("created"))).put("moved", Long.parseLong(job.get("moved")))
+        .put("termId", Long.parseLong(job.get("termId"))).put("fileName", job.get("fileName"))
+        .put("errors", errorList);
+    });
+  }
+
+  /** The one-time passwords file, deleted as it is read: it is shown once. Null when gone. */
+  public Future<String> takePasswords(String jobId) {
+    return redis.getdel(passwordsKey(jobId)).map(found -> found == null ? null : found.toString());
+  }
+}

@@ -1,0 +1,278 @@
+package edu.xuanke.admin.impl;
+
+import edu.xuanke.admin.AdminService;
+import edu.xuanke.admin.Export;
+import edu.xuanke.admin.ImportJobs;
+import edu.xuanke.admin.StudentFile;
+import edu.xuanke.auth.AuthService;
+import edu.xuanke.auth.OneTimePasswords;
+import edu.xuanke.auth.PasswordHasher;
+import edu.xuanke.core.AppConfig;
+import edu.xuanke.core.ErrorCode;
+import edu.xuanke.core.Failures;
+import edu.xuanke.course.CatalogService;
+import edu.xuanke.mail.MailService;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.RedisAPI;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+public final class AdminServiceImpl implements AdminService {
+
+  private static final Logger log = LoggerFactory.getLogger(AdminServiceImpl.class);
+  /** Rows per batch: one transaction and one event-bus call to the accounts domain each. */
+  private static final int BATCH = 500;
+  /** The field a refused row is reported on when one student is added through the API. */
+  private static final Map<String, String> FIELD_OF_PROBLEM = Map.of(
+    "MISSING_STUDENT_ID", "studentId", "INVALID_STUDENT_ID", "studentId", "INVALID_GENDER", "gender",
+    "INVALID_EMAIL", "email", "INVALID_PHONE", "phone", "UNKNOWN_COLLEGE", "college", "TOO_LONG", "name");
+
+  private final Vertx vertx;
+  private final AppConfig config;
+  private final WorkerExecutor workers;
+  private final AuthService auth;
+  private final CatalogService catalog;
+  private final MailService mail;
+  private final ImportJobs jobs;
+  private final StudentFile students;
+  private final Export export;
+  /** The last stream counter read per term, for selections per second between two stats calls. */
+  private final Map<Long, long[]> lastAdded = new ConcurrentHashMap<>();
+
+  public AdminServiceImpl(Vertx vertx, AppConfig config, RedisAPI redis, WorkerExecutor workers,
+                          AuthService auth, CatalogService catalog, MailService mail) {
+    this.vertx = vertx;
+    this.config = config;
+    this.workers = workers;
+    this.auth = auth;
+    this.catalog = catalog;
+    this.mail = mail;
+    this.jobs = new ImportJobs(redis);
+    this.students = new StudentFile(config.colleges(), config.phonePattern());
+    this.export = new Export(config);
+  }
+
+  @Override
+  public Future<JsonObject> addStudent(long termId, JsonObject student) {
+    JsonObject row = new JsonObject().put("row", 1);
+    for (String field : List.of("studentId", "name", "gender", "className", "major", "college", "email", "phone")) {
+      Object value = student.getValue(field);
+      if (value != null && !(value instanceof String)) return invalid(field, "NOT_A_STRING");
+      row.put(field, value == null ? "" : ((String) value).trim());
+    }
+    String problem = students.problem(row);
+    if (problem != null) return invalid(FIELD_OF_PROBLEM.getOrDefault(problem, "studentId"), problem);
+    return termExists(termId)
+      .compose(v -> withPasswords(List.of(row)))
+      .compose(hashed -> auth.importStudents(termId, new JsonArray(hashed.rows())).map(result -> {
+        JsonObject out = new JsonObject().put("studentId", row.getString("studentId"));
+        boolean created = !result.getJsonArray("created").isEmpty();
+        if (!result.getJsonArray("errors").isEmpty()) {
+          throw ErrorCode.VALIDATION_FAILED.exception(new JsonObject().put("fields",
+            new JsonObject().put("studentId", result.getJsonArray("errors").getJsonObject(0).getString("code"))));
+        }
+        out.put("created", created);
+        if (created) out.put("temporaryPassword", hashed.passwords().get(0));
+        return out;
+      }));
+  }
+
+  private Future<Void> termExists(long termId) {
+    return catalog.term(termId).<Void>mapEmpty()
+      .recover(failure -> ErrorCode.of(failure) == ErrorCode.NOT_FOUND ? invalid("termId", "UNKNOWN") : Future.failedFuture(failure));
+  }
+
+  /** Rows with an initial password hash each, and the passwords in the same order. */
+  private record Hashed(List<JsonObject> rows, List<String> passwords) {
+  }
+
+  /**
+   * Gives each row an initial password: a random one-time password by default, or the school's
+   * old pattern (prefix + studentId) when configured, which, being guessable, gets the full hashing cost.
+   */
+  private Future<Hashed> withPasswords(List<JsonObject> rows) {
+    String prefix = config.initialPasswordPrefix();
+    return workers.executeBlocking(() -> {
+      List<JsonObject> out = new ArrayList<>(rows.size());
+      List<String> passwords = new ArrayList<>(rows.size());
+      for (JsonObject row : rows) {
+        String password = prefix.isEmpty() ? OneTimePasswords.generate() : prefix + row.getString("studentId");
+        String hash = prefix.isEmpty() ? OneTimePasswords.hash(password) : PasswordHasher.hashNow(password, config.passwordIterations());
+        out.add(row.copy().put("passwordHash", hash));
+        passwords.add(password);
+      }
+      return new Hashed(out, passwords);
+    }, false);
+  }
+
+  @Override
+  public Future<JsonObject> startImport(long termId, String uploadedFile, String fileName) {
+    if (!StudentFile.supported(fileName)) return invalid("file", "UNSUPPORTED_FORMAT");
+    String jobId = UUID.randomUUID().toString();
+    return termExists(termId)
+      .compose(v -> jobs.create(jobId, termId, fileName).recover(Failures::fromStore))
+      .onSuccess(v -> runImport(jobId, termId, Path.of(uploadedFile), fileName))
+      .map(v -> new JsonObject().put("jobId", jobId));
+  }
+
+  private void runImport(String jobId, long termId, Path file, String fileName) {
+    long started = System.currentTimeMillis();
+    StringBuilder passwords = new StringBuilder("\uFEFFstudentId,password\r\n");
+    workers.executeBlocking(() -> students.read(file.toFile(), fileName), false)
+      .compose(parsed -> jobs.total(jobId, parsed.rows().size() + parsed.errors().size())
+        .compose(v -> jobs.progress(jobId, parsed.errors().size(), 0, 0, parsed.errors()))
+        .compose(v -> importBatches(jobId, termId, parsed.rows(), 0, withPasswords(slice(parsed.rows(), 0)), passwords)))
+      .compose(v -> jobs.finish(jobId, passwords.toString()))
+      .onSuccess(v -> log.info("import {} of {} finished in {} ms", jobId, fileName, System.currentTimeMillis() - started))
+      .recover(failure -> {
+        String code = failure instanceof StudentFile.Unreadable u ? u.code : "FAILED";
+        if (code.equals("FAILED")) log.warn("import {} failed", jobId, failure);
+        return jobs.fail(jobId, code);
+      })
+      .onComplete(done -> vertx.fileSystem().delete(file.toString()).otherwiseEmpty());
+  }
+
+  /** One batch after the other; the next batch is hashed while this one is written. */
+  private Future<Void> importBatches(String jobId, long termId, List<JsonObject> rows, int from, Future<Hashed> hashing,
+                                     StringBuilder passwords) {
+    if (from >= rows.size()) return Future.succeededFuture();
+    int next = from + BATCH;
+    return hashing.compose(hashed -> {
+      Future<Hashed> nextHashing = next < rows.size() ? withPasswords(slice(rows, next)) : null;
+      return auth.importStudents(termId, new JsonArray(new ArrayList<>(hashed.rows())))
+        .compose(result -> {
+          Set<Object> created = Set.copyOf(result.getJsonArray("created").getList());
+          for (int i = 0; i < hashed.rows().size(); i++) {
+            String studentId = hashed.rows().get(i).getString("studentId");
+            if (created.contains(studentId)) passwords.append(studentId).append(',').append(hashed.passwords().get(i)).append("\r\n");
+          }
+          List<JsonObject> errors = new ArrayList<>();
+          result.getJsonArray("errors").forEach(e -> errors.add((JsonObject) e));
+          return activationMails(hashed.rows(), created)
+            .compose(v -> jobs.progress(jobId, hashed.rows().size(), created.size(), result.getJsonArray("moved").size(), errors));
+        })
+        .compose(v -> nextHashing == null ? Future.succeededFuture()
+          : importBatches(jobId, termId, rows, next, nextHashing, passwords));
+    });
+  }
+
+  /**
+   * When configured, new students with an email also get an activation link, so they can set
+   * their own password instead of using the one-time one. A mail that cannot be queued does not
+   * fail the import: the one-time password still works.
+   */
+  private Future<Void> activationMails(List<JsonObject> rows, Set<Object> created) {
+    if (!config.importActivationMail()) return Future.succeededFuture();
+    List<Future<Void>> sent = new ArrayList<>();
+    for (JsonObject row : rows) {
+      if (created.contains(row.getString("studentId")) && !row.getString("email", "").isEmpty()) {
+        sent.add(auth.sendActivation(row.getString("studentId")));
+      }
+    }
+    return Future.join(sent).otherwiseEmpty().mapEmpty();
+  }
+
+  private static List<JsonObject> slice(List<JsonObject> rows, int from) {
+    return rows.subList(Math.min(from, rows.size()), Math.min(from + BATCH, rows.size()));
+  }
+
+  @Override
+  public Future<JsonObject> job(String jobId) {
+    return jobs.get(jobId).recover(Failures::fromStore)
+      .compose(job -> job == null ? ErrorCode.NOT_FOUND.fail() : Future.succeededFuture(job));
+  }
+
+  @Override
+  public Future<String> takeImportPasswords(String jobId) {
+    return jobs.takePasswords(jobId).recover(Failures::fromStore)
+      .compose(csv -> csv == null ? ErrorCode.NOT_FOUND.fail() : Future.succeededFuture(csv));
+  }
+
+  @Override
+  public Future<JsonObject> exportFile(long termId, String format, String lang, long sectionId) {
+    if (!"csv".equals(format) && !"xlsx".equals(format)) return invalid("format", "UNKNOWN_VALUE");
+    boolean english = lang != null && lang.toLowerCase().startsWith("en");
+    return catalog.term(termId)
+      .recover(failure -> ErrorCode.of(failure) == ErrorCode.NOT_FOUND ? invalid("termId", "UNKNOWN") : Future.failedFuture(failure))
+      .compose(term -> catalog.awaitPersisted(termId)
+        .compose(drained -> workers.executeBlocking(() -> {
+          Path out = Files.createTempFile("xuanke-export-", "." + format);
+          try {
+            export.write(out, termId, sectionId, "xlsx".equals(format), english, rows -> { });
+          } catch (Exception e) {
+            Files.deleteIfExists(out);
+            throw e;
+          }
+          return out;
+        }, false))
+        .map(path -> new JsonObject().put("path", path.toString())
+          .put("fileName", fileName(term.getString("name"), termId, sectionId, format))
+          .put("contentType", "xlsx".equals(format)
+            ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" : "text/csv; charset=utf-8")));
+  }
+
+  private static String fileName(String termName, long termId, long sectionId, String format) {
+    String base = "xuanke-" + termName.replaceAll("[\\\\/:*?\"<>|\\s]+", "_") + "-" + termId;
+    return base + (sectionId > 0 ? "-section-" + sectionId : "") + "." + format;
+  }
+
+  @Override
+  public Future<JsonArray> reconcile(long termId) {
+    return catalog.reconcile(termId);
+  }
+
+  @Override
+  public Future<JsonObject> stats(long termId) {
+    Future<JsonArray> sections = catalog.sections(termId, 0, 0);
+    Future<JsonObject> live = catalog.liveFigures(termId);
+    Future<JsonObject> outbox = mail.stats().otherwise(new JsonObject());
+    return Future.all(sections, live, outbox).map(all -> {
+      JsonArray fill = new JsonArray();
+      long capacity = 0;
+      long enrolled = 0;
+      long waiting = 0;
+      for (Object o : sections.result()) {
+        JsonObject s = (JsonObject) o;
+        long cap = s.getLong("capacity");
+        long taken = cap - s.getLong("seatsLeft");
+        capacity += cap;
+        enrolled += taken;
+        waiting += s.getLong("waitlisted");
+        fill.add(new JsonObject().put("sectionId", s.getLong("id")).put("courseTitle", s.getString("courseTitle"))
+          .put("capacity", cap).put("enrolled", taken).put("waitlisted", s.getLong("waitlisted"))
+          .put("fillRate", cap == 0 ? 1.0 : (double) taken / cap));
+      }
+      JsonObject figures = live.result();
+      long added = figures.getLong("changesTotal");
+      long now = System.currentTimeMillis();
+      long[] previous = lastAdded.put(termId, new long[] {now, added});
+      double perSecond = previous == null || now == previous[0] ? 0 : (added - previous[1]) * 1000.0 / (now - previous[0]);
+      return new JsonObject().put("termId", termId)
+        .put("sections", fill)
+        .put("totals", new JsonObject().put("capacity", capacity).put("enrolled", enrolled).put("waitlisted", waiting)
+          .put("fillRate", capacity == 0 ? 0.0 : (double) enrolled / capacity))
+        .put("selections", new JsonObject().put("changesTotal", added).put("perSecond", Math.max(0, perSecond)))
+        .put("refusals", figures.getJsonObject("refusals"))
+        .put("persistence", new JsonObject().put("streamLength", figures.getLong("streamLength"))
+          .put("pending", figures.getLong("pending")))
+        .put("mail", outbox.result());
+    });
+  }
+
+  private static <T> Future<T> invalid(String field, String reason) {
+    return ErrorCode.VALIDATION_FAILED.fail(new JsonObject().put("fields", new JsonObject().put(field, reason)));
+  }
+}

@@ -1,0 +1,344 @@
+package edu.xuanke.course;
+
+import edu.xuanke.core.ErrorCode;
+import edu.xuanke.core.Failures;
+import edu.xuanke.core.Fields;
+import edu.xuanke.core.RedisScript;
+import edu.xuanke.core.Times;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.RedisAPI;
+import io.vertx.redis.client.Response;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * The admin's edits of the catalog: terms, periods, course types and sections. Each edit is
+ * written to MySQL in a transaction; while the term's live state is loaded, the same edit reaches
+ * Redis through a script (lua/section_update.lua, section_retire.lua, term_update.lua) before the
+ * transaction commits, so a refusal there (capacity below the roster, students in a retired
+ * section) rolls MySQL back and changes nothing. Every edit is then announced on
+ * {@link CatalogService#CHANGED_ADDRESS} so every instance's {@link Catalog} reloads.
+ */
+public final class CatalogEditor {
+
+  public static final Set<String> KINDS = Set.of("terms", "periods", "course-types", "sections");
+  private static final Set<String> NATURES = Set.of("MAJOR", "GENERAL");
+  private static final RedisScript TERM_UPDATE = RedisScript.fromResources("lua/term_update.lua");
+
+  private static final String TERM_SQL = "SELECT id, name, selection_opens_at, selection_closes_at, drop_closes_at,"
+    + " max_sections_per_student, profile_required, retired FROM terms";
+  private static final String PERIOD_SQL = "SELECT id, term_id, idx, starts_on, ends_on FROM periods";
+  private static final String TYPE_SQL = "SELECT id, name, logo FROM course_types";
+  private static final String SECTION_SQL = "SELECT id, term_id, period_id, type_id, course_code, course_title, teacher,"
+    + " assistant, location, capacity, nature, weekday, TIME_FORMAT(start_time, '%H:%i') AS start_time,"
+    + " TIME_FORMAT(end_time, '%H:%i') AS end_time, allowed_prefixes, retired FROM sections";
+
+  private final Vertx vertx;
+  private final Pool mysql;
+  private final RedisAPI redis;
+  private final Scripts scripts;
+  private final ZoneId zone;
+
+  public CatalogEditor(Vertx vertx, Pool mysql, RedisAPI redis, Scripts scripts, ZoneId zone) {
+    this.vertx = vertx;
+    this.mysql = mysql;
+    this.redis = redis;
+    this.scripts = scripts;
+    this.zone = zone;
+  }
+
+  /** Everything of a kind (periods and sections of one term when termId > 0), retired ones included. */
+  public Future<JsonArray> list(String kind, long termId) {
+    String where = termId > 0 && (kind.equals("periods") || kind.equals("sections")) ? " WHERE term_id = ?" : "";
+    Tuple args = where.isEmpty() ? Tuple.tuple() : Tuple.of(termId);
+    return mysql.preparedQuery(select(kind) + where + " ORDER BY id").execute(args)
+      .recover(Failures::fromStore)
+      .map(rows -> {
+        JsonArray out = new JsonArray();
+        rows.forEach(row -> out.add(json(kind, row)));
+        return out;
+      });
+  }
+
+  /** Creates ({@code id} 0) or changes a record; a change needs only the fields that change. */
+  public Future<JsonObject> save(String kind, long id, JsonObject fields) {
+    Future<JsonObject> saved = mysql.withTransaction(conn -> current(conn, kind, id)
+        .compose(existing -> {
+          JsonObject merged = existing.copy().mergeIn(fields);
+          return switch (kind) {
+            case "terms" -> saveTerm(conn, id, merged);
+            case "periods" -> savePeriod(conn, id, merged);
+            case "course-types" -> saveType(conn, id, merged);
+            default -> saveSection(conn, id, merged, existing);
+          };
+        }))
+      .recover(CatalogEditor::storeFailure);
+    return saved.compose(json -> announce(json.getLong("termId", "terms".equals(kind) ? json.getLong("id") : 0L))
+      .map(json));
+  }
+
+  /** Retires a term or section (kept for the record), deletes an unused period or course type. */
+  public Future<Void> retire(String kind, long id) {
+    Future<Long> termId = mysql.withTransaction(conn -> current(conn, kind, id).compose(existing -> switch (kind) {
+        case "terms" -> retireTerm(conn, id, existing);
+        case "sections" -> retireSection(conn, id, existing);
+        default -> conn.preparedQuery("DELETE FROM " + table(kind) + " WHERE id = ?").execute(Tuple.of(id))
+          .map(existing.getLong("termId", 0L));
+      }))
+      .recover(CatalogEditor::storeFailure);
+    return termId.compose(this::announce);
+  }
+
+  private Future<Void> announce(long termId) {
+    vertx.eventBus().publish(CatalogService.CHANGED_ADDRESS, new JsonObject().put("termId", termId));
+    return Future.succeededFuture();
+  }
+
+  /** The record as JSON, locked for the transaction; an empty object for a new one. */
+  private Future<JsonObject> current(SqlConnection conn, String kind, long id) {
+    if (id == 0) return Future.succeededFuture(new JsonObject());
+    return conn.preparedQuery(select(kind) + " WHERE id = ? FOR UPDATE").execute(Tuple.of(id))
+      .compose(rows -> rows.size() == 0 ? ErrorCode.NOT_FOUND.fail() : Future.succeededFuture(json(kind, rows.iterator().next())));
+  }
+
+  private Future<JsonObject> saveTerm(SqlConnection conn, long id, JsonObject in) {
+    Fields f = new Fields(in);
+    String name = f.text("name", 100, true);
+    OffsetDateTime opens = f.instant("selectionOpensAt");
+    OffsetDateTime closes = f.instant("selectionClosesAt");
+    OffsetDateTime dropCloses = f.instant("dropClosesAt");
+    int max = f.integer("maxSectionsPerStudent", 1, 50);
+    boolean profileRequired = in.containsKey("profileRequired") ? f.bool("profileRequired") : true;
+    if (opens != null && closes != null) f.after("selectionClosesAt", closes.isAfter(opens));
+    if (opens != null && dropCloses != null) f.after("dropClosesAt", dropCloses.isAfter(opens));
+    Future<JsonObject> invalid = f.check();
+    if (invalid != null) return invalid;
+    Tuple values = Tuple.of(name, Times.toUtc(opens.toInstant()), Times.toUtc(closes.toInstant()),
+      Times.toUtc(dropCloses.toInstant()), max, profileRequired);
+    Future<Long> written = id == 0
+      ? conn.preparedQuery("INSERT INTO terms (name, selection_opens_at, selection_closes_at, drop_closes_at,"
+          + " max_sections_per_student, profile_required) VALUES (?, ?, ?, ?, ?, ?)").execute(values).map(CatalogEditor::newId)
+      : conn.preparedQuery("UPDATE terms SET name = ?, selection_opens_at = ?, selection_closes_at = ?, drop_closes_at = ?,"
+          + " max_sections_per_student = ?, profile_required = ? WHERE id = ?").execute(values.addLong(id)).map(id);
+    return written.compose(termId -> TERM_UPDATE.run(redis, List.of(new TermKeys(termId).term()),
+          "opens", Long.toString(opens.toInstant().toEpochMilli()),
+          "closes", Long.toString(closes.toInstant().toEpochMilli()),
+          "dropCloses", Long.toString(dropCloses.toInstant().toEpochMilli()),
+          "max", Integer.toString(max), "profileRequired", profileRequired ? "1" : "0")
+        .compose(v -> reread(conn, "terms", termId)));
+  }
+
+  private Future<JsonObject> savePeriod(SqlConnection conn, long id, JsonObject in) {
+    Fields f = new Fields(in);
+    long termId = f.id("termId");
+    int index = f.integer("index", 1, 100);
+    LocalDate startsOn = f.date("startsOn");
+    LocalDate endsOn = f.date("endsOn");
+    if (startsOn != null && endsOn != null) f.after("endsOn", !endsOn.isBefore(startsOn));
+    Future<JsonObject> invalid = f.check();
+    if (invalid != null) return invalid;
+    Tuple values = Tuple.of(termId, index, startsOn, endsOn);
+    Future<Long> written = id == 0
+      ? conn.preparedQuery("INSERT INTO periods (term_id, idx, starts_on, ends_on) VALUES (?, ?, ?, ?)").execute(values)
+        .map(CatalogEditor::newId)
+      : conn.preparedQuery("UPDATE periods SET term_id = ?, idx = ?, starts_on = ?, ends_on = ? WHERE id = ?")
+        .execute(values.addLong(id)).map(id);
+    // The sections of a changed period carry its dates in their live copy: write them again.
+    return written.compose(periodId -> conn.preparedQuery(SECTION_SQL + " WHERE period_id = ? AND retired = FALSE")
+        .execute(Tuple.of(periodId))
+        .compose(sections -> {
+          Future<Void> chain = Future.succeededFuture();
+          for (Row row : sections) {
+            JsonObject section = json("sections", row);
+            chain = chain.compose(v -> writeLiveSection(conn, section).mapEmpty());
+          }
+          return chain.compose(v -> reread(conn, "periods", periodId));
+        }));
+  }
+
+  private Future<JsonObject> saveType(SqlConnection conn, long id, JsonObject in) {
+    Fields f = new Fields(in);
+    String name = f.text("name", 100, true);
+    String logo = f.text("logo", 255, false);
+    Future<JsonObject> invalid = f.check();
+    if (invalid != null) return invalid;
+    Tuple values = Tuple.of(name, logo.isEmpty() ? null : logo);
+    Future<Long> written = id == 0
+      ? conn.preparedQuery("INSERT INTO course_types (name, logo) VALUES (?, ?)").execute(values).map(CatalogEditor::newId)
+      : conn.preparedQuery("UPDATE course_types SET name = ?, logo = ? WHERE id = ?").execute(values.addLong(id)).map(id);
+    return written.compose(typeId -> reread(conn, "course-types", typeId));
+  }
+
+  private Future<JsonObject> saveSection(SqlConnection conn, long id, JsonObject in, JsonObject before) {
+    Fields f = new Fields(in);
+    long termId = f.id("termId");
+    long periodId = f.id("periodId");
+    long typeId = f.id("typeId");
+    String code = f.text("courseCode", 32, true);
+    String title = f.text("courseTitle", 200, true);
+    String teacher = f.text("teacher", 100, false);
+    String assistant = f.text("assistant", 100, false);
+    String location = f.text("location", 200, false);
+    int capacity = f.integer("capacity", 0, 100_000);
+    String nature = in.containsKey("nature") ? f.oneOf("nature", NATURES) : "GENERAL";
+    int weekday = f.integer("weekday", 1, 7);
+    LocalTime start = f.time("startTime");
+    LocalTime end = f.time("endTime");
+    String prefixes = f.text("allowedPrefixes", 255, false);
+    if (start != null && end != null) f.after("endTime", end.isAfter(start));
+    if (id != 0 && termId != before.getLong("termId")) f.reject("termId", "CANNOT_CHANGE", null);
+    Future<JsonObject> invalid = f.check();
+    if (invalid != null) return invalid;
+    return conn.preparedQuery("SELECT term_id FROM periods WHERE id = ?").execute(Tuple.of(periodId))
+      .compose(period -> {
+        if (period.size() == 0 || period.iterator().next().getLong("term_id") != termId) {
+          return ErrorCode.VALIDATION_FAILED.<Long>fail(fieldError("periodId", "NOT_IN_TERM"));
+        }
+        Tuple values = Tuple.of(termId, periodId, typeId, code, title, teacher).addString(assistant).addString(location)
+          .addInteger(capacity).addString(nature).addInteger(weekday).addValue(start).addValue(end).addString(prefixes);
+        return id == 0
+          ? conn.preparedQuery("INSERT INTO sections (term_id, period_id, type_id, course_code, course_title, teacher,"
+            + " assistant, location, capacity, nature, weekday, start_time, end_time, allowed_prefixes)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)").execute(values).map(CatalogEditor::newId)
+          : conn.preparedQuery("UPDATE sections SET term_id = ?, period_id = ?, type_id = ?, course_code = ?,"
+            + " course_title = ?, teacher = ?, assistant = ?, location = ?, capacity = ?, nature = ?, weekday = ?,"
+            + " start_time = ?, end_time = ?, allowed_prefixes = ? WHERE id = ?").execute(values.addLong(id)).map(id);
+      })
+      .compose(sectionId -> reread(conn, "sections", sectionId))
+      .compose(saved -> enrolledInMysql(conn, saved.getLong("id")).compose(enrolled -> enrolled > capacity
+          ? ErrorCode.CAPACITY_BELOW_ROSTER.<JsonArray>fail(new JsonObject().put("enrolled", enrolled))
+          : writeLiveSection(conn, saved))
+        .map(promoted -> saved.put("promoted", promoted)));
+  }
+
+  /**
+   * Writes a section into its term's live state, when loaded; new seats go to the waitlist in
+   * the same step. Returns the promoted students.
+   */
+  private Future<JsonArray> writeLiveSection(SqlConnection conn, JsonObject section) {
+    long sectionId = section.getLong("id");
+    TermKeys keys = new TermKeys(section.getLong("termId"));
+    return conn.preparedQuery("SELECT starts_on, ends_on, idx FROM periods WHERE id = ?")
+      .execute(Tuple.of(section.getLong("periodId")))
+      .compose(periods -> {
+        Row period = periods.iterator().next();
+        String meta = new Catalog.Section(sectionId, keys.termId(), section.getLong("periodId"), period.getInteger("idx"),
+          period.getLocalDate("starts_on"), period.getLocalDate("ends_on"), section.getLong("typeId"), "",
+          section.getString("courseCode"), section.getString("courseTitle"), "", "", "", section.getInteger("capacity"),
+          section.getString("nature"), section.getInteger("weekday"), LocalTime.parse(section.getString("startTime")),
+          LocalTime.parse(section.getString("endTime")), section.getString("allowedPrefixes")).redisMeta();
+        return scripts.run(Scripts.Script.SECTION_UPDATE, keys.scriptKeys(sectionId), Long.toString(sectionId), meta);
+      })
+      .compose(reply -> switch (reply.get(0).toString()) {
+        case "BELOW_ROSTER" -> ErrorCode.CAPACITY_BELOW_ROSTER.fail(new JsonObject().put("enrolled", reply.get(1).toLong()));
+        case "UPDATED" -> {
+          JsonArray promoted = new JsonArray();
+          for (int i = 2; i < reply.size(); i++) promoted.add(reply.get(i).toString());
+          yield Future.succeededFuture(promoted);
+        }
+        default -> Future.succeededFuture(new JsonArray());
+      });
+  }
+
+  private Future<Long> retireTerm(SqlConnection conn, long id, JsonObject existing) {
+    OffsetDateTime opens = OffsetDateTime.parse(existing.getString("selectionOpensAt"));
+    OffsetDateTime dropCloses = OffsetDateTime.parse(existing.getString("dropClosesAt"));
+    OffsetDateTime now = OffsetDateTime.now();
+    if (!now.isBefore(opens) && now.isBefore(dropCloses)) return ErrorCode.TERM_LIVE.fail();
+    return conn.preparedQuery("UPDATE terms SET retired = TRUE WHERE id = ?").execute(Tuple.of(id)).map(id);
+  }
+
+  private Future<Long> retireSection(SqlConnection conn, long id, JsonObject existing) {
+    long termId = existing.getLong("termId");
+    return conn.preparedQuery("SELECT (SELECT COUNT(*) FROM enrollments WHERE section_id = ? AND state = 'ENROLLED')"
+        + " + (SELECT COUNT(*) FROM waitlist_entries WHERE section_id = ? AND state = 'WAITING') AS n")
+      .execute(Tuple.of(id, id))
+      .compose(rows -> rows.iterator().next().getLong("n") > 0 ? ErrorCode.HAS_STUDENTS.<Response>fail()
+        : scripts.run(Scripts.Script.SECTION_RETIRE, new TermKeys(termId).scriptKeys(id), Long.toString(id)))
+      .compose(reply -> "HAS_STUDENTS".equals(reply.get(0).toString()) ? ErrorCode.HAS_STUDENTS.<Long>fail()
+        : conn.preparedQuery("UPDATE sections SET retired = TRUE WHERE id = ?").execute(Tuple.of(id)).map(termId));
+  }
+
+  private static Future<Long> enrolledInMysql(SqlConnection conn, long sectionId) {
+    return conn.preparedQuery("SELECT COUNT(*) AS n FROM enrollments WHERE section_id = ? AND state = 'ENROLLED'")
+      .execute(Tuple.of(sectionId)).map(rows -> rows.iterator().next().getLong("n"));
+  }
+
+  private Future<JsonObject> reread(SqlConnection conn, String kind, long id) {
+    return conn.preparedQuery(select(kind) + " WHERE id = ?").execute(Tuple.of(id))
+      .map(rows -> json(kind, rows.iterator().next()));
+  }
+
+  private static String select(String kind) {
+    return switch (kind) {
+      case "terms" -> TERM_SQL;
+      case "periods" -> PERIOD_SQL;
+      case "course-types" -> TYPE_SQL;
+      case "sections" -> SECTION_SQL;
+      default -> throw new IllegalArgumentException(kind);
+    };
+  }
+
+  private static String table(String kind) {
+    return kind.equals("course-types") ? "course_types" : kind;
+  }
+
+  private JsonObject json(String kind, Row row) {
+    Function<String, String> instant = column -> Times.iso(Times.fromUtc(row.getLocalDateTime(column)), zone);
+    return switch (kind) {
+      case "terms" -> new JsonObject().put("id", row.getLong("id")).put("name", row.getString("name"))
+        .put("selectionOpensAt", instant.apply("selection_opens_at"))
+        .put("selectionClosesAt", instant.apply("selection_closes_at"))
+        .put("dropClosesAt", instant.apply("drop_closes_at"))
+        .put("maxSectionsPerStudent", row.getInteger("max_sections_per_student"))
+        .put("profileRequired", row.getBoolean("profile_required")).put("retired", row.getBoolean("retired"));
+      case "periods" -> new JsonObject().put("id", row.getLong("id")).put("termId", row.getLong("term_id"))
+        .put("index", row.getInteger("idx")).put("startsOn", row.getLocalDate("starts_on").toString())
+        .put("endsOn", row.getLocalDate("ends_on").toString());
+      case "course-types" -> new JsonObject().put("id", row.getLong("id")).put("name", row.getString("name"))
+        .put("logo", row.getString("logo") == null ? "" : row.getString("logo"));
+      default -> new JsonObject().put("id", row.getLong("id")).put("termId", row.getLong("term_id"))
+        .put("periodId", row.getLong("period_id")).put("typeId", row.getLong("type_id"))
+        .put("courseCode", row.getString("course_code")).put("courseTitle", row.getString("course_title"))
+        .put("teacher", row.getString("teacher")).put("assistant", row.getString("assistant"))
+        .put("location", row.getString("location")).put("capacity", row.getInteger("capacity"))
+        .put("nature", row.getString("nature")).put("weekday", row.getInteger("weekday"))
+        .put("startTime", row.getString("start_time")).put("endTime", row.getString("end_time"))
+        .put("allowedPrefixes", row.getString("allowed_prefixes")).put("retired", row.getBoolean("retired"));
+    };
+  }
+
+  private static long newId(RowSet<Row> inserted) {
+    return inserted.property(io.vertx.mysqlclient.MySQLClient.LAST_INSERTED_ID);
+  }
+
+  private static JsonObject fieldError(String field, String reason) {
+    return new JsonObject().put("fields", new JsonObject().put(field, reason));
+  }
+
+  /** A foreign key or unique key refusing the write is the admin's mistake, not ours. */
+  private static <T> Future<T> storeFailure(Throwable failure) {
+    if (failure instanceof io.vertx.mysqlclient.MySQLException e) {
+      int code = e.getErrorCode();
+      if (code == 1451) return ErrorCode.IN_USE.fail();
+      if (code == 1452) return ErrorCode.VALIDATION_FAILED.fail(fieldError("reference", "UNKNOWN"));
+      if (code == 1062) return ErrorCode.VALIDATION_FAILED.fail(fieldError("name", "DUPLICATE"));
+    }
+    return Failures.fromStore(failure);
+  }
+}

@@ -1,0 +1,181 @@
+package edu.xuanke.http.api;
+
+import edu.xuanke.admin.AdminService;
+import edu.xuanke.auth.AuthService;
+import edu.xuanke.core.ErrorCode;
+import edu.xuanke.course.CatalogEditor;
+import edu.xuanke.course.CatalogService;
+import edu.xuanke.http.Requests;
+import edu.xuanke.http.TokenAuth;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.FileUpload;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.UUID;
+
+/**
+ * /api/admin/**: catalog records, students, imports, password resets, export, dashboard figures
+ * and reconciliation. Every route is behind the session check and {@link #requireAdmin}.
+ */
+public final class AdminRoutes {
+
+  private static final long STATS_EVERY_MS = 2_000;
+
+  private final Vertx vertx;
+  private final CatalogService catalog;
+  private final AuthService auth;
+  private final AdminService admin;
+  private final AdminService localAdmin;
+  private final String uploads;
+
+  public AdminRoutes(Vertx vertx, CatalogService catalog, AuthService auth) {
+    this.vertx = vertx;
+    this.catalog = catalog;
+    this.auth = auth;
+    this.admin = AdminService.createProxy(vertx);
+    this.localAdmin = AdminService.createLocalProxy(vertx);
+    this.uploads = Path.of(System.getProperty("java.io.tmpdir"), "xuanke-uploads").toString();
+  }
+
+  /** 403 FORBIDDEN unless the caller's token says ADMIN (the session check ran before). */
+  public static void requireAdmin(RoutingContext ctx) {
+    if ("ADMIN".equals(TokenAuth.role(ctx))) ctx.next();
+    else ctx.fail(ErrorCode.FORBIDDEN.exception());
+  }
+
+  /**
+   * The upload route, mounted before the API's small-body handler: its body is a file of up to
+   * {@code fileLimit} bytes, read to disk. {@code csrfGuard}: the API's check for cookie-authenticated changes.
+   */
+  public void mountUpload(Router router, Handler<RoutingContext> csrfGuard, Handler<RoutingContext> withSession,
+                          long fileLimit) {
+    router.post("/api/admin/students/import")
+      .handler(BodyHandler.create(uploads).setBodyLimit(fileLimit).setDeleteUploadedFilesOnEnd(true))
+      .handler(csrfGuard).handler(withSession).handler(AdminRoutes::requireAdmin).handler(this::startImport);
+  }
+
+  public void mount(Router router) {
+    router.route("/api/admin/*").handler(AdminRoutes::requireAdmin);
+    for (String kind : new TreeSet<>(CatalogEditor.KINDS)) {
+      String base = "/api/admin/" + kind;
+      router.get(base).handler(ctx -> catalog.records(kind, Requests.queryId(ctx, "termId"))
+        .onSuccess(records -> Json.ok(ctx, 200, records)).onFailure(ctx::fail));
+      router.post(base).handler(ctx -> catalog.saveRecord(kind, 0, Requests.body(ctx))
+        .onSuccess(saved -> Json.ok(ctx, 201, saved)).onFailure(ctx::fail));
+      router.put(base + "/:id").handler(ctx -> catalog.saveRecord(kind, Requests.pathId(ctx, "id"), Requests.body(ctx))
+        .onSuccess(saved -> Json.ok(ctx, 200, saved)).onFailure(ctx::fail));
+      router.delete(base + "/:id").handler(ctx -> catalog.retireRecord(kind, Requests.pathId(ctx, "id"))
+        .onSuccess(v -> ctx.response().setStatusCode(204).end()).onFailure(ctx::fail));
+    }
+    router.get("/api/admin/students").handler(this::students);
+    router.post("/api/admin/students").handler(ctx -> {
+      JsonObject body = Requests.body(ctx);
+      admin.addStudent(Requests.requiredId(body, "termId"), body)
+        .onSuccess(added -> Json.ok(ctx, added.getBoolean("created") ? 201 : 200, added)).onFailure(ctx::fail);
+    });
+    router.post("/api/admin/students/:studentId/reset-password").handler(ctx -> auth.resetPassword(ctx.pathParam("studentId"))
+      .onSuccess(reset -> {
+        ctx.response().putHeader("Cache-Control", "no-store");
+        Json.ok(ctx, 200, reset);
+      }).onFailure(ctx::fail));
+    router.get("/api/admin/jobs/:jobId").handler(ctx -> admin.job(ctx.pathParam("jobId"))
+      .onSuccess(job -> Json.ok(ctx, 200, job)).onFailure(ctx::fail));
+    router.get("/api/admin/jobs/:jobId/passwords").handler(ctx -> admin.takeImportPasswords(ctx.pathParam("jobId"))
+      .onSuccess(csv -> ctx.response().putHeader("Content-Type", "text/csv; charset=utf-8")
+        .putHeader("Cache-Control", "no-store")
+        .putHeader("Content-Disposition", "attachment; filename=\"passwords-" + ctx.pathParam("jobId") + ".csv\"")
+        .end(csv))
+      .onFailure(ctx::fail));
+    router.get("/api/admin/export").handler(this::export);
+    router.get("/api/admin/reconcile").handler(ctx -> admin.reconcile(requiredTerm(ctx))
+      .onSuccess(differences -> Json.ok(ctx, 200, new JsonObject().put("differences", differences)))
+      .onFailure(ctx::fail));
+    router.get("/api/admin/stats").handler(ctx -> admin.stats(requiredTerm(ctx))
+      .onSuccess(stats -> Json.ok(ctx, 200, stats)).onFailure(ctx::fail));
+    router.get("/api/admin/stats/stream").handler(this::statsStream);
+  }
+
+  private static long requiredTerm(RoutingContext ctx) {
+    long termId = Requests.queryId(ctx, "termId");
+    if (termId == 0) throw ErrorCode.BAD_REQUEST.exception(new JsonObject().put("fields", new JsonObject().put("termId", "REQUIRED")));
+    return termId;
+  }
+
+  private void students(RoutingContext ctx) {
+    JsonObject query = new JsonObject();
+    for (String name : List.of("q", "className", "college")) {
+      String value = ctx.request().getParam(name);
+      if (value != null) query.put(name, value);
+    }
+    for (String name : List.of("page", "size")) {
+      String value = ctx.request().getParam(name);
+      if (value == null || value.isEmpty()) continue;
+      try {
+        query.put(name, Integer.parseInt(value));
+      } catch (NumberFormatException e) {
+        throw ErrorCode.BAD_REQUEST.exception(new JsonObject().put("fields", new JsonObject().put(name, "NOT_AN_INTEGER")));
+      }
+    }
+    auth.students(query).onSuccess(page -> Json.ok(ctx, 200, page)).onFailure(ctx::fail);
+  }
+
+  private void startImport(RoutingContext ctx) {
+    List<FileUpload> files = ctx.fileUploads();
+    long termId = Requests.queryId(ctx, "termId");
+    if (files.size() != 1 || termId == 0) {
+      ctx.fail(ErrorCode.VALIDATION_FAILED.exception(new JsonObject().put("fields",
+        new JsonObject().put(files.size() != 1 ? "file" : "termId", "REQUIRED"))));
+      return;
+    }
+    FileUpload upload = files.get(0);
+    // The upload is deleted when this response ends; the job works on its own copy.
+    String jobFile = Path.of(uploads, "import-" + UUID.randomUUID()).toString();
+    vertx.fileSystem().move(upload.uploadedFileName(), jobFile)
+      .compose(moved -> localAdmin.startImport(termId, jobFile, upload.fileName())
+        .onFailure(refused -> vertx.fileSystem().delete(jobFile)))
+      .onSuccess(job -> Json.ok(ctx, 202, job))
+      .onFailure(ctx::fail);
+  }
+
+  private void export(RoutingContext ctx) {
+    long termId = requiredTerm(ctx);
+    String format = ctx.request().getParam("format", "csv");
+    localAdmin.exportFile(termId, format, ctx.request().getParam("lang", "zh-CN"), Requests.queryId(ctx, "sectionId"))
+      .onSuccess(file -> {
+        String path = file.getString("path");
+        String name = file.getString("fileName");
+        HttpServerResponse response = ctx.response()
+          .putHeader("Content-Type", file.getString("contentType"))
+          .putHeader("Content-Disposition", "attachment; filename=\"xuanke-term-" + termId + "." + format + "\"; filename*=UTF-8''"
+            + URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20"));
+        response.sendFile(path).onComplete(sent -> vertx.fileSystem().delete(path));
+      })
+      .onFailure(ctx::fail);
+  }
+
+  /** Server-sent events: a "stats" event every two seconds until the admin leaves. */
+  private void statsStream(RoutingContext ctx) {
+    long termId = requiredTerm(ctx);
+    HttpServerResponse response = ctx.response().setChunked(true)
+      .putHeader("Content-Type", "text/event-stream; charset=utf-8")
+      .putHeader("Cache-Control", "no-cache");
+    response.write(": stats of term " + termId + "\n\n");
+    Handler<Long> send = timer -> admin.stats(termId)
+      .onSuccess(stats -> {
+        if (!response.closed()) response.write("event: stats\ndata: " + stats.encode() + "\n\n");
+      });
+    send.handle(0L);
+    long timer = vertx.setPeriodic(STATS_EVERY_MS, send);
+    response.closeHandler(closed -> vertx.cancelTimer(timer));
+  }
+}

@@ -1,0 +1,104 @@
+package edu.xuanke.http.pages;
+
+import edu.xuanke.auth.AuthService;
+import edu.xuanke.course.CatalogService;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Route;
+import io.vertx.ext.web.RoutingContext;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The course office's pages under /admin: the live dashboard, catalog management and students
+ * (search, add, import with a progress bar, password resets). They read through the services and
+ * leave every change to the JSON API (/api/admin/**), which admin.js calls with the CSRF header,
+ * so the rules and error answers are the API's. Every page needs a session with role ADMIN.
+ */
+public final class AdminPages {
+
+  private static final int PAGE_SIZE = 50;
+
+  private final Pages pages;
+  private final AuthService auth;
+  private final CatalogService catalog;
+
+  public AdminPages(Pages pages, AuthService auth, CatalogService catalog) {
+    this.pages = pages;
+    this.auth = auth;
+    this.catalog = catalog;
+  }
+
+  public void mount() {
+    adminPage("/admin").handler(this::dashboard);
+    adminPage("/admin/catalog").handler(this::catalogPage);
+    adminPage("/admin/students").handler(this::students);
+  }
+
+  private Route adminPage(String path) {
+    return pages.get(path).handler(pages.authenticated()).handler(Pages.requireRole("ADMIN"));
+  }
+
+  /** The terms, and the one asked for (else the current one, else the newest). */
+  private Future<Map<String, Object>> withTerms(RoutingContext ctx) {
+    return Future.all(catalog.records("terms", 0), pages.viewer(ctx), catalog.currentTerm().otherwiseEmpty())
+      .map(all -> {
+        JsonArray terms = all.resultAt(0);
+        JsonObject current = all.resultAt(2);
+        long asked = parseLong(ctx.request().getParam("termId"));
+        long selected = asked > 0 ? asked : current != null ? current.getLong("id")
+          : terms.isEmpty() ? 0 : terms.getJsonObject(terms.size() - 1).getLong("id");
+        Map<String, Object> model = new HashMap<>();
+        model.put("terms", terms);
+        model.put("termId", selected);
+        return model;
+      });
+  }
+
+  private void dashboard(RoutingContext ctx) {
+    withTerms(ctx).onSuccess(model -> pages.render(ctx, 200, "admin-dashboard", model)).onFailure(ctx::fail);
+  }
+
+  private void catalogPage(RoutingContext ctx) {
+    withTerms(ctx).compose(model -> {
+        long termId = (Long) model.get("termId");
+        return Future.all(catalog.records("periods", termId), catalog.records("course-types", 0),
+            catalog.records("sections", termId))
+          .map(all -> {
+            model.put("periods", all.resultAt(0));
+            model.put("types", all.resultAt(1));
+            model.put("sections", all.resultAt(2));
+            model.put("weekdays", List.of(1, 2, 3, 4, 5, 6, 7));
+            return model;
+          });
+      })
+      .onSuccess(model -> pages.render(ctx, 200, "admin-catalog", model))
+      .onFailure(ctx::fail);
+  }
+
+  private void students(RoutingContext ctx) {
+    JsonObject query = new JsonObject().put("size", PAGE_SIZE).put("page", (int) Math.max(1, parseLong(ctx.request().getParam("page"))));
+    for (String name : List.of("q", "className", "college")) query.put(name, ctx.request().getParam(name, "").trim());
+    withTerms(ctx).compose(model -> Future.all(auth.students(query), auth.colleges()).map(all -> {
+        JsonObject page = all.resultAt(0);
+        model.put("query", query);
+        model.put("page", page);
+        model.put("pages", Math.max(1, (page.getLong("total") + PAGE_SIZE - 1) / PAGE_SIZE));
+        model.put("colleges", all.resultAt(1));
+        return model;
+      }))
+      .onSuccess(model -> pages.render(ctx, 200, "admin-students", model))
+      .onFailure(ctx::fail);
+  }
+
+  private static long parseLong(String value) {
+    try {
+      return value == null ? 0 : Long.parseLong(value);
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+}

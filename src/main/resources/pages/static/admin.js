@@ -1,0 +1,239 @@
+// xuanke admin pages: live dashboard (SSE + canvas chart), catalog forms, student import with
+// progress, password resets. Every change goes to the JSON API with the CSRF header; no inline
+// script (the CSP forbids it); texts come from #admin-texts.
+(() => {
+  'use strict';
+  const csrf = document.querySelector('meta[name="csrf-token"]').content;
+  const lang = document.documentElement.lang;
+  const texts = document.getElementById('admin-texts').dataset;
+
+  async function api(method, url, body) {
+    const headers = { 'Accept': 'application/json', 'Accept-Language': lang, 'X-CSRF-Token': csrf };
+    let payload = body;
+    if (body !== undefined && !(body instanceof FormData)) {
+      headers['Content-Type'] = 'application/json';
+      payload = JSON.stringify(body);
+    }
+    const response = await fetch(url, { method, headers, credentials: 'same-origin', body: payload });
+    let data = null;
+    if (response.status !== 204) {
+      try { data = await response.json(); } catch (notJson) { data = null; }
+    }
+    return { status: response.status, ok: response.ok, data };
+  }
+
+  const errorOf = r => (r.data && r.data.error) || { code: 'NETWORK', message: texts.error, details: {} };
+  const cell = (row, text) => { const td = document.createElement('td'); td.textContent = text; row.appendChild(td); return td; };
+  const percent = x => (x * 100).toFixed(1) + '%';
+
+  /** Shows an API refusal on a form: each field's reason next to it, the message below. */
+  function showErrors(form, result) {
+    form.querySelectorAll('.field-error').forEach(p => { p.textContent = ''; });
+    form.querySelectorAll('[aria-invalid]').forEach(i => i.removeAttribute('aria-invalid'));
+    const error = errorOf(result);
+    const fields = (error.details && error.details.fields) || {};
+    Object.entries(fields).forEach(([name, reason]) => {
+      const p = form.querySelector(`.field-error[data-for="${name}"]`);
+      if (p) p.textContent = reason;
+      const input = form.querySelector(`[name="${name}"]`);
+      if (input) input.setAttribute('aria-invalid', 'true');
+    });
+    const out = form.querySelector('.result');
+    out.className = 'result error';
+    out.textContent = error.message + (error.code ? ` (${error.code})` : '');
+  }
+
+  // ---- dashboard: figures, per-section fill, refusals and a selections-per-second chart, live
+  const dashboard = document.getElementById('dashboard');
+  if (dashboard) {
+    const term = dashboard.dataset.term;
+    const history = [];
+    const chart = document.getElementById('rate-chart');
+    const draw = () => {
+      const g = chart.getContext('2d');
+      const w = chart.width;
+      const h = chart.height;
+      g.clearRect(0, 0, w, h);
+      const max = Math.max(1, ...history);
+      g.strokeStyle = '#d1d5db';
+      g.strokeRect(0.5, 0.5, w - 1, h - 1);
+      g.fillStyle = '#6b7280';
+      g.font = '12px sans-serif';
+      g.fillText(max.toFixed(0) + '/s', 6, 14);
+      g.strokeStyle = '#2563eb';
+      g.lineWidth = 2;
+      g.beginPath();
+      history.forEach((v, i) => {
+        const x = (i / Math.max(1, history.length - 1)) * (w - 10) + 5;
+        const y = h - 5 - (v / max) * (h - 25);
+        if (i === 0) g.moveTo(x, y); else g.lineTo(x, y);
+      });
+      g.stroke();
+    };
+    const show = stats => {
+      const totals = stats.totals;
+      document.getElementById('f-enrolled').textContent = `${totals.enrolled} / ${totals.capacity}`;
+      document.getElementById('f-fill').textContent = percent(totals.fillRate);
+      document.getElementById('f-waitlisted').textContent = totals.waitlisted;
+      document.getElementById('f-rate').textContent = stats.selections.perSecond.toFixed(1);
+      document.getElementById('f-lag').textContent = `${stats.persistence.streamLength} / ${stats.persistence.pending}`;
+      const mail = stats.mail || {};
+      document.getElementById('f-mail').textContent = `${texts.queued} ${mail.queued ?? 0} · ${texts.failed} ${mail.failed ?? 0}`;
+      const body = document.querySelector('#fill-table tbody');
+      body.replaceChildren(...stats.sections.map(s => {
+        const row = document.createElement('tr');
+        cell(row, `#${s.sectionId} ${s.courseTitle}`);
+        const bar = document.createElement('progress');
+        bar.max = 1;
+        bar.value = s.fillRate;
+        const td = cell(row, ' ' + percent(s.fillRate));
+        td.prepend(bar);
+        cell(row, `${s.enrolled} / ${s.capacity}`);
+        cell(row, s.waitlisted);
+        return row;
+      }));
+      document.querySelector('#refusal-table tbody').replaceChildren(...Object.entries(stats.refusals).map(([code, n]) => {
+        const row = document.createElement('tr');
+        cell(row, code);
+        cell(row, n);
+        return row;
+      }));
+      history.push(stats.selections.perSecond);
+      if (history.length > 90) history.shift();
+      draw();
+    };
+    const state = document.getElementById('live-state');
+    const events = new EventSource(`/api/admin/stats/stream?termId=${encodeURIComponent(term)}`);
+    events.addEventListener('stats', e => { state.textContent = texts.live; show(JSON.parse(e.data)); });
+    events.onerror = () => { state.textContent = texts.offline; };
+  }
+
+  const reconcile = document.getElementById('reconcile');
+  if (reconcile) {
+    reconcile.addEventListener('click', async () => {
+      reconcile.disabled = true;
+      const out = document.getElementById('reconcile-result');
+      const list = document.getElementById('reconcile-list');
+      const r = await api('GET', `/api/admin/reconcile?termId=${encodeURIComponent(reconcile.dataset.term)}`);
+      reconcile.disabled = false;
+      if (!r.ok) { out.textContent = errorOf(r).message; return; }
+      const differences = r.data.differences;
+      out.textContent = differences.length === 0 ? texts.ok : texts.differences.replace('{0}', differences.length);
+      list.replaceChildren(...differences.map(d => { const li = document.createElement('li'); li.textContent = d; return li; }));
+    });
+  }
+
+  // ---- catalog: one form per kind; edit fills it from the API, save posts or puts JSON
+  document.querySelectorAll('.record-form').forEach(form => {
+    const kind = form.dataset.kind;
+    let editing = null;
+    const label = form.querySelector('[data-editing]');
+    form.addEventListener('reset', () => { editing = null; label.textContent = ''; });
+    form.addEventListener('submit', async e => {
+      e.preventDefault();
+      const body = {};
+      form.querySelectorAll('input[name], select[name]').forEach(input => {
+        if (input.type === 'checkbox') body[input.name] = input.checked;
+        else if (input.hasAttribute('data-number')) body[input.name] = input.value === '' ? null : Number(input.value);
+        else body[input.name] = input.value;
+      });
+      const r = editing ? await api('PUT', `/api/admin/${kind}/${editing}`, body) : await api('POST', `/api/admin/${kind}`, body);
+      if (r.ok) location.reload(); else showErrors(form, r);
+    });
+    document.querySelectorAll(`[data-edit="${kind}"]`).forEach(button => button.addEventListener('click', async () => {
+      const term = button.dataset.term ? `?termId=${encodeURIComponent(button.dataset.term)}` : '';
+      const r = await api('GET', `/api/admin/${kind}${term}`);
+      const record = r.ok && r.data.find(x => String(x.id) === button.dataset.id);
+      if (!record) return;
+      editing = record.id;
+      label.textContent = `#${record.id}`;
+      form.querySelectorAll('input[name], select[name]').forEach(input => {
+        if (input.hasAttribute('data-keep') || !(input.name in record)) return;
+        if (input.type === 'checkbox') input.checked = Boolean(record[input.name]);
+        else input.value = record[input.name];
+      });
+      form.scrollIntoView({ behavior: 'smooth' });
+    }));
+    document.querySelectorAll(`[data-retire="${kind}"]`).forEach(button => button.addEventListener('click', async () => {
+      if (!confirm(texts.confirm)) return;
+      const r = await api('DELETE', `/api/admin/${kind}/${button.dataset.id}`);
+      if (r.ok) location.reload(); else alert(errorOf(r).message);
+    }));
+  });
+
+  // ---- students: reset a password (shown once), add one, import a file with a progress bar
+  const resetOut = document.getElementById('reset-result');
+  document.querySelectorAll('[data-reset]').forEach(button => button.addEventListener('click', async () => {
+    const id = button.dataset.reset;
+    const r = await api('POST', `/api/admin/students/${encodeURIComponent(id)}/reset-password`);
+    resetOut.className = r.ok ? 'result ok' : 'result error';
+    resetOut.textContent = r.ok ? `${id}: ${texts.temporary} ${r.data.temporaryPassword}` : errorOf(r).message;
+  }));
+
+  const add = document.getElementById('add-student');
+  if (add) {
+    add.addEventListener('submit', async e => {
+      e.preventDefault();
+      const body = { termId: Number(add.dataset.term) };
+      add.querySelectorAll('input[name]').forEach(input => { body[input.name] = input.value; });
+      const r = await api('POST', '/api/admin/students', body);
+      if (!r.ok) { showErrors(add, r); return; }
+      add.reset();
+      const out = add.querySelector('.result');
+      out.className = 'result ok';
+      out.textContent = r.data.created ? `${r.data.studentId}: ${texts.temporary} ${r.data.temporaryPassword}` : `${r.data.studentId}: ${texts.moved}`;
+    });
+  }
+
+  const upload = document.getElementById('import-form');
+  if (upload) {
+    const progress = document.getElementById('import-progress');
+    const out = document.getElementById('import-result');
+    const errors = document.getElementById('import-errors');
+    const passwords = document.getElementById('import-passwords');
+    const poll = async jobId => {
+      const r = await api('GET', `/api/admin/jobs/${jobId}`);
+      if (!r.ok) { out.textContent = errorOf(r).message; return; }
+      const job = r.data;
+      progress.max = Math.max(1, job.total);
+      progress.value = job.done;
+      out.textContent = `${job.done} / ${job.total}`;
+      if (job.state === 'RUNNING') { setTimeout(() => poll(jobId), 500); return; }
+      out.className = job.state === 'DONE' ? 'result ok' : 'result error';
+      out.textContent = (job.state === 'DONE' ? texts.jobDone : texts.jobFailed)
+        .replace('{0}', job.created).replace('{1}', job.moved).replace('{2}', job.errors.length);
+      errors.hidden = job.errors.length === 0;
+      errors.querySelector('tbody').replaceChildren(...job.errors.map(x => {
+        const row = document.createElement('tr');
+        cell(row, x.row);
+        cell(row, x.code);
+        return row;
+      }));
+      if (job.state === 'DONE' && job.created > 0) {
+        passwords.href = `/api/admin/jobs/${jobId}/passwords`;
+        passwords.hidden = false;
+      }
+      document.getElementById('import-submit').disabled = false;
+    };
+    upload.addEventListener('submit', async e => {
+      e.preventDefault();
+      const file = document.getElementById('import-file').files[0];
+      if (!file) return;
+      const data = new FormData();
+      data.append('file', file, file.name);
+      document.getElementById('import-submit').disabled = true;
+      progress.hidden = false;
+      progress.removeAttribute('value');
+      passwords.hidden = true;
+      out.className = 'result';
+      const r = await api('POST', `/api/admin/students/import?termId=${encodeURIComponent(upload.dataset.term)}`, data);
+      if (r.status !== 202) {
+        out.className = 'result error';
+        out.textContent = errorOf(r).message;
+        document.getElementById('import-submit').disabled = false;
+        return;
+      }
+      poll(r.data.jobId);
+    });
+  }
+})();
