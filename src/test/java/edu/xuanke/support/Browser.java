@@ -52,6 +52,26 @@ public final class Browser implements AutoCloseable {
       .catch(e => done([{ id: 'axe-failed', impact: 'unknown', help: String(e), targets: [] }]));
     """;
 
+  /** The contrast ratio of the focused element's outline, see {@link #focusRingContrast()}. */
+  private static final String FOCUS_RING_CONTRAST = """
+    const el = document.activeElement;
+    const style = getComputedStyle(el);
+    if (style.outlineStyle === 'none' || parseFloat(style.outlineWidth) === 0) return 0;
+    const rgba = c => c.match(/[\\d.]+/g).map(Number);
+    const opaque = c => rgba(c).length < 4 || rgba(c)[3] > 0;
+    const luminance = c => {
+      const [r, g, b] = rgba(c).map(v => (v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+      return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    };
+    const box = el.getBoundingClientRect();
+    const x = box.left + box.width / 2;
+    const y = box.bottom + 4 < innerHeight ? box.bottom + 4 : box.top - 4;
+    let under = document.elementsFromPoint(x, y).find(e => e !== el && !el.contains(e)) || document.documentElement;
+    while (under.parentElement && !opaque(getComputedStyle(under).backgroundColor)) under = under.parentElement;
+    const [a, b] = [luminance(style.outlineColor), luminance(getComputedStyle(under).backgroundColor)];
+    return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    """;
+
   public final ChromeDriver driver;
   private final Path profile;
   private final List<String> accessibilityViolations = new ArrayList<>();
@@ -107,6 +127,14 @@ public final class Browser implements AutoCloseable {
       accessibilityViolations.add(page + ": " + v.get("id") + " (" + v.get("impact") + ") " + v.get("help")
         + " at " + v.get("targets"));
     }
+  }
+
+  /**
+   * The contrast ratio between the focused element's outline and what it is drawn on, just below the
+   * element (0 without an outline). axe does not judge focus indicators; WCAG 1.4.11 asks for 3:1.
+   */
+  public double focusRingContrast() {
+    return ((Number) driver.executeScript(FOCUS_RING_CONTRAST)).doubleValue();
   }
 
   /** Every violation {@link #checkAccessibility} found so far, on any page. */

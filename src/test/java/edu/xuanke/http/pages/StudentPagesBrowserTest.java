@@ -9,11 +9,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.stream.Stream;
@@ -25,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The student pages in headless Chromium: log in, select and see "enrolled", watch the seat count
  * drop in a second browser without a reload (SSE), a time conflict's message, drop, a profile
- * field error, the language switch. Every page visited is checked
+ * field error, the language switch, selecting with the keyboard alone. Every page visited is checked
  * with axe-core against WCAG 2 A/AA and axe's best practices (some also at 360 px wide); screenshots go to target/screenshots/.
  */
 class StudentPagesBrowserTest {
@@ -221,5 +224,33 @@ class StudentPagesBrowserTest {
     assertEquals("学号或密码错误。", waitIn(bob).until(ExpectedConditions.presenceOfElementLocated(By.id("login-error"))).getText());
     bob.screenshot("login-error");
     bob.checkAccessibility("login with an error");
+  }
+
+  @Test
+  void aSectionIsSelectedWithTheKeyboardAlone() {
+    logIn(alice, students.get(0), false);
+    WebElement select = button(alice, python, "select");
+    // Tab from the top of the page, as a keyboard user would, until the section's select button has focus.
+    // Every stop on the way shows a focus ring that stands out from what surrounds it (WCAG 1.4.11: 3:1).
+    Actions keys = new Actions(alice.driver);
+    List<String> faintRings = new ArrayList<>();
+    int tabs = 0;
+    do {
+      assertTrue(++tabs < 100, "the select button is reachable with Tab");
+      keys.sendKeys(Keys.TAB).perform();
+      double contrast = alice.focusRingContrast();
+      if (contrast < 3) {
+        WebElement focused = alice.driver.switchTo().activeElement();
+        faintRings.add(String.format("%s '%s' %.2f:1", focused.getTagName(), focused.getAccessibleName(), contrast));
+      }
+    } while (!select.equals(alice.driver.switchTo().activeElement()));
+    assertEquals(List.of(), faintRings, "focus rings under 3:1");
+
+    keys.sendKeys(Keys.ENTER).perform();
+    waitIn(alice).until(d -> resultOf(alice, python).equals("已选上"));
+    assertTrue(button(alice, python, "drop").isDisplayed(), "the card now offers the drop, in place");
+    assertEquals(Boolean.TRUE, alice.driver.executeScript("return arguments[0].contains(document.activeElement);", card(alice, python)),
+      "focus stays in the card whose button went away");
+    alice.checkAccessibility("catalog after a keyboard select");
   }
 }
