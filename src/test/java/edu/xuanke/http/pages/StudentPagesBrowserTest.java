@@ -224,6 +224,9 @@ class StudentPagesBrowserTest {
     assertEquals("学号或密码错误。", waitIn(bob).until(ExpectedConditions.presenceOfElementLocated(By.id("login-error"))).getText());
     bob.screenshot("login-error");
     bob.checkAccessibility("login with an error");
+    bob.driver.get(url("/no-such-page"));
+    assertEquals("404", bob.driver.findElement(By.tagName("h1")).getText());
+    bob.checkAccessibility("not found");
   }
 
   @Test
