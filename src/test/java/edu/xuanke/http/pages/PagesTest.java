@@ -213,6 +213,10 @@ class PagesTest {
     String page = browser.get("/password").bodyAsString();
     assertTrue(page.contains("id=\"currentPassword\"") && page.contains("密码被重置"), page);
     assertFalse(page.contains("id=\"code\""), "no mailed-code field");
+    browser.get("/lang/en?next=%2Fpassword");
+    String english = browser.get("/password").bodyAsString();
+    assertTrue(english.contains("Current (one-time) password") && english.contains("your password was reset"), english);
+    browser.get("/lang/zh-CN?next=%2Fpassword");
     assertEquals(403, browser.postRaw("/password", form("currentPassword", oneTime, "newPassword", "mine-now-1",
       "repeatPassword", "mine-now-1")).statusCode(), "CSRF-checked");
 
