@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what building xuanke needs on a fresh Debian machine (JDK 17, Maven, Chromium and its
-# driver for the browser tests) when missing,
+# driver for the browser tests, npm for their accessibility engine) when missing,
 # then makes Redis and MariaDB reachable (bin/services.sh).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -11,6 +11,8 @@ command -v mvn >/dev/null || missing+=(maven)
 # The pages' browser tests drive Debian's headless Chromium through its chromedriver.
 command -v chromium >/dev/null || missing+=(chromium)
 command -v chromedriver >/dev/null || missing+=(chromium-driver)
+# npm fetches axe-core, the accessibility engine those tests inject (bin/axe-core.sh).
+command -v npm >/dev/null || missing+=(npm)
 # A CJK font, so that screenshots of the (Chinese by default) pages show text, not boxes.
 fc-list :lang=zh 2>/dev/null | grep -q . || missing+=(fonts-wqy-microhei)
 if [ "${#missing[@]}" -gt 0 ]; then

@@ -84,7 +84,8 @@ class CrashIT {
     AtomicBoolean running = new AtomicBoolean(true);
     Random random = new Random(42);
     List<Future<Void>> inFlight = new ArrayList<>();
-    long killAt = System.currentTimeMillis() + 1500;
+    // Killed once a real load is under way, however busy the machine (a fixed delay was not).
+    long giveUpAt = System.currentTimeMillis() + 30_000;
     boolean killed = false;
     while (running.get()) {
       for (int i = 0; i < 50; i++) {
@@ -99,7 +100,7 @@ class CrashIT {
           .<Void>mapEmpty().otherwiseEmpty());
       }
       Thread.sleep(5);
-      if (!killed && System.currentTimeMillis() >= killAt) {
+      if (!killed && (answered.size() >= 300 || System.currentTimeMillis() >= giveUpAt)) {
         first.kill();
         killed = true;
         running.set(false);

@@ -119,15 +119,18 @@ public final class StreamConsumer {
 
   /** The consumer's own connection, opened once and shared by the reads and the claims. */
   private Future<RedisAPI> connection() {
-    if (api == null) {
-      api = redis.connect().compose(conn -> {
+    Future<RedisAPI> current = api;
+    if (current == null) {
+      // Kept in a local: a connect that fails at once resets the field before this returns.
+      current = redis.connect().compose(conn -> {
         connection = conn;
         RedisAPI opened = RedisAPI.api(conn);
         return ensureGroup(opened, stream, group).map(opened);
       });
-      api.onFailure(failure -> reset());
+      api = current;
+      current.onFailure(failure -> reset());
     }
-    return api;
+    return current;
   }
 
   private void reset() {

@@ -15,6 +15,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -29,9 +31,50 @@ public final class Browser implements AutoCloseable {
   public static final String CHROMIUM = "/usr/bin/chromium";
   public static final String CHROMEDRIVER = "/usr/bin/chromedriver";
   private static final Path SCREENSHOTS = Path.of("target", "screenshots");
+  /** axe-core, fetched with npm by bin/axe-core.sh (the Maven build runs it before the tests). */
+  private static final Path AXE = Path.of("target", "axe-core", "axe.min.js");
+  /**
+   * The axe rules run: WCAG 2.0, 2.1 and 2.2 at levels A and AA, plus axe's best practices (landmarks,
+   * one h1, heading order, unique labels of regions).
+   */
+  private static final List<String> AXE_RULE_TAGS =
+    List.of("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice");
+  /**
+   * Runs axe on the page and answers its violations, each as {id, impact, help, targets}. WebDriver's
+   * scripts are not bound by the page's Content-Security-Policy, so axe runs although the pages allow
+   * no inline script.
+   */
+  private static final String RUN_AXE = """
+    const done = arguments[arguments.length - 1];
+    axe.run(document, { runOnly: { type: 'tag', values: arguments[0] }, resultTypes: ['violations'] })
+      .then(r => done(r.violations.map(v => ({
+        id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map(n => n.target.join(' ')) }))))
+      .catch(e => done([{ id: 'axe-failed', impact: 'unknown', help: String(e), targets: [] }]));
+    """;
+
+  /** The contrast ratio of the focused element's outline, see {@link #focusRingContrast()}. */
+  private static final String FOCUS_RING_CONTRAST = """
+    const el = document.activeElement;
+    const style = getComputedStyle(el);
+    if (style.outlineStyle === 'none' || parseFloat(style.outlineWidth) === 0) return 0;
+    const rgba = c => c.match(/[\\d.]+/g).map(Number);
+    const opaque = c => rgba(c).length < 4 || rgba(c)[3] > 0;
+    const luminance = c => {
+      const [r, g, b] = rgba(c).map(v => (v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+      return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    };
+    const box = el.getBoundingClientRect();
+    const x = box.left + box.width / 2;
+    const y = box.bottom + 4 < innerHeight ? box.bottom + 4 : box.top - 4;
+    let under = document.elementsFromPoint(x, y).find(e => e !== el && !el.contains(e)) || document.documentElement;
+    while (under.parentElement && !opaque(getComputedStyle(under).backgroundColor)) under = under.parentElement;
+    const [a, b] = [luminance(style.outlineColor), luminance(getComputedStyle(under).backgroundColor)];
+    return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    """;
 
   public final ChromeDriver driver;
   private final Path profile;
+  private final List<String> accessibilityViolations = new ArrayList<>();
 
   public Browser() {
     try {
@@ -48,6 +91,7 @@ public final class Browser implements AutoCloseable {
     ChromeDriverService service = new ChromeDriverService.Builder()
       .usingDriverExecutable(new File(CHROMEDRIVER)).usingAnyFreePort().build();
     driver = new ChromeDriver(service, options);
+    driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(30));
   }
 
   public static boolean available() {
@@ -65,6 +109,39 @@ public final class Browser implements AutoCloseable {
       .toList();
   }
 
+  /**
+   * Checks the page as it is now with axe-core (WCAG 2 A/AA and best practices) and remembers each violation as
+   * "page: rule (impact) help at [selectors]"; {@link #accessibilityViolations()} answers them all.
+   */
+  @SuppressWarnings("unchecked")
+  public void checkAccessibility(String page) {
+    if (!Boolean.TRUE.equals(driver.executeScript("return typeof window.axe === 'object';"))) {
+      try {
+        driver.executeScript(Files.readString(AXE));
+      } catch (IOException e) {
+        throw new UncheckedIOException("axe-core is fetched by bin/axe-core.sh (run by the Maven build)", e);
+      }
+    }
+    List<Map<String, Object>> violations = (List<Map<String, Object>>) driver.executeAsyncScript(RUN_AXE, AXE_RULE_TAGS);
+    for (Map<String, Object> v : violations) {
+      accessibilityViolations.add(page + ": " + v.get("id") + " (" + v.get("impact") + ") " + v.get("help")
+        + " at " + v.get("targets"));
+    }
+  }
+
+  /**
+   * The contrast ratio between the focused element's outline and what it is drawn on, just below the
+   * element (0 without an outline). axe does not judge focus indicators; WCAG 1.4.11 asks for 3:1.
+   */
+  public double focusRingContrast() {
+    return ((Number) driver.executeScript(FOCUS_RING_CONTRAST)).doubleValue();
+  }
+
+  /** Every violation {@link #checkAccessibility} found so far, on any page. */
+  public List<String> accessibilityViolations() {
+    return List.copyOf(accessibilityViolations);
+  }
+
   /** Saves the visible page as target/screenshots/{name}.png. */
   public void screenshot(String name) {
     try {
@@ -76,12 +153,15 @@ public final class Browser implements AutoCloseable {
     }
   }
 
-  /** Saves the whole page at a phone's width (360 px). */
-  public void phoneScreenshot(String name) {
+  /** Runs the checks with the window 360 px wide, then restores its size. */
+  public void atPhoneWidth(Runnable checks) {
     Dimension before = driver.manage().window().getSize();
     driver.manage().window().setSize(new Dimension(360, 780));
-    screenshot(name);
-    driver.manage().window().setSize(before);
+    try {
+      checks.run();
+    } finally {
+      driver.manage().window().setSize(before);
+    }
   }
 
   @Override

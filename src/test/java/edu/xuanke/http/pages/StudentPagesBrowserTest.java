@@ -10,12 +10,17 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -24,8 +29,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The student pages in headless Chromium: log in, select and see "enrolled", watch the seat count
  * drop in a second browser without a reload (SSE), a time conflict's message, drop, a profile
- * field error, the language switch, a one-time password replaced at the first login. Screenshots of
- * every page go to target/screenshots/.
+ * field error, the language switch, selecting with the keyboard alone, a one-time password replaced at
+ * the first login. Every page visited is checked with axe-core against WCAG 2 A/AA and axe's best
+ * practices (some also at 360 px wide); screenshots go to target/screenshots/.
  */
 class StudentPagesBrowserTest {
 
@@ -57,12 +63,18 @@ class StudentPagesBrowserTest {
 
   @AfterEach
   void stop() throws Exception {
-    if (alice != null) assertEquals(List.of(), alice.pageProblems(), "no script errors or CSP violations");
-    if (bob != null) assertEquals(List.of(), bob.pageProblems(), "no script errors or CSP violations");
-    if (alice != null) alice.close();
-    if (bob != null) bob.close();
-    if (service != null) service.close();
-    if (fixture != null) fixture.close();
+    try {
+      for (Browser browser : Stream.of(alice, bob).filter(Objects::nonNull).toList()) {
+        assertEquals(List.of(), browser.pageProblems(), "no script errors or CSP violations");
+        List<String> violations = browser.accessibilityViolations();
+        assertTrue(violations.isEmpty(), () -> "axe-core found accessibility violations:\n" + String.join("\n", violations));
+      }
+    } finally {
+      if (alice != null) alice.close();
+      if (bob != null) bob.close();
+      if (service != null) service.close();
+      if (fixture != null) fixture.close();
+    }
   }
 
   private String url(String path) {
@@ -83,7 +95,10 @@ class StudentPagesBrowserTest {
   private static void submitLogin(Browser browser, String studentId, String password, boolean screenshot) {
     browser.driver.findElement(By.id("studentId")).sendKeys(studentId);
     browser.driver.findElement(By.id("password")).sendKeys(password);
-    if (screenshot) browser.screenshot("login");
+    if (screenshot) {
+      browser.screenshot("login");
+      browser.checkAccessibility("login");
+    }
     browser.driver.findElement(By.id("login-submit")).click();
   }
 
@@ -93,6 +108,11 @@ class StudentPagesBrowserTest {
       field.clear();
       field.sendKeys(idsAndValues[i + 1]);
     }
+  }
+
+  private static boolean scrollsSideways(Browser browser) {
+    return (Boolean) browser.driver.executeScript(
+      "return document.documentElement.scrollWidth > document.documentElement.clientWidth;");
   }
 
   private WebElement card(Browser browser, long sectionId) {
@@ -116,7 +136,12 @@ class StudentPagesBrowserTest {
     logIn(alice, students.get(0), true);
     logIn(bob, students.get(1), false);
     alice.screenshot("catalog");
-    alice.phoneScreenshot("catalog-360px");
+    alice.checkAccessibility("catalog");
+    alice.atPhoneWidth(() -> {
+      alice.screenshot("catalog-360px");
+      alice.checkAccessibility("catalog at 360 px");
+      assertFalse(scrollsSideways(alice), "the catalog fits 360 px");
+    });
     assertEquals("30", bob.driver.findElement(By.cssSelector("[data-seats-of='" + python + "']")).getText());
     ((JavascriptExecutor) bob.driver).executeScript("window.notReloaded = true;");
 
@@ -144,10 +169,16 @@ class StudentPagesBrowserTest {
     click(alice, full, "waitlist");
     waitIn(alice).until(d -> resultOf(alice, full).equals("已加入候补，第 1 位"));
     alice.screenshot("catalog-after-select");
+    alice.checkAccessibility("catalog with results");
 
     alice.driver.get(url("/timetable"));
     waitIn(alice).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("[data-grid-section='" + python + "']")));
     alice.screenshot("timetable");
+    alice.checkAccessibility("timetable");
+    alice.atPhoneWidth(() -> {
+      alice.checkAccessibility("timetable at 360 px");
+      assertFalse(scrollsSideways(alice), "only the grid's own region scrolls at 360 px");
+    });
 
     alice.driver.get(url("/"));
     waitIn(alice).until(d -> button(alice, pythonLater, "swap").isDisplayed());
@@ -174,6 +205,7 @@ class StudentPagesBrowserTest {
     assertEquals("格式不正确。", error.getText());
     assertEquals("true", alice.driver.findElement(By.id("email")).getAttribute("aria-invalid"));
     alice.screenshot("profile-error");
+    alice.checkAccessibility("profile with a field error");
 
     alice.driver.get(url("/password"));
     WebElement send = alice.driver.findElement(By.id("send-code"));
@@ -182,6 +214,7 @@ class StudentPagesBrowserTest {
     assertFalse(send.isEnabled(), "disabled while the limit lasts");
     assertTrue(send.getText().matches("\\d+ 秒后可重新发送"), send.getText());
     alice.screenshot("password");
+    alice.checkAccessibility("password");
     alice.driver.navigate().refresh();
     alice.driver.findElement(By.id("send-code")).click();
     waitIn(alice).until(d -> d.findElement(By.id("send-code")).getText().matches("\\d+ 秒后可重新发送"));
@@ -193,15 +226,49 @@ class StudentPagesBrowserTest {
     alice.driver.get(url("/"));
     assertTrue(alice.driver.findElement(By.className("nav")).getText().contains("Courses"));
     alice.screenshot("catalog-en");
+    alice.checkAccessibility("catalog in English");
 
     bob.driver.get(url("/activate?token=from-a-mail"));
     bob.screenshot("activate");
+    bob.checkAccessibility("activate");
     bob.driver.get(url("/login"));
     bob.driver.findElement(By.id("studentId")).sendKeys(students.get(1));
     bob.driver.findElement(By.id("password")).sendKeys("wrong-password");
     bob.driver.findElement(By.id("login-submit")).click();
     assertEquals("学号或密码错误。", waitIn(bob).until(ExpectedConditions.presenceOfElementLocated(By.id("login-error"))).getText());
     bob.screenshot("login-error");
+    bob.checkAccessibility("login with an error");
+    bob.driver.get(url("/no-such-page"));
+    assertEquals("404", bob.driver.findElement(By.tagName("h1")).getText());
+    bob.checkAccessibility("not found");
+  }
+
+  @Test
+  void aSectionIsSelectedWithTheKeyboardAlone() {
+    logIn(alice, students.get(0), false);
+    WebElement select = button(alice, python, "select");
+    // Tab from the top of the page, as a keyboard user would, until the section's select button has focus.
+    // Every stop on the way shows a focus ring that stands out from what surrounds it (WCAG 1.4.11: 3:1).
+    Actions keys = new Actions(alice.driver);
+    List<String> faintRings = new ArrayList<>();
+    int tabs = 0;
+    do {
+      assertTrue(++tabs < 100, "the select button is reachable with Tab");
+      keys.sendKeys(Keys.TAB).perform();
+      double contrast = alice.focusRingContrast();
+      if (contrast < 3) {
+        WebElement focused = alice.driver.switchTo().activeElement();
+        faintRings.add(String.format("%s '%s' %.2f:1", focused.getTagName(), focused.getAccessibleName(), contrast));
+      }
+    } while (!select.equals(alice.driver.switchTo().activeElement()));
+    assertEquals(List.of(), faintRings, "focus rings under 3:1");
+
+    keys.sendKeys(Keys.ENTER).perform();
+    waitIn(alice).until(d -> resultOf(alice, python).equals("已选上"));
+    assertTrue(button(alice, python, "drop").isDisplayed(), "the card now offers the drop, in place");
+    assertEquals(Boolean.TRUE, alice.driver.executeScript("return arguments[0].contains(document.activeElement);", card(alice, python)),
+      "focus stays in the card whose button went away");
+    alice.checkAccessibility("catalog after a keyboard select");
   }
 
   /** An imported student (one-time password, must change it) replaces it at the first login, then selects. */
@@ -221,6 +288,7 @@ class StudentPagesBrowserTest {
     assertTrue(alice.driver.findElement(By.id("password-required")).isDisplayed());
     assertTrue(alice.driver.findElements(By.cssSelector("button[data-action]")).isEmpty(), "no selection buttons");
     alice.screenshot("catalog-password-required");
+    alice.checkAccessibility("catalog-password-required");
     alice.driver.findElement(By.id("password-required-link")).click();
 
     waitIn(alice).until(ExpectedConditions.presenceOfElementLocated(By.id("currentPassword")));
@@ -230,11 +298,13 @@ class StudentPagesBrowserTest {
     assertEquals("不是你登录时使用的一次性密码。", error.getText());
     assertEquals("true", alice.driver.findElement(By.id("currentPassword")).getAttribute("aria-invalid"));
     alice.screenshot("password-first-login");
+    alice.checkAccessibility("password-first-login");
 
     fill(alice, "currentPassword", oneTime, "newPassword", "mine-now-123", "repeatPassword", "mine-now-123");
     alice.driver.findElement(By.id("password-submit")).click();
     waitIn(alice).until(ExpectedConditions.urlContains("/login"));
     assertEquals("密码已设置，请用新密码登录后选课。", alice.driver.findElement(By.className("notice")).getText());
+    alice.checkAccessibility("login-password-set");
 
     submitLogin(alice, imported, "mine-now-123", false);
     waitIn(alice).until(ExpectedConditions.presenceOfElementLocated(By.id("sections")));
