@@ -111,6 +111,11 @@ public final class StudentPages {
 
   private void catalogPage(RoutingContext ctx) {
     Future<JsonObject> viewer = pages.viewer(ctx);
+    if (TokenAuth.mustChangePassword(ctx)) {
+      // The API refuses this session's selections until the one-time password is replaced.
+      viewer.onSuccess(v -> pages.render(ctx, 200, "password-required", new HashMap<>())).onFailure(ctx::fail);
+      return;
+    }
     cachedCatalog.snapshot().transform(found -> {
       if (found.failed()) {
         if (ErrorCode.of(found.cause()) == ErrorCode.NOT_FOUND) return Future.succeededFuture((CatalogView) null);
@@ -194,14 +199,19 @@ public final class StudentPages {
     pages.render(ctx, status, "profile", model);
   }
 
+  /**
+   * A session that logged in with a one-time password (import, admin reset) replaces it with that
+   * password, as PUT /api/me/password with currentPassword does; any other changes it with a mailed code.
+   */
   private void password(RoutingContext ctx, int status, JsonObject errors) {
+    boolean oneTime = TokenAuth.mustChangePassword(ctx);
     auth.profile(TokenAuth.studentId(ctx)).onSuccess(profile -> {
       pages.viewer(ctx, profile);
       Map<String, Object> model = new HashMap<>();
       model.put("email", profile.getString("email", ""));
       model.put("codeInterval", codeIntervalSeconds);
       model.put("errors", errors);
-      pages.render(ctx, status, "password", model);
+      pages.render(ctx, status, oneTime ? "one-time-password" : "password", model);
     }).onFailure(ctx::fail);
   }
 
@@ -211,16 +221,26 @@ public final class StudentPages {
       password(ctx, 400, new JsonObject().put("repeatPassword", Pages.text(ctx, "fieldError.MISMATCH")));
       return;
     }
-    hashingAuth.changePassword(TokenAuth.studentId(ctx), form(ctx, "code").trim(), newPassword)
+    boolean oneTime = TokenAuth.mustChangePassword(ctx);
+    String studentId = TokenAuth.studentId(ctx);
+    (oneTime ? hashingAuth.replaceOneTimePassword(studentId, form(ctx, "currentPassword"), newPassword)
+      : hashingAuth.changePassword(studentId, form(ctx, "code").trim(), newPassword))
       .onSuccess(v -> {
         // Every session of the account has ended, this one too.
         pages.cookie().clear(ctx.response());
-        Pages.redirect(ctx, "/login?notice=passwordChanged");
+        Pages.redirect(ctx, oneTime ? "/login?notice=passwordSet" : "/login?notice=passwordChanged");
       })
       .onFailure(e -> {
-        if (ErrorCode.of(e) == ErrorCode.VALIDATION_FAILED) password(ctx, 400, fieldErrors(ctx, e));
+        ErrorCode code = ErrorCode.of(e);
+        if (code == ErrorCode.VALIDATION_FAILED) password(ctx, 400, fieldErrors(ctx, e));
+        else if (oneTime && code == ErrorCode.BAD_CREDENTIALS) password(ctx, 400, wrongCurrentPassword(ctx));
         else ctx.fail(e);
       });
+  }
+
+  /** The service answers a wrong one-time password as a failed login; the form shows it at its field. */
+  private static JsonObject wrongCurrentPassword(RoutingContext ctx) {
+    return new JsonObject().put("currentPassword", Pages.text(ctx, "password.wrongCurrent"));
   }
 
   private void activate(RoutingContext ctx, int status, JsonObject errors) {
@@ -249,7 +269,7 @@ public final class StudentPages {
   /** A known notice from the query (after a redirect); anything else is ignored. */
   private static String noticeOf(RoutingContext ctx) {
     String notice = ctx.request().getParam("notice");
-    return notice != null && List.of("passwordChanged", "activated").contains(notice)
+    return notice != null && List.of("passwordChanged", "passwordSet", "activated").contains(notice)
       ? Pages.text(ctx, "notice." + notice) : null;
   }
 

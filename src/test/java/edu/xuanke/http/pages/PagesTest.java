@@ -1,5 +1,6 @@
 package edu.xuanke.http.pages;
 
+import edu.xuanke.auth.OneTimePasswords;
 import edu.xuanke.support.Fixture;
 import edu.xuanke.support.PageSession;
 import edu.xuanke.support.Service;
@@ -193,6 +194,55 @@ class PagesTest {
       "repeatPassword", "abcdef1"));
     assertEquals(400, invalid.statusCode());
     assertTrue(invalid.bodyAsString().contains("链接无效或已过期"));
+  }
+
+  @Test
+  void aOneTimePasswordIsReplacedOnThePasswordPage() throws Exception {
+    String oneTime = OneTimePasswords.generate();
+    fixture.execute("UPDATE accounts SET password_hash = ?, must_change_password = TRUE WHERE student_id = ?",
+      OneTimePasswords.hash(oneTime), neighbour);
+    PageSession browser = new PageSession(service.http);
+    browser.get("/login");
+    HttpResponse<Buffer> in = browser.post("/login", form("studentId", neighbour, "password", oneTime, "next", "/"));
+    assertEquals("/password", in.getHeader("Location"));
+
+    String catalog = browser.get("/").bodyAsString();
+    assertTrue(catalog.contains("id=\"password-required\"") && catalog.contains("href=\"/password\""), catalog);
+    assertFalse(catalog.contains("data-action=\"select\""), "no buttons the API would refuse");
+
+    String page = browser.get("/password").bodyAsString();
+    assertTrue(page.contains("id=\"currentPassword\"") && page.contains("密码被重置"), page);
+    assertFalse(page.contains("id=\"code\""), "no mailed-code field");
+    browser.get("/lang/en?next=%2Fpassword");
+    String english = browser.get("/password").bodyAsString();
+    assertTrue(english.contains("Current (one-time) password") && english.contains("your password was reset"), english);
+    browser.get("/lang/zh-CN?next=%2Fpassword");
+    assertEquals(403, browser.postRaw("/password", form("currentPassword", oneTime, "newPassword", "mine-now-1",
+      "repeatPassword", "mine-now-1")).statusCode(), "CSRF-checked");
+
+    HttpResponse<Buffer> wrong = browser.post("/password", form("currentPassword", "not-it-at-all",
+      "newPassword", "mine-now-1", "repeatPassword", "mine-now-1"));
+    assertEquals(400, wrong.statusCode());
+    assertTrue(wrong.bodyAsString().contains("id=\"currentPassword-error\">不是你登录时使用的一次性密码。"));
+    HttpResponse<Buffer> tooShort = browser.post("/password", form("currentPassword", oneTime,
+      "newPassword", "abc", "repeatPassword", "abc"));
+    assertTrue(tooShort.bodyAsString().contains("id=\"newPassword-error\">太短"), tooShort.bodyAsString());
+    HttpResponse<Buffer> mismatch = browser.post("/password", form("currentPassword", oneTime,
+      "newPassword", "mine-now-1", "repeatPassword", "mine-now-2"));
+    assertTrue(mismatch.bodyAsString().contains("id=\"repeatPassword-error\">两次输入的密码不一致"));
+    assertEquals("1", fixture.rows("SELECT must_change_password FROM accounts WHERE student_id = ?", neighbour).get(0),
+      "the refused forms changed nothing");
+
+    HttpResponse<Buffer> changed = browser.post("/password", form("currentPassword", oneTime,
+      "newPassword", "mine-now-1", "repeatPassword", "mine-now-1"));
+    assertEquals(303, changed.statusCode(), changed.bodyAsString());
+    assertEquals("/login?notice=passwordSet", changed.getHeader("Location"));
+    assertEquals(303, browser.get("/").statusCode(), "the session has ended");
+    assertTrue(browser.get("/login?notice=passwordSet").bodyAsString().contains("密码已设置，请用新密码登录后选课。"));
+
+    PageSession again = new PageSession(service.http).login(neighbour, "mine-now-1");
+    assertTrue(again.get("/").bodyAsString().contains("id=\"section-" + python + "\""), "the catalog with its sections");
+    assertTrue(again.get("/password").bodyAsString().contains("id=\"send-code\""), "the mailed-code flow again");
   }
 
   @Test

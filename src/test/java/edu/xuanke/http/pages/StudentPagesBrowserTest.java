@@ -1,5 +1,6 @@
 package edu.xuanke.http.pages;
 
+import edu.xuanke.auth.OneTimePasswords;
 import edu.xuanke.support.Browser;
 import edu.xuanke.support.Fixture;
 import edu.xuanke.support.Service;
@@ -28,8 +29,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The student pages in headless Chromium: log in, select and see "enrolled", watch the seat count
  * drop in a second browser without a reload (SSE), a time conflict's message, drop, a profile
- * field error, the language switch, selecting with the keyboard alone. Every page visited is checked
- * with axe-core against WCAG 2 A/AA and axe's best practices (some also at 360 px wide); screenshots go to target/screenshots/.
+ * field error, the language switch, selecting with the keyboard alone, a one-time password replaced at
+ * the first login. Every page visited is checked with axe-core against WCAG 2 A/AA and axe's best
+ * practices (some also at 360 px wide); screenshots go to target/screenshots/.
  */
 class StudentPagesBrowserTest {
 
@@ -52,7 +54,7 @@ class StudentPagesBrowserTest {
     pythonLater = term.section("PY1", 30, 4, "18:45", "21:45");
     ai = term.section("AI1", 30, 2, "19:00", "20:00");
     full = term.section("WL1", 1, 5, "08:00", "09:00");
-    students = term.students("S", 2);
+    students = term.students("S", 3);
     service.start();
     assertEquals(201, service.select(service.login(students.get(1)), full, false).await().statusCode());
     alice = new Browser();
@@ -86,14 +88,26 @@ class StudentPagesBrowserTest {
   private void logIn(Browser browser, String studentId, boolean screenshot) {
     browser.driver.get(url("/"));
     waitIn(browser).until(ExpectedConditions.urlContains("/login"));
+    submitLogin(browser, studentId, Fixture.PASSWORD, screenshot);
+    waitIn(browser).until(ExpectedConditions.presenceOfElementLocated(By.id("sections")));
+  }
+
+  private static void submitLogin(Browser browser, String studentId, String password, boolean screenshot) {
     browser.driver.findElement(By.id("studentId")).sendKeys(studentId);
-    browser.driver.findElement(By.id("password")).sendKeys(Fixture.PASSWORD);
+    browser.driver.findElement(By.id("password")).sendKeys(password);
     if (screenshot) {
       browser.screenshot("login");
       browser.checkAccessibility("login");
     }
     browser.driver.findElement(By.id("login-submit")).click();
-    waitIn(browser).until(ExpectedConditions.presenceOfElementLocated(By.id("sections")));
+  }
+
+  private static void fill(Browser browser, String... idsAndValues) {
+    for (int i = 0; i < idsAndValues.length; i += 2) {
+      WebElement field = browser.driver.findElement(By.id(idsAndValues[i]));
+      field.clear();
+      field.sendKeys(idsAndValues[i + 1]);
+    }
   }
 
   private static boolean scrollsSideways(Browser browser) {
@@ -255,5 +269,46 @@ class StudentPagesBrowserTest {
     assertEquals(Boolean.TRUE, alice.driver.executeScript("return arguments[0].contains(document.activeElement);", card(alice, python)),
       "focus stays in the card whose button went away");
     alice.checkAccessibility("catalog after a keyboard select");
+  }
+
+  /** An imported student (one-time password, must change it) replaces it at the first login, then selects. */
+  @Test
+  void aOneTimePasswordIsReplacedAtTheFirstLogin() throws Exception {
+    String imported = students.get(2);
+    String oneTime = OneTimePasswords.generate();
+    fixture.execute("UPDATE accounts SET password_hash = ?, must_change_password = TRUE WHERE student_id = ?",
+      OneTimePasswords.hash(oneTime), imported);
+    alice.driver.get(url("/login"));
+    submitLogin(alice, imported, oneTime, false);
+    waitIn(alice).until(ExpectedConditions.urlToBe(url("/password")));
+    assertEquals("设置自己的密码", alice.driver.findElement(By.tagName("h1")).getText());
+    assertTrue(alice.driver.findElement(By.id("one-time-why")).getText().contains("一次性密码"));
+
+    alice.driver.get(url("/"));
+    assertTrue(alice.driver.findElement(By.id("password-required")).isDisplayed());
+    assertTrue(alice.driver.findElements(By.cssSelector("button[data-action]")).isEmpty(), "no selection buttons");
+    alice.screenshot("catalog-password-required");
+    alice.checkAccessibility("catalog-password-required");
+    alice.driver.findElement(By.id("password-required-link")).click();
+
+    waitIn(alice).until(ExpectedConditions.presenceOfElementLocated(By.id("currentPassword")));
+    fill(alice, "currentPassword", "not-it-at-all", "newPassword", "mine-now-123", "repeatPassword", "mine-now-123");
+    alice.driver.findElement(By.id("password-submit")).click();
+    WebElement error = waitIn(alice).until(ExpectedConditions.presenceOfElementLocated(By.id("currentPassword-error")));
+    assertEquals("不是你登录时使用的一次性密码。", error.getText());
+    assertEquals("true", alice.driver.findElement(By.id("currentPassword")).getAttribute("aria-invalid"));
+    alice.screenshot("password-first-login");
+    alice.checkAccessibility("password-first-login");
+
+    fill(alice, "currentPassword", oneTime, "newPassword", "mine-now-123", "repeatPassword", "mine-now-123");
+    alice.driver.findElement(By.id("password-submit")).click();
+    waitIn(alice).until(ExpectedConditions.urlContains("/login"));
+    assertEquals("密码已设置，请用新密码登录后选课。", alice.driver.findElement(By.className("notice")).getText());
+    alice.checkAccessibility("login-password-set");
+
+    submitLogin(alice, imported, "mine-now-123", false);
+    waitIn(alice).until(ExpectedConditions.presenceOfElementLocated(By.id("sections")));
+    click(alice, python, "select");
+    waitIn(alice).until(d -> resultOf(alice, python).equals("已选上"));
   }
 }
