@@ -37,14 +37,29 @@ import java.util.concurrent.TimeoutException;
 public final class Main {
 
   private static final Logger log = LoggerFactory.getLogger(Main.class);
-  /** The HTTP, auth and course verticles run one instance per event loop; mail needs one. */
-  private static final int EVENT_LOOPS = VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
-
   private final Vertx vertx;
+  /** The HTTP, auth and course verticles run one instance per event loop; mail and admin need one. */
+  private final int eventLoops;
   private final Deque<String> deployments = new ArrayDeque<>();
 
   public Main(Vertx vertx) {
+    this(vertx, VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE);
+  }
+
+  public Main(Vertx vertx, int eventLoops) {
     this.vertx = vertx;
+    this.eventLoops = eventLoops;
+  }
+
+  /**
+   * Options of the service's Vert.x instance. The number of event loops is fixed before any
+   * config can be read through Vert.x, so it comes from XUANKE_EVENT_LOOPS (default: Vert.x's,
+   * twice the cores).
+   */
+  public static VertxOptions vertxOptions() {
+    String loops = System.getenv("XUANKE_EVENT_LOOPS");
+    return new VertxOptions().setPreferNativeTransport(true).setEventLoopPoolSize(
+      loops == null || loops.isBlank() ? VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE : Integer.parseInt(loops.trim()));
   }
 
   public static void main(String[] args) throws Exception {
@@ -56,8 +71,9 @@ public final class Main {
       Bench.main(List.of(args).subList(1, args.length));
       return;
     }
-    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
-    Main main = new Main(vertx);
+    VertxOptions options = vertxOptions();
+    Vertx vertx = Vertx.vertx(options);
+    Main main = new Main(vertx, options.getEventLoopPoolSize());
     ConfigLoader.load(vertx)
       .compose(main::start)
       .onSuccess(config -> log.info("xuanke is listening on http://localhost:{} (native transport: {})",
@@ -78,11 +94,11 @@ public final class Main {
         return config;
       })
       .compose(config -> (config.demo() ? seedDemo(config) : Future.<Void>succeededFuture()).map(config))
-      .compose(config -> deploy(AuthVerticle.class, config, EVENT_LOOPS)
-        .compose(v -> deploy(CourseVerticle.class, config, EVENT_LOOPS))
+      .compose(config -> deploy(AuthVerticle.class, config, eventLoops)
+        .compose(v -> deploy(CourseVerticle.class, config, eventLoops))
         .compose(v -> deploy(new MailVerticle(), config))
         .compose(v -> deploy(new AdminVerticle(), config))
-        .compose(v -> deploy(HttpVerticle.class, config, EVENT_LOOPS))
+        .compose(v -> deploy(HttpVerticle.class, config, eventLoops))
         .map(config));
   }
 

@@ -59,15 +59,17 @@ public final class Bench {
     }
     BlockedThreadCounter blocked = BlockedThreadCounter.attach();
     HeapSampler heap = new HeapSampler();
-    Vertx service = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+    VertxOptions serviceOptions = Main.vertxOptions();
+    Vertx service = Vertx.vertx(serviceOptions);
     AppConfig config = benchConfig(ConfigLoader.load(service).await());
 
-    System.out.printf("bench: %,d students, %,d sections × %d seats, skew %.2f, %d connections, %d s per phase%n",
-      options.students, options.sections, options.seats, options.skew, options.connections, options.duration.toSeconds());
+    System.out.printf("bench: %,d students, %,d sections × %d seats, skew %.2f, %d connections, %d s per phase, %d event loops%n",
+      options.students, options.sections, options.seats, options.skew, options.connections, options.duration.toSeconds(),
+      serviceOptions.getEventLoopPoolSize());
     RedisAPI redis = RedisAPI.api(Stores.redis(service, config));
     redis.flushdb(List.of()).await();
     SyntheticTerm term = service.executeBlocking(() -> SyntheticTerm.create(config, options)).await();
-    Main main = new Main(service);
+    Main main = new Main(service, serviceOptions.getEventLoopPoolSize());
     main.start(config).await();
     heap.start();
 
@@ -88,7 +90,7 @@ public final class Bench {
 
     int baselinePort = config.json().getInteger("baselinePort");
     service.deployVerticle(Baselines.class, new DeploymentOptions().setConfig(config.json())
-      .setInstances(VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE)).await();
+      .setInstances(serviceOptions.getEventLoopPoolSize())).await();
     LoadDriver baseline = new LoadDriver(generator, client, "localhost", baselinePort, options.connections);
     LoadDriver api = new LoadDriver(generator, client, "localhost", config.httpPort(), options.connections);
 

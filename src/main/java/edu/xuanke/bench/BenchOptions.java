@@ -33,7 +33,8 @@ final class BenchOptions {
       --tokens FILE     write the students' tokens for wrk (default target/bench-tokens.txt)
       --hold true       after the logins, keep the service running for wrk (bin/wrk-select.lua)
                         instead of running the phases; stop with Ctrl-C
-    Redis and MySQL come from conf/config.json and XUANKE_* variables; the harness uses its own
+    Redis and MySQL come from conf/config.json and XUANKE_* variables (XUANKE_EVENT_LOOPS: the
+    service's event loops, default twice the cores); the harness uses its own
     database (<mysqlDatabase>_bench) and Redis db 15, which it empties first.
     """;
 

@@ -126,6 +126,8 @@ public final class Service implements AutoCloseable {
     Response found = redis.keys(keys.pattern()).await();
     for (Response key : found) {
       String name = key.toString();
+      // Refusal counts are the dashboard's telemetry, flushed on a timer: not selection state.
+      if (name.equals(keys.refusals())) continue;
       String type = redis.type(name).await().toString();
       Response value = switch (type) {
         case "hash" -> redis.hgetall(name).await();
