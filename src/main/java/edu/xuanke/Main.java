@@ -6,6 +6,7 @@ import edu.xuanke.bench.AdminBench;
 import edu.xuanke.bench.Bench;
 import edu.xuanke.core.AppConfig;
 import edu.xuanke.core.ConfigLoader;
+import edu.xuanke.core.Metrics;
 import edu.xuanke.core.Migrations;
 import edu.xuanke.core.Secrets;
 import edu.xuanke.core.Stores;
@@ -60,7 +61,8 @@ public final class Main {
   public static VertxOptions vertxOptions() {
     String loops = System.getenv("XUANKE_EVENT_LOOPS");
     return new VertxOptions().setPreferNativeTransport(true).setEventLoopPoolSize(
-      loops == null || loops.isBlank() ? Runtime.getRuntime().availableProcessors() : Integer.parseInt(loops.trim()));
+        loops == null || loops.isBlank() ? Runtime.getRuntime().availableProcessors() : Integer.parseInt(loops.trim()))
+      .setMetricsOptions(Metrics.options());
   }
 
   public static void main(String[] args) throws Exception {

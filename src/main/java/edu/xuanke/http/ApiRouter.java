@@ -20,6 +20,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.web.Router;
+import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 
@@ -53,6 +54,7 @@ public final class ApiRouter {
     adminRoutes.mountUpload(router, csrf.apiGuard(), withSession, config.importFileLimit());
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(config.httpBodyLimit()));
     router.get("/health").handler(ctx -> health(catalog, ctx));
+    router.get("/metrics").handler(PrometheusScrapingHandler.create());
     router.get("/openapi.yaml").handler(ctx -> ctx.response().putHeader("Content-Type", "application/yaml; charset=utf-8")
       .sendFile("webroot/openapi.yaml"));
     authRoutes.mountPublic(router);

@@ -55,6 +55,24 @@ class OpenApiSyncTest {
     }
   }
 
+  /** GET /metrics: Prometheus text, with the requests just made counted under their route. */
+  @Test
+  void metricsAreServedInPrometheusFormat() throws Exception {
+    try (Service service = new Service(TestConfig.json())) {
+      service.freshStores().close();
+      service.start();
+      assertEquals(200, service.http.get("/openapi.yaml").send().await().statusCode());
+      HttpResponse<Buffer> response = service.http.get("/metrics").send().await();
+      assertEquals(200, response.statusCode());
+      assertTrue(response.getHeader("Content-Type").startsWith("text/plain"), response.getHeader("Content-Type"));
+      String text = response.bodyAsString();
+      assertTrue(text.lines().anyMatch(line -> line.startsWith("vertx_http_server_requests_total")
+        && line.contains("route=\"/openapi.yaml\"") && line.contains("code=\"200\"")), text);
+      assertTrue(text.contains("jvm_memory_used_bytes"), "JVM metrics are on");
+      assertTrue(text.lines().noneMatch(line -> line.startsWith("vertx_eventbus_")), "event-bus metrics are off");
+    }
+  }
+
   private static Set<String> documented() throws IOException {
     Set<String> documented = new TreeSet<>();
     try (InputStream in = OpenApiSyncTest.class.getClassLoader().getResourceAsStream("webroot/openapi.yaml")) {

@@ -51,7 +51,7 @@ public final class Service implements AutoCloseable {
    *               while the service reaches them through a {@link TcpProxy})
    */
   public Service(JsonObject config, JsonObject direct) {
-    this.vertx = Vertx.vertx();
+    this.vertx = Vertx.vertx(Main.vertxOptions());
     this.config = new AppConfig(config);
     AppConfig directConfig = new AppConfig(direct);
     this.http = WebClient.create(vertx, new WebClientOptions().setDefaultHost("localhost")
