@@ -16,6 +16,12 @@ public interface CatalogService {
   String ADDRESS = "xuanke.catalog";
   /** Published (body {"termId": id}) after an admin edit; every in-process catalog copy reloads. */
   String CHANGED_ADDRESS = "xuanke.catalog.changed";
+  /**
+   * Published (body {"termId": id}) by each course instance once its catalog has reloaded after
+   * an edit: copies kept elsewhere drop themselves here too, or a read between the edit and the
+   * reload would keep the old catalog.
+   */
+  String RELOADED_ADDRESS = "xuanke.catalog.reloaded";
 
   static CatalogService createProxy(Vertx vertx) {
     return new CatalogServiceVertxEBProxy(vertx, ADDRESS, ServiceCalls.delivery());

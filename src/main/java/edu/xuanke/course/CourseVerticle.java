@@ -81,6 +81,7 @@ public class CourseVerticle extends VerticleBase {
    */
   private Future<Void> reloadAfterEdit(Catalog catalog, TermLoader loader, long termId) {
     return catalog.reload()
+      .onSuccess(v -> vertx.eventBus().publish(CatalogService.RELOADED_ADDRESS, new JsonObject().put("termId", termId)))
       .compose(v -> catalog.term(termId).filter(term -> term.liveAt(Instant.now()))
         .map(term -> loader.ensureLoaded(termId)).orElse(Future.succeededFuture()))
       .onFailure(failure -> log.warn("catalog reload after an edit of term {} failed: {}", termId, failure.toString()));

@@ -9,7 +9,8 @@ import io.vertx.core.json.JsonObject;
 /**
  * The current term and its sections for the pages, kept in this process: the catalog page asks
  * the course domain only for live seat counts. Emptied when an admin edit is announced on
- * {@link CatalogService#CHANGED_ADDRESS}, and after {@value #MAX_AGE_MS} ms in any case (the
+ * {@link CatalogService#CHANGED_ADDRESS} and again when the course instances have reloaded
+ * ({@link CatalogService#RELOADED_ADDRESS}), and after {@value #MAX_AGE_MS} ms in any case (the
  * current term changes with the clock when one term closes and the next opens).
  */
 final class PageCatalog {
@@ -27,6 +28,7 @@ final class PageCatalog {
   PageCatalog(Vertx vertx, CatalogService catalog) {
     this.catalog = catalog;
     vertx.eventBus().consumer(CatalogService.CHANGED_ADDRESS, changed -> cached = null);
+    vertx.eventBus().consumer(CatalogService.RELOADED_ADDRESS, reloaded -> cached = null);
   }
 
   /** Called on the event loop that created this cache (one per HTTP verticle), so no locking. */
