@@ -137,14 +137,15 @@ local function leave_waitlist(student, section, wlKey)
 end
 
 -- Gives the section's free seats to the head(s) of its waitlist. A head who meanwhile took a
--- conflicting section (or reached the maximum) is taken off the list and the next one tried.
+-- conflicting section (or reached the maximum), or whom an admin's edit of the section's
+-- restriction now excludes, is taken off the list and the next one tried.
 local function promote(section, meta, rosterKey, wlKey, term, at)
   local promoted = {}
   while tonumber(redis.call('HGET', K_SEATS, section)) > 0 do
     local head = redis.call('ZRANGE', wlKey, 0, 0)[1]
     if not head then break end
     leave_waitlist(head, section, wlKey)
-    if holding_conflict(redis.call('HGET', K_HOLDS, head), section, meta, nil, term.max) then
+    if not allowed(meta, head) or holding_conflict(redis.call('HGET', K_HOLDS, head), section, meta, nil, term.max) then
       emit('SKIP', head, section, at)
     else
       take_seat(head, section, rosterKey, at, 'PROMOTE')
