@@ -138,10 +138,26 @@ public final class Persister {
     }
   }
 
-  /** Completes once every event of the term so far is in MySQL (the stream is empty). */
+  /** Completes once the term's stream is empty: every event there will ever be is in MySQL. */
   public static Future<Void> awaitDrained(Vertx vertx, RedisAPI redis, TermKeys keys, long timeoutMs) {
     return Poll.until(vertx, () -> redis.xlen(keys.events()).map(length -> length.toLong() == 0), 50, timeoutMs,
       "term " + keys.termId() + ": the persister drains");
+  }
+
+  /**
+   * Completes once every event appended before this call is in MySQL. Entries leave the stream
+   * when their batch has committed (acknowledged and deleted together), so it waits until none
+   * up to the newest id of now is left. Unlike {@link #awaitDrained}, this ends while selections
+   * go on, so an export or a reconcile during a round does not wait for a quiet moment.
+   */
+  public static Future<Void> awaitPersistedSoFar(Vertx vertx, RedisAPI redis, TermKeys keys, long timeoutMs) {
+    return redis.xrevrange(List.of(keys.events(), "+", "-", "COUNT", "1")).compose(newest -> {
+      if (newest == null || newest.size() == 0) return Future.succeededFuture();
+      String upTo = newest.get(0).get(0).toString();
+      return Poll.until(vertx, () -> redis.xrange(List.of(keys.events(), "-", upTo, "COUNT", "1"))
+          .map(left -> left == null || left.size() == 0), 50, timeoutMs,
+        "term " + keys.termId() + ": the persister stores the events so far");
+    });
   }
 
   /** One stream entry; the fields are those lua/lib.lua's emit() writes. */

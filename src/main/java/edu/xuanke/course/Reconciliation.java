@@ -33,9 +33,9 @@ public final class Reconciliation {
     this.mysql = mysql;
   }
 
-  /** Waits until the persister has written everything of the term's stream. */
+  /** Waits until the persister has written every event of the term up to now. */
   public Future<Void> drained(long termId, long timeoutMs) {
-    return Persister.awaitDrained(vertx, redis, new TermKeys(termId), timeoutMs);
+    return Persister.awaitPersistedSoFar(vertx, redis, new TermKeys(termId), timeoutMs);
   }
 
   /** One line per difference between Redis and MySQL; empty when consistent. Call once drained. */
