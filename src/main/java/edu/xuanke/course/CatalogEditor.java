@@ -185,6 +185,8 @@ public final class CatalogEditor {
   }
 
   private Future<JsonObject> saveSection(SqlConnection conn, long id, JsonObject in, JsonObject before) {
+    // A retired section is kept for the record only; writing it live again would reopen it.
+    if (before.getBoolean("retired", false)) return ErrorCode.SECTION_RETIRED.fail();
     Fields f = new Fields(in);
     long termId = f.id("termId");
     long periodId = f.id("periodId");

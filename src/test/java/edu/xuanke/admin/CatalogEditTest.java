@@ -125,6 +125,21 @@ class CatalogEditTest {
   }
 
   @Test
+  void aRetiredSectionCannotBeEditedBackIntoSelection() {
+    assertEquals(204, service.http.delete("/api/admin/sections/" + other).bearerTokenAuthentication(admin).send().await().statusCode());
+    Map<String, String> before = service.snapshot(term.id);
+
+    HttpResponse<Buffer> edited = put("/api/admin/sections/" + other, new JsonObject().put("capacity", 9));
+
+    assertEquals(409, edited.statusCode(), edited.bodyAsString());
+    assertEquals("SECTION_RETIRED", Service.errorCode(edited));
+    assertEquals(before, service.snapshot(term.id));
+    assertEquals(null, service.redis.hget(keys.sections(), Long.toString(other)).await());
+    assertEquals(List.of("1|5"), fixture.rows("SELECT retired, capacity FROM sections WHERE id = ?", other));
+    assertEquals(404, service.select(service.login(students.get(3)), other, false).await().statusCode());
+  }
+
+  @Test
   void aSectionAddedDuringTheWindowCanBeSelectedAndAnEmptyOneRetired() {
     long periodId = service.http.get("/api/admin/periods?termId=" + term.id).bearerTokenAuthentication(admin).send().await()
       .bodyAsJsonArray().getJsonObject(0).getLong("id");
