@@ -132,6 +132,23 @@ class ExportAndReconcileTest {
   }
 
   @Test
+  void csvCellsThatASpreadsheetWouldRunAreQuoted() throws Exception {
+    service.drain(term.id);
+    String student = fixture.rows("SELECT student_id FROM enrollments WHERE state = 'ENROLLED' ORDER BY student_id LIMIT 1").get(0);
+    fixture.execute("UPDATE accounts SET name = ?, class_name = ?, college = ?, phone = ? WHERE student_id = ?",
+      "=HYPERLINK(\"http://evil\")", "+1", "@SUM(A1)", "-2", student);
+
+    List<CSVRecord> rows = csvRows(export("&format=csv"));
+
+    CSVRecord row = rows.stream().filter(r -> r.get(0).equals(student)).findFirst().orElseThrow();
+    assertEquals("'=HYPERLINK(\"http://evil\")", row.get(1));
+    assertEquals("'+1", row.get(3));
+    assertEquals("'@SUM(A1)", row.get(4));
+    assertEquals("'-2", row.get(9));
+    assertEquals("18:45-21:45", row.get(6));
+  }
+
+  @Test
   void theXlsxExportHasTheSameRows() throws IOException {
     List<CSVRecord> csv = csvRows(export("&format=csv"));
     HttpResponse<Buffer> xlsx = export("&format=xlsx");
