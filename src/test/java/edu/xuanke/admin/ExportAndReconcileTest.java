@@ -175,7 +175,7 @@ class ExportAndReconcileTest {
   void badExportParametersAreRefused() {
     HttpResponse<Buffer> format = export("&format=pdf");
     assertEquals(400, format.statusCode());
-    assertEquals("VALIDATION_FAILED", Service.errorCode(format));
+    assertEquals("BAD_REQUEST", Service.errorCode(format));
     HttpResponse<Buffer> noTerm = service.http.get("/api/admin/export").bearerTokenAuthentication(admin).send().await();
     assertEquals(400, noTerm.statusCode());
     HttpResponse<Buffer> unknownTerm = service.http.get("/api/admin/export?termId=999").bearerTokenAuthentication(admin).send().await();
@@ -229,6 +229,11 @@ class ExportAndReconcileTest {
     assertEquals(term.id, stats.getLong("termId"));
     assertEquals(4, stats.getJsonArray("sections").size());
     client.close().await();
+
+    HttpResponse<Buffer> unknown = service.http.get("/api/admin/stats/stream?termId=999").bearerTokenAuthentication(admin)
+      .timeout(5_000).send().await();
+    assertEquals(404, unknown.statusCode());
+    assertEquals("NOT_FOUND", Service.errorCode(unknown));
   }
 
   @Test

@@ -252,6 +252,7 @@ class StudentImportTest {
       .sendJsonObject(new JsonObject().put("termId", term.id).put("studentId", "ONE0001").put("name", "单个")
         .put("email", "one@example.edu.cn")).await();
     assertEquals(201, added.statusCode(), added.bodyAsString());
+    assertEquals("no-store", added.getHeader("Cache-Control"));
     String oneTime = added.bodyAsJsonObject().getString("temporaryPassword");
     assertEquals(14, oneTime.length());
 
@@ -264,5 +265,10 @@ class StudentImportTest {
     HttpResponse<Buffer> found = service.http.get("/api/admin/students?q=ONE&size=10").bearerTokenAuthentication(admin).send().await();
     assertEquals(1L, found.bodyAsJsonObject().getLong("total"));
     assertEquals("单个", found.bodyAsJsonObject().getJsonArray("items").getJsonObject(0).getString("name"));
+    HttpResponse<Buffer> farPage = service.http.get("/api/admin/students?page=2147483647&size=200").bearerTokenAuthentication(admin)
+      .send().await();
+    assertEquals(400, farPage.statusCode(), farPage.bodyAsString());
+    assertEquals(new JsonObject().put("page", "OUT_OF_RANGE"),
+      farPage.bodyAsJsonObject().getJsonObject("error").getJsonObject("details").getJsonObject("fields"));
   }
 }

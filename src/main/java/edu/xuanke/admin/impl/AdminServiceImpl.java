@@ -203,7 +203,10 @@ public final class AdminServiceImpl implements AdminService {
 
   @Override
   public Future<JsonObject> exportFile(long termId, String format, String lang, long sectionId) {
-    if (!"csv".equals(format) && !"xlsx".equals(format)) return invalid("format", "UNKNOWN_VALUE");
+    // An unknown enum value is BAD_REQUEST in API.md, not a field error.
+    if (!"csv".equals(format) && !"xlsx".equals(format)) {
+      return ErrorCode.BAD_REQUEST.fail(new JsonObject().put("format", "UNKNOWN_VALUE"));
+    }
     boolean english = lang != null && lang.toLowerCase().startsWith("en");
     return catalog.term(termId)
       .recover(failure -> ErrorCode.of(failure) == ErrorCode.NOT_FOUND ? invalid("termId", "UNKNOWN") : Future.failedFuture(failure))
