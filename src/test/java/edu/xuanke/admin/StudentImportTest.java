@@ -129,6 +129,20 @@ class StudentImportTest {
     firstLoginMustChangeTheOneTimePassword("NEW0001", passwords.get("NEW0001"));
   }
 
+  @Test
+  void reimportingAStudentAlreadyInTheTermKeepsTheirSession() throws Exception {
+    String student = term.students("IN", 1).get(0);
+    String token = service.login(student);
+
+    HttpResponse<Buffer> started = upload("again.csv", Buffer.buffer("学号,姓名\n" + student + ",新名字\n"), term.id);
+    assertEquals(202, started.statusCode(), started.bodyAsString());
+    JsonObject job = finished(started.bodyAsJsonObject().getString("jobId"));
+
+    assertEquals("DONE", job.getString("state"), job.encode());
+    assertEquals(List.of("新名字|" + term.id), fixture.rows("SELECT name, cohort_term_id FROM accounts WHERE student_id = ?", student));
+    assertEquals(200, service.http.get("/api/me").bearerTokenAuthentication(token).send().await().statusCode());
+  }
+
   private Map<String, String> passwords(String jobId) {
     HttpResponse<Buffer> file = service.http.get("/api/admin/jobs/" + jobId + "/passwords").bearerTokenAuthentication(admin)
       .send().await();
