@@ -130,7 +130,8 @@ public final class AdminServiceImpl implements AdminService {
 
   private void runImport(String jobId, long termId, Path file, String fileName) {
     long started = System.currentTimeMillis();
-    StringBuilder passwords = new StringBuilder("\uFEFFstudentId,password\r\n");
+    String header = "\uFEFFstudentId,password\r\n";
+    StringBuilder passwords = new StringBuilder(header);
     workers.executeBlocking(() -> students.read(file.toFile(), fileName), false)
       .compose(parsed -> jobs.total(jobId, parsed.rows().size() + parsed.errors().size())
         .compose(v -> jobs.progress(jobId, parsed.errors().size(), 0, 0, parsed.errors()))
@@ -140,7 +141,7 @@ public final class AdminServiceImpl implements AdminService {
       .recover(failure -> {
         String code = failure instanceof StudentFile.Unreadable u ? u.code : "FAILED";
         if (code.equals("FAILED")) log.warn("import {} failed", jobId, failure);
-        return jobs.fail(jobId, code);
+        return jobs.fail(jobId, code, passwords.length() > header.length() ? passwords.toString() : null);
       })
       .onComplete(done -> vertx.fileSystem().delete(file.toString()).otherwiseEmpty());
   }
