@@ -131,7 +131,12 @@ public final class Export {
     }
 
     public void row(List<String> cells) throws IOException {
-      printer.printRecord(cells);
+      printer.printRecord(cells.stream().map(CsvWriter::inert).toList());
+    }
+
+    /** A spreadsheet runs a cell starting like a formula; a leading quote makes it text (names and phones are the students'). */
+    private static String inert(String cell) {
+      return !cell.isEmpty() && "=+-@\t\r".indexOf(cell.charAt(0)) >= 0 ? "'" + cell : cell;
     }
 
     public void flush() throws IOException {

@@ -13,12 +13,15 @@ import java.util.Map;
 
 /**
  * The state of import jobs, kept in Redis so that any instance can report on a job that another
- * runs: a hash of counters, a list of row errors and, once done, the one-time passwords file.
- * Everything expires a week after the last change.
+ * runs: a hash of counters, the first {@value #KEPT_ERRORS} row errors (and their total count) and,
+ * once the job ends, the one-time passwords file. Everything expires a week after the last change,
+ * except the passwords: an hour, as they are secrets waiting to be fetched once.
  */
 public final class ImportJobs {
 
+  public static final int KEPT_ERRORS = 1_000;
   private static final String TTL_SECONDS = Long.toString(7 * 24 * 3600);
+  private static final String PASSWORDS_TTL_SECONDS = Long.toString(3600);
 
   private final RedisAPI redis;
 
@@ -40,7 +43,7 @@ public final class ImportJobs {
 
   public Future<Void> create(String jobId, long termId, String fileName) {
     return redis.hset(List.of(key(jobId), "state", "RUNNING", "done", "0", "total", "0", "created", "0", "moved", "0",
-        "termId", Long.toString(termId), "fileName", fileName))
+        "errorCount", "0", "termId", Long.toString(termId), "fileName", fileName))
       .compose(v -> redis.expire(List.of(key(jobId), TTL_SECONDS))).mapEmpty();
   }
 
@@ -55,23 +58,35 @@ public final class ImportJobs {
     writes.add(redis.hincrby(key(jobId), "created", Long.toString(created)));
     writes.add(redis.hincrby(key(jobId), "moved", Long.toString(moved)));
     if (!errors.isEmpty()) {
-      List<String> push = new ArrayList<>(errors.size() + 1);
+      writes.add(redis.hincrby(key(jobId), "errorCount", Integer.toString(errors.size())));
+      List<String> push = new ArrayList<>(KEPT_ERRORS + 1);
       push.add(errorsKey(jobId));
-      errors.forEach(e -> push.add(e.encode()));
-      writes.add(redis.rpush(push).compose(v -> redis.expire(List.of(errorsKey(jobId), TTL_SECONDS))));
+      errors.stream().limit(KEPT_ERRORS).forEach(e -> push.add(e.encode()));
+      writes.add(redis.rpush(push)
+        .compose(v -> redis.ltrim(errorsKey(jobId), "0", Integer.toString(KEPT_ERRORS - 1)))
+        .compose(v -> redis.expire(List.of(errorsKey(jobId), TTL_SECONDS))));
     }
     return Future.all(writes).mapEmpty();
   }
 
   public Future<Void> finish(String jobId, String passwordsCsv) {
-    return redis.set(List.of(passwordsKey(jobId), passwordsCsv, "EX", TTL_SECONDS))
-      .compose(v -> redis.hset(List.of(key(jobId), "state", "DONE"))).mapEmpty();
+    return storePasswords(jobId, passwordsCsv).compose(v -> redis.hset(List.of(key(jobId), "state", "DONE"))).mapEmpty();
   }
 
-  public Future<Void> fail(String jobId, String code) {
-    return redis.rpush(List.of(errorsKey(jobId), new JsonObject().put("row", 0).put("code", code).encode()))
+  /**
+   * A job that fails after some batches were committed still hands out those students' one-time
+   * passwords ({@code passwordsCsv} null when none were created): they cannot be had again.
+   */
+  public Future<Void> fail(String jobId, String code, String passwordsCsv) {
+    Future<Void> kept = passwordsCsv == null ? Future.succeededFuture() : storePasswords(jobId, passwordsCsv);
+    return kept.compose(v -> redis.rpush(List.of(errorsKey(jobId), new JsonObject().put("row", 0).put("code", code).encode())))
       .compose(v -> redis.expire(List.of(errorsKey(jobId), TTL_SECONDS)))
+      .compose(v -> redis.hincrby(key(jobId), "errorCount", "1"))
       .compose(v -> redis.hset(List.of(key(jobId), "state", "FAILED"))).mapEmpty();
+  }
+
+  private Future<Void> storePasswords(String jobId, String passwordsCsv) {
+    return redis.set(List.of(passwordsKey(jobId), passwordsCsv, "EX", PASSWORDS_TTL_SECONDS)).mapEmpty();
   }
 
   /** The job as the API shows it, or null when there is no such job. */
@@ -87,7 +102,7 @@ public final class ImportJobs {
         .put("done", Long.parseLong(job.get("done"))).put("total", Long.parseLong(job.get("total")))
         .put("created", Long.parseLong(job.get("created"))).put("moved", Long.parseLong(job.get("moved")))
         .put("termId", Long.parseLong(job.get("termId"))).put("fileName", job.get("fileName"))
-        .put("errors", errorList);
+        .put("errors", errorList).put("errorCount", Long.parseLong(job.getOrDefault("errorCount", "0")));
     });
   }
 

@@ -45,6 +45,9 @@ public final class StudentFile {
     }
   }
 
+  /** Data rows a file may have: the parsed rows are held in memory until the job ends. */
+  public static final int MAX_ROWS = 100_000;
+
   private static final Map<String, String> HEADERS = new HashMap<>();
   private static final Pattern STUDENT_ID = Pattern.compile("[A-Za-z0-9]{1,32}");
   private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
@@ -156,7 +159,8 @@ public final class StudentFile {
       this.columns = columns;
     }
 
-    void row(int number, List<String> cells) {
+    void row(int number, List<String> cells) throws Unreadable {
+      if (rows.size() + errors.size() >= MAX_ROWS) throw new Unreadable("TOO_MANY_ROWS");
       JsonObject row = new JsonObject().put("row", number);
       boolean blank = true;
       for (Map.Entry<String, Integer> column : columns.entrySet()) {

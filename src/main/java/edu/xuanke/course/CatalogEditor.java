@@ -82,7 +82,7 @@ public final class CatalogEditor {
           JsonObject merged = existing.copy().mergeIn(fields);
           return switch (kind) {
             case "terms" -> saveTerm(conn, id, merged);
-            case "periods" -> savePeriod(conn, id, merged);
+            case "periods" -> savePeriod(conn, id, merged, existing);
             case "course-types" -> saveType(conn, id, merged);
             default -> saveSection(conn, id, merged, existing);
           };
@@ -143,24 +143,33 @@ public final class CatalogEditor {
         .compose(v -> reread(conn, "terms", termId)));
   }
 
-  private Future<JsonObject> savePeriod(SqlConnection conn, long id, JsonObject in) {
+  private Future<JsonObject> savePeriod(SqlConnection conn, long id, JsonObject in, JsonObject before) {
     Fields f = new Fields(in);
     long termId = f.id("termId");
     int index = f.integer("index", 1, 100);
     LocalDate startsOn = f.date("startsOn");
     LocalDate endsOn = f.date("endsOn");
     if (startsOn != null && endsOn != null) f.after("endsOn", !endsOn.isBefore(startsOn));
+    // Its sections would be left in the old term.
+    if (id != 0 && termId != before.getLong("termId")) f.reject("termId", "CANNOT_CHANGE", null);
     Future<JsonObject> invalid = f.check();
     if (invalid != null) return invalid;
+    boolean redated = id != 0 && (!startsOn.toString().equals(before.getString("startsOn"))
+      || !endsOn.toString().equals(before.getString("endsOn")));
+    Future<Long> holders = redated ? holdersInMysql(conn, "s.period_id = ?", id) : Future.succeededFuture(0L);
     Tuple values = Tuple.of(termId, index, startsOn, endsOn);
-    Future<Long> written = id == 0
-      ? conn.preparedQuery("INSERT INTO periods (term_id, idx, starts_on, ends_on) VALUES (?, ?, ?, ?)").execute(values)
-        .map(CatalogEditor::newId)
-      : conn.preparedQuery("UPDATE periods SET term_id = ?, idx = ?, starts_on = ?, ends_on = ? WHERE id = ?")
-        .execute(values.addLong(id)).map(id);
+    Future<Long> written = holders.compose(n -> {
+      if (n > 0) return ErrorCode.HAS_STUDENTS.fail();
+      return id == 0
+        ? conn.preparedQuery("INSERT INTO periods (term_id, idx, starts_on, ends_on) VALUES (?, ?, ?, ?)").execute(values)
+          .map(CatalogEditor::newId)
+        : conn.preparedQuery("UPDATE periods SET idx = ?, starts_on = ?, ends_on = ? WHERE id = ?")
+          .execute(Tuple.of(index, startsOn, endsOn, id)).map(id);
+    });
     // The sections of a changed period carry its dates in their live copy: write them again.
     return written.compose(periodId -> conn.preparedQuery(SECTION_SQL + " WHERE period_id = ? AND retired = FALSE")
         .execute(Tuple.of(periodId))
+        .compose(sections -> (redated ? refuseLiveHolders(sections) : Future.<Void>succeededFuture()).map(sections))
         .compose(sections -> {
           Future<Void> chain = Future.succeededFuture();
           for (Row row : sections) {
@@ -169,6 +178,26 @@ public final class CatalogEditor {
           }
           return chain.compose(v -> reread(conn, "periods", periodId));
         }));
+  }
+
+  /**
+   * Refuses when anyone holds or waits for one of these sections in the live state (ahead of
+   * MySQL), before any of them is rewritten: the script's own check is per section, and a refusal
+   * after an earlier section was rewritten would leave that one changed in Redis only.
+   */
+  private Future<Void> refuseLiveHolders(RowSet<Row> sections) {
+    List<Future<Response>> counts = new ArrayList<>();
+    for (Row row : sections) {
+      TermKeys keys = new TermKeys(row.getLong("term_id"));
+      counts.add(redis.scard(keys.roster(row.getLong("id"))));
+      counts.add(redis.zcard(keys.waitlist(row.getLong("id"))));
+    }
+    return Future.all(counts).recover(Failures::fromStore).compose(all -> {
+      for (int i = 0; i < all.size(); i++) {
+        if (all.<Response>resultAt(i).toLong() > 0) return ErrorCode.HAS_STUDENTS.fail();
+      }
+      return Future.succeededFuture();
+    });
   }
 
   private Future<JsonObject> saveType(SqlConnection conn, long id, JsonObject in) {
@@ -185,6 +214,8 @@ public final class CatalogEditor {
   }
 
   private Future<JsonObject> saveSection(SqlConnection conn, long id, JsonObject in, JsonObject before) {
+    // A retired section is kept for the record only; writing it live again would reopen it.
+    if (before.getBoolean("retired", false)) return ErrorCode.SECTION_RETIRED.fail();
     Fields f = new Fields(in);
     long termId = f.id("termId");
     long periodId = f.id("periodId");
@@ -204,7 +235,12 @@ public final class CatalogEditor {
     if (id != 0 && termId != before.getLong("termId")) f.reject("termId", "CANNOT_CHANGE", null);
     Future<JsonObject> invalid = f.check();
     if (invalid != null) return invalid;
-    return conn.preparedQuery("SELECT term_id FROM periods WHERE id = ?").execute(Tuple.of(periodId))
+    boolean rescheduled = id != 0 && (periodId != before.getLong("periodId") || weekday != before.getInteger("weekday")
+      || !start.equals(LocalTime.parse(before.getString("startTime"))) || !end.equals(LocalTime.parse(before.getString("endTime")))
+      || !code.equals(before.getString("courseCode")));
+    Future<Long> holders = rescheduled ? holdersInMysql(conn, "s.id = ?", id) : Future.succeededFuture(0L);
+    return holders.compose(n -> n > 0 ? ErrorCode.HAS_STUDENTS.<RowSet<Row>>fail()
+        : conn.preparedQuery("SELECT term_id FROM periods WHERE id = ?").execute(Tuple.of(periodId)))
       .compose(period -> {
         if (period.size() == 0 || period.iterator().next().getLong("term_id") != termId) {
           return ErrorCode.VALIDATION_FAILED.<Long>fail(fieldError("periodId", "NOT_IN_TERM"));
@@ -246,6 +282,8 @@ public final class CatalogEditor {
       })
       .compose(reply -> switch (reply.get(0).toString()) {
         case "BELOW_ROSTER" -> ErrorCode.CAPACITY_BELOW_ROSTER.fail(new JsonObject().put("enrolled", reply.get(1).toLong()));
+        case "HAS_STUDENTS" -> ErrorCode.HAS_STUDENTS.fail(new JsonObject().put("enrolled", reply.get(1).toLong())
+          .put("waiting", reply.get(2).toLong()));
         case "UPDATED" -> {
           JsonArray promoted = new JsonArray();
           for (int i = 2; i < reply.size(); i++) promoted.add(reply.get(i).toString());
@@ -272,6 +310,19 @@ public final class CatalogEditor {
         : scripts.run(Scripts.Script.SECTION_RETIRE, new TermKeys(termId).scriptKeys(id), Long.toString(id)))
       .compose(reply -> "HAS_STUDENTS".equals(reply.get(0).toString()) ? ErrorCode.HAS_STUDENTS.<Long>fail()
         : conn.preparedQuery("UPDATE sections SET retired = TRUE WHERE id = ?").execute(Tuple.of(id)).map(termId));
+  }
+
+  /**
+   * Students holding or waiting for the sections matched by {@code where} (on sections s), in terms
+   * whose drop deadline has not passed; a term's live copy in Redis may be ahead of MySQL, so the
+   * section script checks again atomically.
+   */
+  private static Future<Long> holdersInMysql(SqlConnection conn, String where, long id) {
+    return conn.preparedQuery("SELECT (SELECT COUNT(*) FROM enrollments e JOIN sections s ON s.id = e.section_id"
+        + " JOIN terms t ON t.id = s.term_id WHERE " + where + " AND e.state = 'ENROLLED' AND t.drop_closes_at > UTC_TIMESTAMP())"
+        + " + (SELECT COUNT(*) FROM waitlist_entries w JOIN sections s ON s.id = w.section_id"
+        + " JOIN terms t ON t.id = s.term_id WHERE " + where + " AND w.state = 'WAITING' AND t.drop_closes_at > UTC_TIMESTAMP()) AS n")
+      .execute(Tuple.of(id, id)).map(rows -> rows.iterator().next().getLong("n"));
   }
 
   private static Future<Long> enrolledInMysql(SqlConnection conn, long sectionId) {

@@ -125,6 +125,21 @@ class CatalogEditTest {
   }
 
   @Test
+  void aRetiredSectionCannotBeEditedBackIntoSelection() {
+    assertEquals(204, service.http.delete("/api/admin/sections/" + other).bearerTokenAuthentication(admin).send().await().statusCode());
+    Map<String, String> before = service.snapshot(term.id);
+
+    HttpResponse<Buffer> edited = put("/api/admin/sections/" + other, new JsonObject().put("capacity", 9));
+
+    assertEquals(409, edited.statusCode(), edited.bodyAsString());
+    assertEquals("SECTION_RETIRED", Service.errorCode(edited));
+    assertEquals(before, service.snapshot(term.id));
+    assertEquals(null, service.redis.hget(keys.sections(), Long.toString(other)).await());
+    assertEquals(List.of("1|5"), fixture.rows("SELECT retired, capacity FROM sections WHERE id = ?", other));
+    assertEquals(404, service.select(service.login(students.get(3)), other, false).await().statusCode());
+  }
+
+  @Test
   void aSectionAddedDuringTheWindowCanBeSelectedAndAnEmptyOneRetired() {
     long periodId = service.http.get("/api/admin/periods?termId=" + term.id).bearerTokenAuthentication(admin).send().await()
       .bodyAsJsonArray().getJsonObject(0).getLong("id");
@@ -174,7 +189,61 @@ class CatalogEditTest {
   }
 
   @Test
+  void theScheduleOfASectionWithStudentsCannotChangeButAnEmptyOnesCan() {
+    fillWithWaitlist();
+    service.drain(term.id);
+    Map<String, String> before = service.snapshot(term.id);
+    List<String> rowBefore = fixture.rows("SELECT course_code, weekday, start_time, end_time FROM sections WHERE id = ?", small);
+
+    for (JsonObject change : List.of(new JsonObject().put("weekday", 5), new JsonObject().put("startTime", "09:00"),
+        new JsonObject().put("endTime", "11:00"), new JsonObject().put("courseCode", "OTHER"))) {
+      HttpResponse<Buffer> moved = put("/api/admin/sections/" + small, change);
+      assertEquals(409, moved.statusCode(), change + " " + moved.bodyAsString());
+      assertEquals("HAS_STUDENTS", Service.errorCode(moved));
+    }
+
+    assertEquals(before, service.snapshot(term.id));
+    assertEquals(rowBefore, fixture.rows("SELECT course_code, weekday, start_time, end_time FROM sections WHERE id = ?", small));
+    HttpResponse<Buffer> renamed = put("/api/admin/sections/" + small, new JsonObject().put("teacher", "新老师"));
+    assertEquals(200, renamed.statusCode(), renamed.bodyAsString());
+    HttpResponse<Buffer> emptyMoved = put("/api/admin/sections/" + other, new JsonObject().put("weekday", 2));
+    assertEquals(200, emptyMoved.statusCode(), emptyMoved.bodyAsString());
+    assertEquals(List.of("2"), fixture.rows("SELECT weekday FROM sections WHERE id = ?", other));
+    assertEquals(List.of(), service.audit(term.id));
+  }
+
+  @Test
+  void aPeriodWithStudentsKeepsItsDatesAndNoPeriodChangesTerm() {
+    JsonObject period = service.http.get("/api/admin/periods?termId=" + term.id).bearerTokenAuthentication(admin).send().await()
+      .bodyAsJsonArray().getJsonObject(0);
+    String path = "/api/admin/periods/" + period.getLong("id");
+    HttpResponse<Buffer> otherTerm = put(path, new JsonObject().put("termId", term.id + 1));
+    assertEquals(400, otherTerm.statusCode(), otherTerm.bodyAsString());
+    assertEquals(new JsonObject().put("termId", "CANNOT_CHANGE"),
+      otherTerm.bodyAsJsonObject().getJsonObject("error").getJsonObject("details").getJsonObject("fields"));
+    assertEquals(201, service.select(service.login(students.get(3)), other, false).await().statusCode());
+    service.drain(term.id);
+    Map<String, String> before = service.snapshot(term.id);
+
+    String end = java.time.LocalDate.parse(period.getString("startsOn")).plusDays(3).toString();
+    HttpResponse<Buffer> redated = put(path, new JsonObject().put("endsOn", end));
+
+    assertEquals(409, redated.statusCode(), redated.bodyAsString());
+    assertEquals("HAS_STUDENTS", Service.errorCode(redated));
+    assertEquals(before, service.snapshot(term.id));
+    assertEquals(List.of(period.getString("endsOn") + "|" + term.id),
+      fixture.rows("SELECT ends_on, term_id FROM periods WHERE id = ?", period.getLong("id")));
+  }
+
+  @Test
   void termAndPeriodEditsDuringTheWindowReachTheScripts() {
+    JsonObject period = service.http.get("/api/admin/periods?termId=" + term.id).bearerTokenAuthentication(admin).send().await()
+      .bodyAsJsonArray().getJsonObject(0);
+    String end = java.time.LocalDate.parse(period.getString("startsOn")).plusDays(3).toString();
+    assertEquals(200, put("/api/admin/periods/" + period.getLong("id"), new JsonObject().put("endsOn", end)).statusCode());
+    String meta = service.redis.hget(keys.sections(), Long.toString(other)).await().toString();
+    assertTrue(meta.contains("|" + end.replace("-", "") + "|"), meta);
+
     HttpResponse<Buffer> term1 = put("/api/admin/terms/" + term.id, new JsonObject().put("maxSectionsPerStudent", 1));
     assertEquals(200, term1.statusCode(), term1.bodyAsString());
     assertEquals("1", service.redis.hget(keys.term(), "max").await().toString());
@@ -183,13 +252,6 @@ class CatalogEditTest {
     HttpResponse<Buffer> second = service.select(token, other, false).await();
     assertEquals(409, second.statusCode());
     assertEquals("LIMIT_REACHED", Service.errorCode(second));
-
-    JsonObject period = service.http.get("/api/admin/periods?termId=" + term.id).bearerTokenAuthentication(admin).send().await()
-      .bodyAsJsonArray().getJsonObject(0);
-    String end = java.time.LocalDate.parse(period.getString("startsOn")).plusDays(3).toString();
-    assertEquals(200, put("/api/admin/periods/" + period.getLong("id"), new JsonObject().put("endsOn", end)).statusCode());
-    String meta = service.redis.hget(keys.sections(), Long.toString(other)).await().toString();
-    assertTrue(meta.contains("|" + end.replace("-", "") + "|"), meta);
     assertEquals(List.of(), service.audit(term.id));
   }
 

@@ -132,6 +132,23 @@ class ExportAndReconcileTest {
   }
 
   @Test
+  void csvCellsThatASpreadsheetWouldRunAreQuoted() throws Exception {
+    service.drain(term.id);
+    String student = fixture.rows("SELECT student_id FROM enrollments WHERE state = 'ENROLLED' ORDER BY student_id LIMIT 1").get(0);
+    fixture.execute("UPDATE accounts SET name = ?, class_name = ?, college = ?, phone = ? WHERE student_id = ?",
+      "=HYPERLINK(\"http://evil\")", "+1", "@SUM(A1)", "-2", student);
+
+    List<CSVRecord> rows = csvRows(export("&format=csv"));
+
+    CSVRecord row = rows.stream().filter(r -> r.get(0).equals(student)).findFirst().orElseThrow();
+    assertEquals("'=HYPERLINK(\"http://evil\")", row.get(1));
+    assertEquals("'+1", row.get(3));
+    assertEquals("'@SUM(A1)", row.get(4));
+    assertEquals("'-2", row.get(9));
+    assertEquals("18:45-21:45", row.get(6));
+  }
+
+  @Test
   void theXlsxExportHasTheSameRows() throws IOException {
     List<CSVRecord> csv = csvRows(export("&format=csv"));
     HttpResponse<Buffer> xlsx = export("&format=xlsx");
@@ -158,7 +175,7 @@ class ExportAndReconcileTest {
   void badExportParametersAreRefused() {
     HttpResponse<Buffer> format = export("&format=pdf");
     assertEquals(400, format.statusCode());
-    assertEquals("VALIDATION_FAILED", Service.errorCode(format));
+    assertEquals("BAD_REQUEST", Service.errorCode(format));
     HttpResponse<Buffer> noTerm = service.http.get("/api/admin/export").bearerTokenAuthentication(admin).send().await();
     assertEquals(400, noTerm.statusCode());
     HttpResponse<Buffer> unknownTerm = service.http.get("/api/admin/export?termId=999").bearerTokenAuthentication(admin).send().await();
@@ -212,6 +229,11 @@ class ExportAndReconcileTest {
     assertEquals(term.id, stats.getLong("termId"));
     assertEquals(4, stats.getJsonArray("sections").size());
     client.close().await();
+
+    HttpResponse<Buffer> unknown = service.http.get("/api/admin/stats/stream?termId=999").bearerTokenAuthentication(admin)
+      .timeout(5_000).send().await();
+    assertEquals(404, unknown.statusCode());
+    assertEquals("NOT_FOUND", Service.errorCode(unknown));
   }
 
   @Test

@@ -121,12 +121,66 @@ class StudentImportTest {
     assertEquals("1", service.redis.hget(keys.cohort(), "NEW0001").await().toString());
     assertEquals("1", service.redis.hget(keys.cohort(), "IM0001").await().toString());
 
+    long ttl = service.redis.ttl("xk:admin:job:" + job.getString("jobId") + ":passwords").await().toLong();
+    assertTrue(ttl > 0 && ttl <= 3600, "the passwords file is kept an hour at most: " + ttl);
     Map<String, String> passwords = passwords(job.getString("jobId"));
     assertEquals(List.of("NEW0001", "NEW0005"), passwords.keySet().stream().sorted().toList());
     assertEquals(404, service.http.get("/api/admin/jobs/" + job.getString("jobId") + "/passwords")
       .bearerTokenAuthentication(admin).send().await().statusCode(), "the passwords are handed out once");
 
     firstLoginMustChangeTheOneTimePassword("NEW0001", passwords.get("NEW0001"));
+  }
+
+  @Test
+  void reimportingAStudentAlreadyInTheTermKeepsTheirSession() throws Exception {
+    String student = term.students("IN", 1).get(0);
+    String token = service.login(student);
+
+    HttpResponse<Buffer> started = upload("again.csv", Buffer.buffer("学号,姓名\n" + student + ",新名字\n"), term.id);
+    assertEquals(202, started.statusCode(), started.bodyAsString());
+    JsonObject job = finished(started.bodyAsJsonObject().getString("jobId"));
+
+    assertEquals("DONE", job.getString("state"), job.encode());
+    assertEquals(List.of("新名字|" + term.id), fixture.rows("SELECT name, cohort_term_id FROM accounts WHERE student_id = ?", student));
+    assertEquals(200, service.http.get("/api/me").bearerTokenAuthentication(token).send().await().statusCode());
+  }
+
+  @Test
+  void aJobFailingMidwayStillHandsOutThePasswordsOfItsCommittedBatches() throws Exception {
+    // The second batch (rows from 501 on) fails in MySQL; the first was committed.
+    fixture.execute("CREATE TRIGGER refuse_late BEFORE INSERT ON accounts FOR EACH ROW"
+      + " IF NEW.student_id = 'LATE0600' THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'refused'; END IF");
+    StringBuilder csv = new StringBuilder("学号\n");
+    for (int i = 1; i <= 600; i++) csv.append(String.format("LATE%04d%n", i));
+
+    HttpResponse<Buffer> started = upload("late.csv", Buffer.buffer(csv.toString()), term.id);
+    JsonObject job = finished(started.bodyAsJsonObject().getString("jobId"));
+
+    assertEquals("FAILED", job.getString("state"), job.encode());
+    assertEquals(List.of("500"), fixture.rows("SELECT COUNT(*) FROM accounts WHERE student_id LIKE 'LATE%'"));
+    Map<String, String> passwords = passwords(job.getString("jobId"));
+    assertEquals(500, passwords.size());
+    assertEquals(200, service.http.post("/api/auth/login").sendJsonObject(new JsonObject().put("studentId", "LATE0001")
+      .put("password", passwords.get("LATE0001"))).await().statusCode());
+  }
+
+  @Test
+  void aJobKeepsTheFirstThousandErrorsAndCountsThemAllAndAHugeFileIsRefused() {
+    StringBuilder bad = new StringBuilder("学号,性别\n");
+    for (int i = 1; i <= 1_200; i++) bad.append(String.format("BAD%04d,X%n", i));
+    JsonObject job = finished(upload("bad.csv", Buffer.buffer(bad.toString()), term.id).bodyAsJsonObject().getString("jobId"));
+    assertEquals("DONE", job.getString("state"));
+    assertEquals(1_000, job.getJsonArray("errors").size());
+    assertEquals(1_200L, job.getLong("errorCount"));
+
+    StringBuilder huge = new StringBuilder("学号\n");
+    for (int i = 1; i <= 100_001; i++) huge.append('H').append(i).append('\n');
+    HttpResponse<Buffer> started = upload("huge.csv", Buffer.buffer(huge.toString()), term.id);
+    assertEquals(202, started.statusCode(), started.bodyAsString());
+    JsonObject refused = finished(started.bodyAsJsonObject().getString("jobId"));
+    assertEquals("FAILED", refused.getString("state"));
+    assertEquals(new JsonArray().add(error(0, "TOO_MANY_ROWS")), refused.getJsonArray("errors"));
+    assertEquals(List.of("0"), fixture.rows("SELECT COUNT(*) FROM accounts WHERE student_id LIKE 'H%'"));
   }
 
   private Map<String, String> passwords(String jobId) {
@@ -252,6 +306,7 @@ class StudentImportTest {
       .sendJsonObject(new JsonObject().put("termId", term.id).put("studentId", "ONE0001").put("name", "单个")
         .put("email", "one@example.edu.cn")).await();
     assertEquals(201, added.statusCode(), added.bodyAsString());
+    assertEquals("no-store", added.getHeader("Cache-Control"));
     String oneTime = added.bodyAsJsonObject().getString("temporaryPassword");
     assertEquals(14, oneTime.length());
 
@@ -264,5 +319,10 @@ class StudentImportTest {
     HttpResponse<Buffer> found = service.http.get("/api/admin/students?q=ONE&size=10").bearerTokenAuthentication(admin).send().await();
     assertEquals(1L, found.bodyAsJsonObject().getLong("total"));
     assertEquals("单个", found.bodyAsJsonObject().getJsonArray("items").getJsonObject(0).getString("name"));
+    HttpResponse<Buffer> farPage = service.http.get("/api/admin/students?page=2147483647&size=200").bearerTokenAuthentication(admin)
+      .send().await();
+    assertEquals(400, farPage.statusCode(), farPage.bodyAsString());
+    assertEquals(new JsonObject().put("page", "OUT_OF_RANGE"),
+      farPage.bodyAsJsonObject().getJsonObject("error").getJsonObject("details").getJsonObject("fields"));
   }
 }

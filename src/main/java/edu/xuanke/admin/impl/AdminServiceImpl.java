@@ -130,7 +130,8 @@ public final class AdminServiceImpl implements AdminService {
 
   private void runImport(String jobId, long termId, Path file, String fileName) {
     long started = System.currentTimeMillis();
-    StringBuilder passwords = new StringBuilder("\uFEFFstudentId,password\r\n");
+    String header = "\uFEFFstudentId,password\r\n";
+    StringBuilder passwords = new StringBuilder(header);
     workers.executeBlocking(() -> students.read(file.toFile(), fileName), false)
       .compose(parsed -> jobs.total(jobId, parsed.rows().size() + parsed.errors().size())
         .compose(v -> jobs.progress(jobId, parsed.errors().size(), 0, 0, parsed.errors()))
@@ -140,7 +141,7 @@ public final class AdminServiceImpl implements AdminService {
       .recover(failure -> {
         String code = failure instanceof StudentFile.Unreadable u ? u.code : "FAILED";
         if (code.equals("FAILED")) log.warn("import {} failed", jobId, failure);
-        return jobs.fail(jobId, code);
+        return jobs.fail(jobId, code, passwords.length() > header.length() ? passwords.toString() : null);
       })
       .onComplete(done -> vertx.fileSystem().delete(file.toString()).otherwiseEmpty());
   }
@@ -203,7 +204,10 @@ public final class AdminServiceImpl implements AdminService {
 
   @Override
   public Future<JsonObject> exportFile(long termId, String format, String lang, long sectionId) {
-    if (!"csv".equals(format) && !"xlsx".equals(format)) return invalid("format", "UNKNOWN_VALUE");
+    // An unknown enum value is BAD_REQUEST in API.md, not a field error.
+    if (!"csv".equals(format) && !"xlsx".equals(format)) {
+      return ErrorCode.BAD_REQUEST.fail(new JsonObject().put("format", "UNKNOWN_VALUE"));
+    }
     boolean english = lang != null && lang.toLowerCase().startsWith("en");
     return catalog.term(termId)
       .recover(failure -> ErrorCode.of(failure) == ErrorCode.NOT_FOUND ? invalid("termId", "UNKNOWN") : Future.failedFuture(failure))

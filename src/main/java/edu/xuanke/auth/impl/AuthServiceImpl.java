@@ -22,6 +22,9 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.List;
@@ -32,6 +35,9 @@ public final class AuthServiceImpl implements AuthService {
   private static final int MIN_PASSWORD = 6;
   private static final int WRONG_CODES_ALLOWED = 5;
   private static final SecureRandom RANDOM = new SecureRandom();
+  private static final Logger log = LoggerFactory.getLogger(AuthServiceImpl.class);
+  /** Far beyond any student list; a larger page is a mistake, not a query. */
+  private static final int MAX_PAGE = 1_000_000;
   private static final RedisScript LOGIN_ATTEMPT = RedisScript.fromResources("lua/login_attempt.lua");
   private static final RedisScript LOGIN_FAILED = RedisScript.fromResources("lua/login_failed.lua");
   private static final RedisScript EMAIL_CODE = RedisScript.fromResources("lua/email_code.lua");
@@ -261,6 +267,7 @@ public final class AuthServiceImpl implements AuthService {
   public Future<JsonObject> students(JsonObject query) {
     int page = Math.max(1, query.getInteger("page", 1));
     int size = Math.min(200, Math.max(1, query.getInteger("size", 50)));
+    if (page > MAX_PAGE) return invalid("page", "OUT_OF_RANGE");
     StringBuilder where = new StringBuilder(" WHERE role = 'STUDENT'");
     Tuple args = Tuple.tuple();
     String q = query.getString("q", "").trim();
@@ -278,7 +285,7 @@ public final class AuthServiceImpl implements AuthService {
     }
     Tuple pageArgs = Tuple.tuple();
     for (int i = 0; i < args.size(); i++) pageArgs.addValue(args.getValue(i));
-    pageArgs.addInteger(size).addInteger((page - 1) * size);
+    pageArgs.addInteger(size).addLong((long) (page - 1) * size);
     Future<Long> total = mysql.preparedQuery("SELECT COUNT(*) AS n FROM accounts" + where).execute(args)
       .map(rows -> rows.iterator().next().getLong("n"));
     Future<JsonArray> items = mysql.preparedQuery("SELECT " + ACCOUNT_COLUMNS + ", " + COMPLETE + " AS complete FROM accounts"
@@ -313,7 +320,12 @@ public final class AuthServiceImpl implements AuthService {
           .recover(Failures::fromStore))
         .compose(ended -> account.getString("email").isBlank() ? Future.<Void>succeededFuture()
           : mail.send("password_reset", account.getString("email"), account.getString("lang"), new JsonObject()
-            .put("name", account.getString("name")).put("temporaryPassword", temporary)))
+            .put("name", account.getString("name")).put("temporaryPassword", temporary))
+            // The password is replaced by now: the admin must see it even when the mail cannot be queued.
+            .recover(failed -> {
+              log.warn("password reset mail for {} not queued: {}", studentId, failed.getMessage());
+              return Future.succeededFuture();
+            }))
         .map(sent -> new JsonObject().put("studentId", studentId).put("temporaryPassword", temporary));
     });
   }

@@ -60,8 +60,9 @@ final class StudentImportBatch {
             updates.add(Tuple.of(termId, r.getString("name", ""), blankToNull(r.getString("gender")), r.getString("className", ""),
               r.getString("major", ""), r.getString("college", "")).addString(r.getString("email", ""))
               .addString(r.getString("phone", "")).addString(studentId));
-            Long before = account.getLong("cohort_term_id");
-            leavingByTerm.computeIfAbsent(before == null ? 0L : before, t -> new ArrayList<>()).add(studentId);
+            // Only a student whose cohort term changes leaves a session behind; one already in the term stays logged in.
+            long before = account.getLong("cohort_term_id") == null ? 0L : account.getLong("cohort_term_id");
+            if (before != termId) leavingByTerm.computeIfAbsent(before, t -> new ArrayList<>()).add(studentId);
             moved.add(studentId);
           }
         }

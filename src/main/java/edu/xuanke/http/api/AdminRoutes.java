@@ -81,7 +81,11 @@ public final class AdminRoutes {
     router.post("/api/admin/students").handler(ctx -> {
       JsonObject body = Requests.body(ctx);
       admin.addStudent(Requests.requiredId(body, "termId"), body)
-        .onSuccess(added -> Json.ok(ctx, added.getBoolean("created") ? 201 : 200, added)).onFailure(ctx::fail);
+        .onSuccess(added -> {
+          // The answer may carry the new account's temporary password.
+          ctx.response().putHeader("Cache-Control", "no-store");
+          Json.ok(ctx, added.getBoolean("created") ? 201 : 200, added);
+        }).onFailure(ctx::fail);
     });
     router.post("/api/admin/students/:studentId/reset-password").handler(ctx -> auth.resetPassword(ctx.pathParam("studentId"))
       .onSuccess(reset -> {
@@ -163,9 +167,13 @@ public final class AdminRoutes {
       .onFailure(ctx::fail);
   }
 
-  /** Server-sent events: a "stats" event every two seconds until the admin leaves. */
+  /** Server-sent events: a "stats" event every two seconds until the admin leaves; 404 for an unknown term. */
   private void statsStream(RoutingContext ctx) {
     long termId = requiredTerm(ctx);
+    catalog.term(termId).onSuccess(term -> streamStats(ctx, termId)).onFailure(ctx::fail);
+  }
+
+  private void streamStats(RoutingContext ctx, long termId) {
     HttpServerResponse response = ctx.response().setChunked(true)
       .putHeader("Content-Type", "text/event-stream; charset=utf-8")
       .putHeader("Cache-Control", "no-cache");
