@@ -173,10 +173,16 @@ public final class Pages {
     ctx.response().setStatusCode(303).putHeader("Location", location).end();
   }
 
-  /** {@code candidate} when it is a path on this site (never another origin), else "/". */
+  /**
+   * {@code candidate} (already decoded) when it is a path on this site, else "/". Browsers treat a backslash
+   * as a slash and drop tabs and newlines, so "/\t/evil" would become "//evil", another origin; other control
+   * characters cannot go into a Location header at all.
+   */
   public static String localPath(String candidate) {
-    if (candidate == null || !candidate.startsWith("/") || candidate.startsWith("//") || candidate.startsWith("/\\")) {
-      return "/";
+    if (candidate == null || !candidate.startsWith("/") || candidate.startsWith("//")) return "/";
+    for (int i = 0; i < candidate.length(); i++) {
+      char c = candidate.charAt(i);
+      if (c == '\\' || c < 0x20 || c == 0x7f) return "/";
     }
     return candidate;
   }

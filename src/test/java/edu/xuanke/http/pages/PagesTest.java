@@ -97,6 +97,26 @@ class PagesTest {
     HttpResponse<Buffer> offsite = other.post("/login", form("studentId", student, "password", Fixture.PASSWORD,
       "next", "//evil.example/"));
     assertEquals("/", offsite.getHeader("Location"), "never redirects to another site");
+    for (String next : List.of("/\t/evil.example", "/\\evil.example", "/a\r\nSet-Cookie: x=1", "/\u0001")) {
+      PageSession tricked = new PageSession(service.http);
+      tricked.get("/login");
+      HttpResponse<Buffer> back = tricked.post("/login", form("studentId", student, "password", Fixture.PASSWORD,
+        "next", next));
+      assertEquals(303, back.statusCode(), next);
+      assertEquals("/", back.getHeader("Location"), "a control character or backslash could leave the site");
+    }
+  }
+
+  @Test
+  void languageSwitchNeverLeavesTheSite() {
+    for (String next : List.of("%2F%09%2Fevil.example", "%2F%5Cevil.example", "%2F%5C%5Cevil.example",
+        "%2Fa%0d%0aSet-Cookie:x=1", "%2F%01", "%2F%7F", "%2F%2Fevil.example", "https:%2F%2Fevil.example")) {
+      HttpResponse<Buffer> switched = new PageSession(service.http).get("/lang/en?next=" + next);
+      assertEquals(303, switched.statusCode(), next);
+      assertEquals("/", switched.getHeader("Location"), next);
+    }
+    assertEquals("/timetable?x=1", new PageSession(service.http).get("/lang/en?next=%2Ftimetable%3Fx%3D1")
+      .getHeader("Location"), "a local path is kept");
   }
 
   @Test
