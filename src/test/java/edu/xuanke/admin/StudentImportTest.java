@@ -16,14 +16,21 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -60,6 +67,48 @@ class StudentImportTest {
   private HttpResponse<Buffer> upload(String fileName, Buffer content, long termId) {
     return service.http.post("/api/admin/students/import?termId=" + termId).bearerTokenAuthentication(admin)
       .sendMultipartForm(MultipartForm.create().binaryFileUpload("file", fileName, content, "application/octet-stream")).await();
+  }
+
+  @Test
+  void aRefusedUploadIsAnsweredBeforeItsFileIsRead() throws Exception {
+    String student = service.login("IM0001");
+    assertEquals(401, refusedWhileSending("X-None: none"), "no token");
+    assertEquals(403, refusedWhileSending("Authorization: Bearer " + student), "a student");
+    assertEquals(403, refusedWhileSending("Cookie: xk_token=" + admin), "a cookie without the CSRF token");
+  }
+
+  /**
+   * Starts a 20 MB upload and, with most of its body unsent, reads the answer's status: the caller must be
+   * refused before the file is read, and no part of it is written to the upload directory.
+   */
+  private int refusedWhileSending(String credentials) throws Exception {
+    String marker = "upload-" + UUID.randomUUID();
+    try (Socket socket = new Socket("localhost", service.config.httpPort())) {
+      socket.setSoTimeout(5000);
+      String head = "POST /api/admin/students/import?termId=" + term.id + " HTTP/1.1\r\nHost: localhost\r\n"
+        + credentials + "\r\nContent-Type: multipart/form-data; boundary=XK\r\nContent-Length: 20000000\r\n\r\n"
+        + "--XK\r\nContent-Disposition: form-data; name=\"file\"; filename=\"s.csv\"\r\n"
+        + "Content-Type: text/csv\r\n\r\n" + (marker + "\n").repeat(1000);
+      socket.getOutputStream().write(head.getBytes(StandardCharsets.ISO_8859_1));
+      socket.getOutputStream().flush();
+      String statusLine = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1))
+        .readLine();
+      Path uploads = Path.of(System.getProperty("java.io.tmpdir"), "xuanke-uploads");
+      if (Files.isDirectory(uploads)) {
+        try (Stream<Path> files = Files.list(uploads)) {
+          assertFalse(files.anyMatch(file -> holds(file, marker)), "nothing of the refused file was written");
+        }
+      }
+      return Integer.parseInt(statusLine.split(" ")[1]);
+    }
+  }
+
+  private static boolean holds(Path file, String marker) {
+    try {
+      return Files.readString(file, StandardCharsets.ISO_8859_1).contains(marker);
+    } catch (IOException gone) {
+      return false;
+    }
   }
 
   /** Waits for the job to end and returns it. */

@@ -56,12 +56,31 @@ public final class AdminRoutes {
   /**
    * The upload route, mounted before the API's small-body handler: its body is a file of up to
    * {@code fileLimit} bytes, read to disk. {@code csrfGuard}: the API's check for cookie-authenticated changes.
+   * The caller is checked (CSRF, live session, ADMIN) before a byte of the file is read: the request is
+   * paused over the asynchronous session check, and a refused upload's connection is closed rather than
+   * left holding an unread body.
    */
   public void mountUpload(Router router, Handler<RoutingContext> csrfGuard, Handler<RoutingContext> withSession,
                           long fileLimit) {
-    router.post("/api/admin/students/import")
+    String path = "/api/admin/students/import";
+    router.post(path)
+      .handler(ctx -> {
+        ctx.request().pause();
+        ctx.next();
+      })
+      .handler(csrfGuard).handler(withSession).handler(AdminRoutes::requireAdmin)
+      .handler(ctx -> {
+        ctx.request().resume();
+        ctx.next();
+      })
+      .failureHandler(ctx -> {
+        if (!ctx.request().isEnded()) ctx.response().putHeader("Connection", "close");
+        ctx.next();
+      });
+    // A second route: Vert.x puts a route's body handler before its user handlers.
+    router.post(path)
       .handler(BodyHandler.create(uploads).setBodyLimit(fileLimit).setDeleteUploadedFilesOnEnd(true))
-      .handler(csrfGuard).handler(withSession).handler(AdminRoutes::requireAdmin).handler(this::startImport);
+      .handler(this::startImport);
   }
 
   public void mount(Router router) {
