@@ -82,7 +82,9 @@ public final class Mailer {
 
   private Future<Void> transmit(JsonObject mail, MailTemplates.Rendered rendered) {
     if (smtp == null) {
-      log.info("mail (no SMTP host configured) to {}: {}\n{}", mail.getString("to"), rendered.subject(), rendered.text());
+      // Kind, recipient and subject only: bodies hold codes, links and passwords.
+      log.info("mail {} (no SMTP host configured) to {}: {}", mail.getString("kind"), mail.getString("to"),
+        rendered.subject());
       return Future.succeededFuture();
     }
     return smtp.sendMail(new MailMessage().setFrom(from).setTo(mail.getString("to")).setSubject(rendered.subject())

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A reset gives a temporary password once, ends the student's session and mails them. */
@@ -54,7 +55,7 @@ class PasswordResetTest {
   }
 
   @Test
-  void aResetGivesATemporaryPasswordEndsTheSessionAndMailsIt() {
+  void aResetGivesATemporaryPasswordEndsTheSessionAndMailsThatItWasReset() {
     String student = students.get(0);
     String oldToken = service.login(student);
 
@@ -71,7 +72,8 @@ class PasswordResetTest {
     assertTrue(fresh.bodyAsJsonObject().getJsonObject("user").getBoolean("mustChangePassword"));
     MimeMessage mail = smtp.await(1, 10_000).get(0);
     assertEquals(List.of(student.toLowerCase() + "@example.edu.cn"), Smtp.recipients(mail).toList());
-    assertTrue(Smtp.text(mail).contains(temporary), Smtp.text(mail));
+    assertTrue(Smtp.text(mail).contains("教务处已重置你的密码"), Smtp.text(mail));
+    assertFalse(Smtp.text(mail).contains(temporary), "the temporary password is not mailed: " + Smtp.text(mail));
     assertEquals(List.of("1"), fixture.rows("SELECT must_change_password FROM accounts WHERE student_id = ?", student));
   }
 

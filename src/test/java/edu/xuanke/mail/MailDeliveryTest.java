@@ -1,5 +1,8 @@
 package edu.xuanke.mail;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import edu.xuanke.support.Eventually;
 import edu.xuanke.support.Fixture;
 import edu.xuanke.support.Service;
@@ -9,10 +12,12 @@ import io.vertx.core.json.JsonObject;
 import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The outbox: promotion mails, retries while SMTP is down (also across a restart), dead letters. */
@@ -81,6 +86,26 @@ class MailDeliveryTest {
     assertEquals("你的验证码", Smtp.subject(mail));
     Eventually.holds(() -> stats().getLong("sent") == 1, 5_000, "counted as sent");
     assertEquals(0L, stats().getLong("failed"));
+  }
+
+  @Test
+  void withoutAnSmtpHostTheLogNamesTheMailButNeverItsBody() throws Exception {
+    prepare(new JsonObject().put("smtpHost", ""));
+    Logger mailer = (Logger) LoggerFactory.getLogger(Mailer.class);
+    ListAppender<ILoggingEvent> logged = new ListAppender<>();
+    logged.start();
+    mailer.addAppender(logged);
+    try {
+      service.start();
+      MailService.createProxy(service.vertx)
+        .send("code", "x@example.edu.cn", "en", new JsonObject().put("code", "987123").put("minutes", 2)).await();
+      Eventually.holds(() -> stats().getLong("sent") == 1, 10_000, "handed to the log");
+      List<String> lines = logged.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+      assertTrue(lines.stream().anyMatch(line -> line.contains("code") && line.contains("x@example.edu.cn")), lines.toString());
+      assertFalse(lines.stream().anyMatch(line -> line.contains("987123")), "the code is not logged: " + lines);
+    } finally {
+      mailer.detachAppender(logged);
+    }
   }
 
   @Test

@@ -320,7 +320,7 @@ public final class AuthServiceImpl implements AuthService {
           .recover(Failures::fromStore))
         .compose(ended -> account.getString("email").isBlank() ? Future.<Void>succeededFuture()
           : mail.send("password_reset", account.getString("email"), account.getString("lang"), new JsonObject()
-            .put("name", account.getString("name")).put("temporaryPassword", temporary))
+            .put("name", account.getString("name")))
             // The password is replaced by now: the admin must see it even when the mail cannot be queued.
             .recover(failed -> {
               log.warn("password reset mail for {} not queued: {}", studentId, failed.getMessage());
