@@ -19,8 +19,9 @@ import java.util.Set;
  * GET /api/seats/stream: Server-Sent Events with the seat counts of a term. One poller per term
  * and HTTP verticle (event loop) reads the counts once a second while anyone watches and sends
  * every viewer the entries that changed: event {@code seats} {"sectionId": seatsLeft} and event
- * {@code waitlisted} {"sectionId": length}. A new viewer first gets all entries. All state is
- * touched on this verticle's event loop only.
+ * {@code waitlisted} {"sectionId": length}. A new viewer first gets all entries; so does a viewer
+ * whose write queue was full (it missed changes meanwhile). All state is touched on this verticle's
+ * event loop only.
  */
 public final class SeatsStream {
 
@@ -75,7 +76,9 @@ public final class SeatsStream {
       catalog.sections(termId, 0, 0).onComplete(read -> {
         polling = false;
         if (read.succeeded()) publish(read.result());
-        if (++polls % KEEPALIVE_EVERY_POLLS == 0) viewers.forEach(v -> v.write(": keep-alive\n\n"));
+        if (++polls % KEEPALIVE_EVERY_POLLS == 0) {
+          viewers.stream().filter(v -> !v.writeQueueFull()).forEach(v -> v.write(": keep-alive\n\n"));
+        }
       });
     }
 
@@ -94,10 +97,15 @@ public final class SeatsStream {
       String everything = event("seats", new JsonObject(new HashMap<>(newSeats))) + event("waitlisted",
         new JsonObject(new HashMap<>(newWaiting)));
       for (HttpServerResponse viewer : viewers) {
-        if (fresh.contains(viewer)) viewer.write(everything);
-        else if (!seatChanges.isEmpty() || !waitChanges.isEmpty()) viewer.write(seatChanges + waitChanges);
+        if (viewer.writeQueueFull()) {
+          // A viewer that does not read: queue nothing more for it; once it has caught up it gets everything.
+          fresh.add(viewer);
+        } else if (fresh.remove(viewer)) {
+          viewer.write(everything);
+        } else if (!seatChanges.isEmpty() || !waitChanges.isEmpty()) {
+          viewer.write(seatChanges + waitChanges);
+        }
       }
-      fresh.clear();
     }
   }
 
