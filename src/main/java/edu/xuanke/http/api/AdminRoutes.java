@@ -74,7 +74,11 @@ public final class AdminRoutes {
         ctx.next();
       })
       .failureHandler(ctx -> {
-        if (!ctx.request().isEnded()) ctx.response().putHeader("Connection", "close");
+        if (!ctx.request().isEnded()) {
+          ctx.response().putHeader("Connection", "close");
+          // Vert.x keeps the connection of an unfinished request open, its body unread: close it once answered.
+          ctx.addEndHandler(answered -> ctx.request().connection().close());
+        }
         ctx.next();
       });
     // A second route: Vert.x puts a route's body handler before its user handlers.
