@@ -1,15 +1,13 @@
 package edu.xuanke.http;
 
 import edu.xuanke.core.ErrorCode;
+import edu.xuanke.core.Hmac;
 import io.vertx.core.Handler;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -32,13 +30,12 @@ public final class Csrf {
   private static final Set<HttpMethod> SAFE = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS);
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  private final SecretKeySpec key;
+  private final byte[] key;
   private final SessionCookie cookies;
 
   /** {@code secret}: the JWT secret; the CSRF key is derived from it. */
   public Csrf(String secret, SessionCookie cookies) {
-    this.key = new SecretKeySpec(hmac(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"),
-      "xuanke-csrf"), "HmacSHA256");
+    this.key = Hmac.sha256(secret.getBytes(StandardCharsets.UTF_8), "xuanke-csrf");
     this.cookies = cookies;
   }
 
@@ -53,14 +50,14 @@ public final class Csrf {
       ctx.put(PRE_SESSION_KEY, value);
       binding = "pre:" + value;
     }
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(hmac(key, binding));
+    return tokenFor(binding);
   }
 
   /** Whether {@code presented} is this browser's token. */
   public boolean valid(RoutingContext ctx, String presented) {
     String binding = binding(ctx);
     if (binding == null || presented == null) return false;
-    byte[] expected = Base64.getUrlEncoder().withoutPadding().encodeToString(hmac(key, binding)).getBytes(StandardCharsets.US_ASCII);
+    byte[] expected = tokenFor(binding).getBytes(StandardCharsets.US_ASCII);
     return MessageDigest.isEqual(expected, presented.getBytes(StandardCharsets.US_ASCII));
   }
 
@@ -93,6 +90,10 @@ public final class Csrf {
     };
   }
 
+  private String tokenFor(String binding) {
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(Hmac.sha256(key, binding));
+  }
+
   /** What the token is bound to: the session cookie, else the pre-session cookie, else nothing yet. */
   private static String binding(RoutingContext ctx) {
     Cookie session = ctx.request().getCookie(TokenAuth.COOKIE);
@@ -101,15 +102,5 @@ public final class Csrf {
     if (fresh != null) return "pre:" + fresh;
     Cookie pre = ctx.request().getCookie(PRE_SESSION_COOKIE);
     return pre == null || pre.getValue().isEmpty() ? null : "pre:" + pre.getValue();
-  }
-
-  private static byte[] hmac(SecretKeySpec key, String data) {
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(key);
-      return mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("HmacSHA256 unavailable", e);
-    }
   }
 }
