@@ -2,7 +2,7 @@
 # Installs what building xuanke needs on a fresh Debian machine (JDK 17, Maven) when missing and,
 # with --tests, what the test suite needs too (Chromium and its driver for the browser tests, npm
 # for their accessibility engine, a CJK font); then makes Redis and MariaDB reachable
-# (bin/services.sh).
+# (bin/services.sh). With --cluster: HAProxy, for bin/cluster (the tests need it too).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -17,6 +17,10 @@ if [ "${1:-}" = "--tests" ]; then
   command -v npm >/dev/null || missing+=(npm)
   # A CJK font, so that screenshots of the (Chinese by default) pages show text, not boxes.
   fc-list :lang=zh 2>/dev/null | grep -q . || missing+=(fonts-wqy-microhei)
+fi
+if [ "${1:-}" = "--tests" ] || [ "${1:-}" = "--cluster" ]; then
+  # The cluster tests and bin/cluster put HAProxy in front of several nodes.
+  command -v haproxy >/dev/null || [ -x /usr/sbin/haproxy ] || missing+=(haproxy)
 fi
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "prereqs: installing ${missing[*]}"

@@ -5,6 +5,7 @@ import edu.xuanke.auth.AuthVerticle;
 import edu.xuanke.bench.AdminBench;
 import edu.xuanke.bench.Bench;
 import edu.xuanke.core.AppConfig;
+import edu.xuanke.core.Cluster;
 import edu.xuanke.core.ConfigLoader;
 import edu.xuanke.core.Metrics;
 import edu.xuanke.core.Migrations;
@@ -75,12 +76,21 @@ public final class Main {
       return;
     }
     VertxOptions options = vertxOptions();
-    Vertx vertx = Vertx.vertx(options);
+    AppConfig config = readConfig();
+    Vertx vertx;
+    try {
+      vertx = config.cluster()
+        ? Cluster.join(options, config).toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS)
+        : Vertx.vertx(options);
+    } catch (RuntimeException | ExecutionException | TimeoutException e) {
+      log.error("xuanke could not start: {}", e instanceof ExecutionException ? e.getCause() : e.getMessage());
+      System.exit(1);
+      return;
+    }
     Main main = new Main(vertx, options.getEventLoopPoolSize());
-    ConfigLoader.load(vertx)
-      .compose(main::start)
-      .onSuccess(config -> log.info("xuanke is listening on http://localhost:{} (native transport: {})",
-        config.httpPort(), vertx.isNativeTransportEnabled()))
+    main.start(config)
+      .onSuccess(started -> log.info("xuanke is listening on http://localhost:{} (native transport: {}, clustered: {})",
+        started.httpPort(), vertx.isNativeTransportEnabled(), vertx.isClustered()))
       .onFailure(failure -> {
         log.error("xuanke could not start", failure);
         // Not on this event loop: exit waits for the shutdown hook, which needs the loops.
@@ -89,9 +99,25 @@ public final class Main {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> main.shutdown(), "xuanke-shutdown"));
   }
 
+  /**
+   * The settings, read before the service's Vert.x exists: whether it is clustered is one of
+   * them. A short-lived Vert.x runs vertx-config.
+   */
+  private static AppConfig readConfig() throws InterruptedException {
+    Vertx reader = Vertx.vertx();
+    try {
+      return ConfigLoader.load(reader).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("cannot read the configuration", e);
+    } finally {
+      reader.close();
+    }
+  }
+
   /** Migrates, seeds and deploys; the returned config carries the resolved secrets. */
   public Future<AppConfig> start(AppConfig loaded) {
     return vertx.executeBlocking(() -> {
+        Cluster.requireSharedSecret(loaded);
         AppConfig config = new AppConfig(Secrets.withJwtSecret(loaded));
         Migrations.migrate(config);
         return config;

@@ -12,8 +12,8 @@ import io.vertx.redis.client.RedisAPI;
 import io.vertx.serviceproxy.ServiceBinder;
 
 /**
- * The admin domain; registers {@link AdminService} on the event bus, clustered and for this
- * process only. File parsing, hashing and export writing run on a worker pool of its own.
+ * The admin domain; registers {@link AdminService} on the event bus for this node only (at two
+ * addresses: calls that wait for password hashing get a longer timeout). File parsing, hashing and export writing run on a worker pool of its own.
  */
 public class AdminVerticle extends VerticleBase {
 
@@ -27,7 +27,7 @@ public class AdminVerticle extends VerticleBase {
       RedisAPI.api(Stores.redis(vertx, config)), vertx.createSharedWorkerExecutor("xuanke-admin", WORKERS),
       AuthService.createProxy(vertx), CatalogService.createProxy(vertx), MailService.createProxy(vertx));
     ServiceBinder binder = new ServiceBinder(vertx);
-    return Future.all(binder.setAddress(AdminService.ADDRESS).register(AdminService.class, impl).completion(),
+    return Future.all(binder.setAddress(AdminService.ADDRESS).registerLocal(AdminService.class, impl).completion(),
       binder.setAddress(AdminService.LOCAL_ADDRESS).registerLocal(AdminService.class, impl).completion());
   }
 }

@@ -12,7 +12,8 @@ import io.vertx.serviceproxy.ServiceBinder;
 
 /**
  * The accounts domain; registers {@link AuthService} on the event bus. Passwords are hashed on
- * a worker pool of its own, sized to leave a core to the event loops. Vert.x unregisters the
+ * a worker pool of its own, sized to leave a core to the event loops. Registered for this node
+ * only (see {@link edu.xuanke.core.ServiceCalls}). Vert.x unregisters the
  * service and closes the clients when the verticle is undeployed.
  */
 public class AuthVerticle extends VerticleBase {
@@ -25,6 +26,6 @@ public class AuthVerticle extends VerticleBase {
       config.hashQueueLimit());
     AuthService impl = new AuthServiceImpl(config, Stores.mysql(vertx, config), RedisAPI.api(Stores.redis(vertx, config)),
       hasher, Tokens.provider(vertx, config), CatalogService.createProxy(vertx), MailService.createProxy(vertx));
-    return new ServiceBinder(vertx).setAddress(AuthService.ADDRESS).register(AuthService.class, impl).completion();
+    return new ServiceBinder(vertx).setAddress(AuthService.ADDRESS).registerLocal(AuthService.class, impl).completion();
   }
 }

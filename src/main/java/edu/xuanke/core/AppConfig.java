@@ -58,6 +58,10 @@ public final class AppConfig {
   public int mysqlPoolSize() { return json.getInteger("mysqlPoolSize", 8); }
   public String redisUrl() { return json.getString("redisUrl", "redis://127.0.0.1:6379/0"); }
   public int redisPoolSize() { return json.getInteger("redisPoolSize", 16); }
+  /** "standalone" (redisUrl) or "cluster" (Redis Cluster, seeded from redisNodes). */
+  public boolean redisCluster() { return "cluster".equalsIgnoreCase(json.getString("redisType", "standalone").trim()); }
+  /** redis:// URLs of some Redis Cluster nodes; the client learns the rest from them. */
+  public List<String> redisNodes() { return list("redisNodes"); }
   public String jwtSecret() { return json.getString("jwtSecret", ""); }
   public String jwtSecretFile() { return json.getString("jwtSecretFile", ".xuanke/jwt-secret"); }
   public int passwordIterations() { return json.getInteger("passwordIterations", 210000); }
@@ -78,9 +82,7 @@ public final class AppConfig {
   public int loginFailureLimitPerIp() { return json.getInteger("loginFailureLimitPerIp", 500); }
   public Duration loginFailureWindow() { return Duration.ofSeconds(json.getLong("loginFailureWindowSeconds", 900L)); }
   /** Addresses whose X-Forwarded-For header is believed. */
-  public List<String> trustedProxies() {
-    return List.of(json.getString("trustedProxies", "").split("\\s*,\\s*")).stream().filter(s -> !s.isBlank()).toList();
-  }
+  public List<String> trustedProxies() { return list("trustedProxies"); }
   public Duration emailCodeTtl() { return Duration.ofSeconds(json.getLong("emailCodeTtlSeconds", 120L)); }
   public Duration emailCodeInterval() { return Duration.ofSeconds(json.getLong("emailCodeIntervalSeconds", 60L)); }
   public int emailCodeDailyLimit() { return json.getInteger("emailCodeDailyLimit", 5); }
@@ -104,6 +106,25 @@ public final class AppConfig {
     } catch (java.net.UnknownHostException e) {
       return "xuanke-" + httpPort();
     }
+  }
+
+  /** Whether this node joins the others on a clustered event bus (Hazelcast); false: one process on its own. */
+  public boolean cluster() { return json.getBoolean("cluster", false); }
+  /** The address this node's Hazelcast member and event bus bind to. */
+  public String clusterHost() { return json.getString("clusterHost", "127.0.0.1"); }
+  /** This node's Hazelcast port. */
+  public int clusterPort() { return json.getInteger("clusterPort", 5701); }
+  /** host:port of every member (this one may be among them), each listed: Hazelcast takes no port ranges here. */
+  public List<String> clusterMembers() { return list("clusterMembers"); }
+  /** Seconds without a heartbeat after which a member is taken as dead (Hazelcast's default is 60). */
+  public int clusterHeartbeatSeconds() { return json.getInteger("clusterHeartbeatSeconds", 10); }
+
+  /** A comma-separated setting (a JSON array in the file works too). */
+  private List<String> list(String key) {
+    Object value = json.getValue(key);
+    List<String> items = value instanceof JsonArray array ? array.stream().map(String::valueOf).toList()
+      : List.of(String.valueOf(value == null ? "" : value).split(","));
+    return items.stream().map(String::trim).filter(s -> !s.isEmpty()).toList();
   }
 
   public String smtpHost() { return json.getString("smtpHost", ""); }

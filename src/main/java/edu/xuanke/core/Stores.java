@@ -5,6 +5,8 @@ import io.vertx.mysqlclient.MySQLBuilder;
 import io.vertx.mysqlclient.MySQLConnectOptions;
 import io.vertx.redis.client.ProtocolVersion;
 import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisClientType;
+import io.vertx.redis.client.RedisReplicas;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
@@ -35,11 +37,26 @@ public final class Stores {
   }
 
   public static Redis redis(Vertx vertx, AppConfig config) {
-    return Redis.createClient(vertx, new RedisOptions()
-      .setConnectionString(config.redisUrl())
+    return Redis.createClient(vertx, redisOptions(config));
+  }
+
+  /**
+   * A single Redis (redisUrl), or Redis Cluster (redisType "cluster"): the client learns the
+   * slots from the listed nodes and sends each command to the primary of its key's slot. Every
+   * script's keys share one hash tag, so each script runs on one primary.
+   */
+  public static RedisOptions redisOptions(AppConfig config) {
+    RedisOptions options = new RedisOptions()
       .setMaxPoolSize(config.redisPoolSize())
       .setMaxPoolWaiting(4096)
       // RESP2 keeps replies plain arrays (streams, hashes), which the parsers here expect.
-      .setPreferredProtocolVersion(ProtocolVersion.RESP2));
+      .setPreferredProtocolVersion(ProtocolVersion.RESP2);
+    if (!config.redisCluster()) return options.setConnectionString(config.redisUrl());
+    if (config.redisNodes().isEmpty()) {
+      throw new IllegalStateException("XUANKE_REDIS_TYPE=cluster needs XUANKE_REDIS_NODES (comma-separated redis:// URLs)");
+    }
+    options.setType(RedisClientType.CLUSTER).setUseReplicas(RedisReplicas.NEVER);
+    config.redisNodes().forEach(options::addConnectionString);
+    return options;
   }
 }

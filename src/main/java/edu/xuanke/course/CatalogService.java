@@ -14,11 +14,14 @@ import io.vertx.core.json.JsonObject;
 public interface CatalogService {
 
   String ADDRESS = "xuanke.catalog";
-  /** Published (body {"termId": id}) after an admin edit; every in-process catalog copy reloads. */
+  /**
+   * Published (body {"termId": id}) after an admin edit, on every node of a cluster: every
+   * catalog copy reloads, and each node starts the persister of a term that became live.
+   */
   String CHANGED_ADDRESS = "xuanke.catalog.changed";
   /**
-   * Published (body {"termId": id}) by each course instance once its catalog has reloaded after
-   * an edit: copies kept elsewhere drop themselves here too, or a read between the edit and the
+   * Published (body {"termId": id}, on this node only) by each course instance once its catalog
+   * has reloaded after an edit: copies kept elsewhere drop themselves here too, or a read between the edit and the
    * reload would keep the old catalog.
    */
   String RELOADED_ADDRESS = "xuanke.catalog.reloaded";

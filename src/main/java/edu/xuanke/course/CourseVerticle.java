@@ -9,6 +9,7 @@ import edu.xuanke.course.impl.SelectionServiceImpl;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Redis;
@@ -26,7 +27,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The course domain: the catalog, the selection scripts and each live term's persister.
- * Registers {@link SelectionService} and {@link CatalogService} on the event bus. Deployed once
+ * Registers {@link SelectionService} and {@link CatalogService} on the event bus (for this node
+ * only; see {@link edu.xuanke.core.ServiceCalls}). Deployed once
  * per event loop: the event bus spreads the calls over the instances, and each instance's
  * persisters are consumers of their own in the terms' consumer groups.
  */
@@ -64,12 +66,14 @@ public class CourseVerticle extends VerticleBase {
         RefusalCounts refusals = new RefusalCounts();
         refusalFlush = vertx.setPeriodic(REFUSAL_FLUSH_MS, t -> refusals.flush(api));
         SelectionService selection = new SelectionServiceImpl(catalog, live, config.timeZone(), refusals);
-        services.add(binder.setAddress(SelectionService.ADDRESS).register(SelectionService.class, selection));
+        services.add(binder.setAddress(SelectionService.ADDRESS).registerLocal(SelectionService.class, selection));
         services.add(binder.setAddress(SelectionService.addressOnThisLoop()).setIncludeDebugInfo(false)
           .registerLocal(SelectionService.class, selection));
         services.add(binder.setAddress(CatalogService.ADDRESS)
-          .register(CatalogService.class, new CatalogServiceImpl(catalog, live, mysql, config.timeZone(),
+          .registerLocal(CatalogService.class, new CatalogServiceImpl(catalog, live, mysql, config.timeZone(),
             new CatalogEditor(vertx, mysql, api, scripts, config.timeZone()), new Reconciliation(vertx, api, mysql))));
+        // Registered cluster-wide: an edit on any node reloads the catalog (and starts the
+        // persister of a term that became live) on every node.
         services.add(vertx.eventBus().consumer(CatalogService.CHANGED_ADDRESS,
           changed -> reloadAfterEdit(catalog, loader, changed.body().getLong("termId", 0L))));
       });
@@ -81,7 +85,8 @@ public class CourseVerticle extends VerticleBase {
    */
   private Future<Void> reloadAfterEdit(Catalog catalog, TermLoader loader, long termId) {
     return catalog.reload()
-      .onSuccess(v -> vertx.eventBus().publish(CatalogService.RELOADED_ADDRESS, new JsonObject().put("termId", termId)))
+      .onSuccess(v -> vertx.eventBus().publish(CatalogService.RELOADED_ADDRESS, new JsonObject().put("termId", termId),
+        new DeliveryOptions().setLocalOnly(true)))
       .compose(v -> catalog.term(termId).filter(term -> term.liveAt(Instant.now()))
         .map(term -> loader.ensureLoaded(termId)).orElse(Future.succeededFuture()))
       .onFailure(failure -> log.warn("catalog reload after an edit of term {} failed: {}", termId, failure.toString()));

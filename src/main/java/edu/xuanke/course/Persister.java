@@ -4,6 +4,7 @@ import edu.xuanke.core.Poll;
 import edu.xuanke.core.StreamConsumer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
@@ -50,6 +51,9 @@ public final class Persister {
       + " joined_at = IF(VALUES(last_event) > last_event AND VALUES(state) = 'WAITING', VALUES(joined_at), joined_at),"
       + " state = IF(VALUES(last_event) > last_event, VALUES(state), state),"
       + " last_event = GREATEST(last_event, VALUES(last_event))";
+
+  /** A promotion is announced to this node's notifier only: one mail per event, whatever the node count. */
+  private static final DeliveryOptions ONCE_ON_THIS_NODE = new DeliveryOptions().setLocalOnly(true);
 
   private final Vertx vertx;
   private final Pool mysql;
@@ -98,7 +102,8 @@ public final class Persister {
         }))
       .map(promotions -> {
         promotions.forEach(p -> vertx.eventBus().publish(SelectionService.PROMOTED, new JsonObject()
-          .put("studentId", p.student).put("sectionId", p.section).put("termId", keys.termId()).put("eventId", p.id)));
+          .put("studentId", p.student).put("sectionId", p.section).put("termId", keys.termId()).put("eventId", p.id),
+          ONCE_ON_THIS_NODE));
         return null;
       });
   }

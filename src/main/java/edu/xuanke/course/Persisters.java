@@ -36,12 +36,15 @@ public final class Persisters {
     }).mapEmpty();
   }
 
-  /** Lets every persister write what its stream holds (up to {@code timeoutMs}), then stops them. */
+  /**
+   * Lets the persisters write every event appended so far (up to {@code timeoutMs}), then stops
+   * them. Not "until the stream is empty": on a cluster the other nodes go on selecting.
+   */
   public Future<Void> drainAndStop(long timeoutMs) {
     RedisAPI api = RedisAPI.api(redis);
     List<Future<Void>> drained = new ArrayList<>();
     List<Future<Void>> stopped = new ArrayList<>();
-    running.keySet().forEach(termId -> drained.add(Persister.awaitDrained(vertx, api, new TermKeys(termId), timeoutMs)));
+    running.keySet().forEach(termId -> drained.add(Persister.awaitPersistedSoFar(vertx, api, new TermKeys(termId), timeoutMs)));
     return Future.join(drained).<Void>mapEmpty().otherwiseEmpty().compose(v -> {
       running.values().forEach(p -> stopped.add(p.compose(Persister::stop)));
       return Future.join(stopped).mapEmpty();

@@ -16,7 +16,10 @@ import io.vertx.core.json.JsonObject;
 public interface SelectionService {
 
   String ADDRESS = "xuanke.selection";
-  /** Published with {studentId, sectionId, termId, eventId} once a waitlist promotion is in MySQL. */
+  /**
+   * Published, on the node whose persister stored it only, with {studentId, sectionId, termId, eventId}
+   * once a waitlist promotion is in MySQL.
+   */
   String PROMOTED = "xuanke.selection.promoted";
 
   static SelectionService createProxy(Vertx vertx) {

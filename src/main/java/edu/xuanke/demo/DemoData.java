@@ -27,6 +27,7 @@ public final class DemoData {
 
   public static final String ADMIN = "admin";
   public static final int STUDENTS = 200;
+  private static final int LOCK_WAIT_SECONDS = 120;
 
   static final List<String> COLLEGES = List.of("海洋学院", "海运学院", "机械与船舶海洋工程学院", "石油与化工学院",
     "食品工程学院", "电子与信息工程学院", "建筑工程学院", "资源与环境学院", "理学院", "马克思主义学院", "经济管理学院",
@@ -60,8 +61,22 @@ public final class DemoData {
     this.config = config;
   }
 
-  /** Seeds when the database has no term; the password used, or null when nothing was seeded. */
+  /**
+   * Seeds when the database has no term; the password used, or null when nothing was seeded.
+   * Nodes started together on one empty database take turns under a MySQL named lock (held by a
+   * connection of its own), so exactly one seeds and the others find its term.
+   */
   public Future<String> seedIfEmpty() {
+    String lock = "xuanke.demo-seed." + config.mysqlDatabase();
+    return mysql.getConnection().compose(locking -> locking.preparedQuery("SELECT GET_LOCK(?, ?) AS locked")
+      .execute(Tuple.of(lock, LOCK_WAIT_SECONDS))
+      .compose(rows -> Integer.valueOf(1).equals(rows.iterator().next().getInteger("locked")) ? seedUnderLock()
+        : Future.<String>failedFuture("another node held the demo seeding lock for " + LOCK_WAIT_SECONDS + " s"))
+      .eventually(() -> locking.preparedQuery("DO RELEASE_LOCK(?)").execute(Tuple.of(lock))
+        .eventually(locking::close)));
+  }
+
+  private Future<String> seedUnderLock() {
     return mysql.query("SELECT COUNT(*) AS n FROM terms").execute().compose(rows -> {
       if (rows.iterator().next().getLong("n") > 0) return Future.succeededFuture(null);
       String password = config.demoPassword().isBlank() ? randomPassword() : config.demoPassword();

@@ -32,7 +32,7 @@ public class MailVerticle extends VerticleBase {
       config.mailRetryBaseMs());
     PromotionNotifier notifier = new PromotionNotifier(vertx, AuthService.createProxy(vertx),
       CatalogService.createProxy(vertx), MailService.createProxy(vertx));
-    return new ServiceBinder(vertx).setAddress(MailService.ADDRESS).register(MailService.class, service).completion()
+    return new ServiceBinder(vertx).setAddress(MailService.ADDRESS).registerLocal(MailService.class, service).completion()
       .compose(v -> notifier.start())
       .compose(v -> mailer.start());
   }

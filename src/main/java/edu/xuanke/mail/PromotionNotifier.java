@@ -13,6 +13,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes to a student who got a seat from a waitlist. The persister announces a promotion once
  * it is in MySQL, possibly more than once after a crash; the event id makes the mail go once.
+ * The announcement goes only to the notifier of the node whose persister stored the event (a
+ * local consumer), so N nodes do not look up and queue the same mail N times.
  */
 public final class PromotionNotifier {
 
@@ -32,7 +34,7 @@ public final class PromotionNotifier {
   }
 
   public Future<Void> start() {
-    consumer = vertx.eventBus().consumer(SelectionService.PROMOTED, message -> notify(message.body())
+    consumer = vertx.eventBus().localConsumer(SelectionService.PROMOTED, message -> notify(message.body())
       .onFailure(e -> log.warn("promotion mail for {} not queued: {}", message.body(), e.getMessage())));
     return consumer.completion();
   }

@@ -28,7 +28,8 @@ final class PageCatalog {
   PageCatalog(Vertx vertx, CatalogService catalog) {
     this.catalog = catalog;
     vertx.eventBus().consumer(CatalogService.CHANGED_ADDRESS, changed -> cached = null);
-    vertx.eventBus().consumer(CatalogService.RELOADED_ADDRESS, reloaded -> cached = null);
+    // This node's course instances announce their own reload; another node's reload says nothing about them.
+    vertx.eventBus().localConsumer(CatalogService.RELOADED_ADDRESS, reloaded -> cached = null);
   }
 
   /** Called on the event loop that created this cache (one per HTTP verticle), so no locking. */
