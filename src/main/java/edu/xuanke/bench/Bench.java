@@ -57,6 +57,10 @@ public final class Bench {
       System.exit(2);
       return;
     }
+    if (options.target != null) {
+      TargetBench.run(options);
+      return;
+    }
     BlockedThreadCounter blocked = BlockedThreadCounter.attach();
     HeapSampler heap = new HeapSampler();
     VertxOptions serviceOptions = Main.vertxOptions();
@@ -76,7 +80,7 @@ public final class Bench {
     Vertx generator = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
     HttpClient client = generator.createHttpClient(new HttpClientOptions().setKeepAlive(true),
       new PoolOptions().setHttp1MaxSize(options.connections));
-    List<String> tokens = login(generator, client, config.httpPort(), term.students, options);
+    List<String> tokens = login(generator, client, "localhost", config.httpPort(), term.students, options);
     writeTokens(options.tokens, tokens);
     if (options.hold) {
       System.out.printf("holding: the service listens on http://localhost:%d with sections %d … %d; tokens in %s.%n"
@@ -143,15 +147,15 @@ public final class Bench {
   }
 
   /** Every student logs in through the real login route, one login in flight per connection. */
-  private static List<String> login(Vertx generator, HttpClient client, int port, List<String> students,
-                                    BenchOptions options) {
+  static List<String> login(Vertx generator, HttpClient client, String host, int port, List<String> students,
+                            BenchOptions options) {
     long start = System.nanoTime();
     String[] tokens = new String[students.size()];
     AtomicLong next = new AtomicLong();
     List<Future<Void>> loops = new ArrayList<>();
     for (int i = 0; i < Math.min(options.connections, students.size()); i++) {
       Promise<Void> done = Promise.promise();
-      generator.runOnContext(v -> loginNext(client, port, students, tokens, next, done));
+      generator.runOnContext(v -> loginNext(client, host, port, students, tokens, next, done));
       loops.add(done.future());
     }
     Future.all(loops).await();
@@ -161,14 +165,14 @@ public final class Bench {
     return List.of(tokens);
   }
 
-  private static void loginNext(HttpClient client, int port, List<String> students, String[] tokens, AtomicLong next,
-                                Promise<Void> done) {
+  private static void loginNext(HttpClient client, String host, int port, List<String> students, String[] tokens,
+                                AtomicLong next, Promise<Void> done) {
     int n = (int) next.getAndIncrement();
     if (n >= students.size()) {
       done.complete();
       return;
     }
-    client.request(HttpMethod.POST, port, "localhost", "/api/auth/login")
+    client.request(HttpMethod.POST, port, host, "/api/auth/login")
       .compose(req -> req.putHeader("Content-Type", "application/json")
         .send(new JsonObject().put("studentId", students.get(n)).put("password", SyntheticTerm.PASSWORD).toBuffer()))
       .compose(res -> res.body().map(body -> {
@@ -177,7 +181,7 @@ public final class Bench {
       }))
       .onSuccess(token -> {
         tokens[n] = token;
-        loginNext(client, port, students, tokens, next, done);
+        loginNext(client, host, port, students, tokens, next, done);
       })
       .onFailure(done::fail);
   }

@@ -18,6 +18,8 @@ final class BenchOptions {
   String html;
   String tokens = "target/bench-tokens.txt";
   boolean hold;
+  String target;
+  String stats;
 
   static final String USAGE = """
     usage: java -jar target/xuanke.jar bench [options]
@@ -33,6 +35,11 @@ final class BenchOptions {
       --tokens FILE     write the students' tokens for wrk (default target/bench-tokens.txt)
       --hold true       after the logins, keep the service running for wrk (bin/wrk-select.lua)
                         instead of running the phases; stop with Ctrl-C
+      --target URL      drive a deployment that already runs (e.g. bin/cluster's HAProxy) with
+                        the selection route and the stampede mix, then drain and audit; the
+                        synthetic term goes into the database its XUANKE_* settings name
+      --stats URL       with --target: HAProxy's CSV stats (e.g. http://127.0.0.1:8099/;csv),
+                        to print each node's share of the requests
     Redis and MySQL come from conf/config.json and XUANKE_* variables (XUANKE_EVENT_LOOPS: the
     service's event loops, default twice the cores); the harness uses its own
     database (<mysqlDatabase>_bench) and Redis db 15, which it empties first.
@@ -57,6 +64,8 @@ final class BenchOptions {
         case "--html" -> o.html = value;
         case "--tokens" -> o.tokens = value;
         case "--hold" -> o.hold = Boolean.parseBoolean(value);
+        case "--target" -> o.target = value;
+        case "--stats" -> o.stats = value;
         default -> throw new IllegalArgumentException("unknown option " + name + "\n" + USAGE);
       }
     }

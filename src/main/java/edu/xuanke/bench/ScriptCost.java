@@ -23,6 +23,7 @@ final class ScriptCost {
   private long usec;
   private double cpuSeconds;
 
+  /** {@code redis} null: nothing is measured (a deployment of several Redis servers, bench --target). */
   ScriptCost(RedisAPI redis) {
     this.redis = redis;
   }
@@ -50,6 +51,7 @@ final class ScriptCost {
   }
 
   private Sample read() {
+    if (redis == null) return new Sample(0, 0, 0);
     String info = redis.info(List.of("cpu", "commandstats")).await().toString();
     Matcher m = EVALSHA.matcher(info);
     boolean ran = m.find();

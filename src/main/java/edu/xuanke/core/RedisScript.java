@@ -15,8 +15,10 @@ import java.util.HexFormat;
 import java.util.List;
 
 /**
- * A Lua script from src/main/resources, run with EVALSHA and loaded again (SCRIPT LOAD) when
- * Redis answers NOSCRIPT, e.g. after a restart or SCRIPT FLUSH.
+ * A Lua script from src/main/resources, run with EVALSHA; when Redis answers NOSCRIPT (after a
+ * restart, SCRIPT FLUSH, or on a replica just promoted) it runs once with EVAL, which also
+ * caches it there. Not SCRIPT LOAD then EVALSHA: SCRIPT LOAD names no key, so on Redis Cluster
+ * it reaches some primary, not necessarily the one of the script's keys.
  */
 public final class RedisScript {
 
@@ -47,7 +49,9 @@ public final class RedisScript {
     call.addAll(List.of(args));
     return redis.evalsha(call).recover(failure -> {
       if (failure.getMessage() != null && failure.getMessage().startsWith("NOSCRIPT")) {
-        return load(redis).compose(loaded -> redis.evalsha(call));
+        List<String> eval = new ArrayList<>(call);
+        eval.set(0, source);
+        return redis.eval(eval);
       }
       return Future.failedFuture(failure);
     });

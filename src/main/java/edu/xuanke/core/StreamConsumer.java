@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -22,6 +23,13 @@ import java.util.function.Function;
  * consumer left idle, then finishes its own pending entries before reading new ones. A batch
  * is acknowledged and deleted only after the handler succeeded, so a crash at any point means
  * the batch is handled again: handlers must be idempotent.
+ *
+ * <p>On a cluster, the entries a departed node's consumers had read but not acknowledged are
+ * claimed within seconds: every {@value #DEAD_CHECK_MS} ms the group's consumers are compared
+ * with the cluster's members, and the entries of a consumer whose node is gone are claimed with
+ * a minimum idle time, so that two survivors claiming at once cannot both get an entry (the
+ * first claim resets its idle time). Without a cluster, nothing tells a dead consumer from a
+ * slow one, so only entries idle for a minute are taken over.
  */
 public final class StreamConsumer {
 
@@ -33,6 +41,8 @@ public final class StreamConsumer {
   private static final long RETRY_MS = 1000;
   private static final long CLAIM_IDLE_MS = 60_000;
   private static final long CLAIM_EVERY_MS = 30_000;
+  private static final long DEAD_CHECK_MS = 2_000;
+  private static final long DEAD_CLAIM_IDLE_MS = 1_000;
   private static final RedisScript ACK = RedisScript.fromResources("lua/stream_ack.lua");
 
   private final Vertx vertx;
@@ -47,6 +57,7 @@ public final class StreamConsumer {
   private Future<RedisAPI> api;
   private volatile boolean running;
   private long claimer = -1;
+  private long deadClaimer = -1;
   /** Set when a claim moved entries into this consumer's pending list, which only a "0" read returns. */
   private boolean claimedPending;
   private final Promise<Void> stopped = Promise.promise();
@@ -66,6 +77,7 @@ public final class StreamConsumer {
     running = true;
     // Entries of a consumer that died and did not come back are taken over after a while.
     claimer = vertx.setPeriodic(CLAIM_EVERY_MS, t -> claimIdle("0-0"));
+    if (vertx.isClustered()) deadClaimer = vertx.setPeriodic(DEAD_CHECK_MS, t -> claimFromDeparted());
     return claimIdle("0-0").onComplete(claimed -> vertx.runOnContext(v -> loop(true)));
   }
 
@@ -84,10 +96,58 @@ public final class StreamConsumer {
       });
   }
 
+  /** Claims the pending entries of the group's consumers whose node has left the cluster. */
+  private Future<Void> claimFromDeparted() {
+    Set<String> live = Cluster.liveInstances(vertx);
+    if (live == null || live.isEmpty()) return Future.succeededFuture();
+    return connection()
+      .compose(api -> api.xpending(List.of(stream, group)).compose(summary -> {
+        List<Future<Void>> claims = new ArrayList<>();
+        Response consumers = summary.get(3);
+        if (consumers != null) {
+          for (Response owner : consumers) {
+            String name = owner.get(0).toString();
+            if (!name.equals(consumer) && departed(name, live)) claims.add(claimFrom(api, name));
+          }
+        }
+        return Future.all(claims).<Void>mapEmpty();
+      }))
+      .otherwise(failure -> {
+        log.warn("{}: claiming a departed node's entries failed: {}", stream, failure.getMessage());
+        return null;
+      });
+  }
+
+  /** Consumers are named after their node's instanceId (possibly with a suffix "-n"). */
+  static boolean departed(String consumerName, Set<String> liveInstances) {
+    for (String instance : liveInstances) {
+      if (consumerName.equals(instance) || consumerName.startsWith(instance + "-")) return false;
+    }
+    return true;
+  }
+
+  private Future<Void> claimFrom(RedisAPI api, String departed) {
+    return api.xpending(List.of(stream, group, "-", "+", "1000", departed)).compose(pending -> {
+      if (pending == null || pending.size() == 0) return Future.<Void>succeededFuture();
+      List<String> args = new ArrayList<>(List.of(stream, group, consumer, Long.toString(DEAD_CLAIM_IDLE_MS)));
+      for (Response entry : pending) args.add(entry.get(0).toString());
+      args.add("JUSTID");
+      return api.xclaim(args).compose(claimed -> {
+        if (claimed.size() > 0) {
+          claimedPending = true;
+          log.info("{}: took over {} pending entries of {}, whose node left the cluster", stream, claimed.size(), departed);
+        }
+        // More than one page, or entries not idle long enough yet: the next check takes them.
+        return Future.<Void>succeededFuture();
+      });
+    });
+  }
+
   /** Finishes the batch in hand and stops reading. */
   public Future<Void> stop() {
     running = false;
     vertx.cancelTimer(claimer);
+    vertx.cancelTimer(deadClaimer);
     return stopped.future().eventually(() -> connection == null ? Future.succeededFuture() : connection.close());
   }
 

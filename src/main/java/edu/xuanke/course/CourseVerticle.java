@@ -56,7 +56,7 @@ public class CourseVerticle extends VerticleBase {
     // Each instance reads the streams as its own consumer; the name stays the same across restarts.
     String consumer = config.instanceId() + "-" + INSTANCES.getAndIncrement() % VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
     persisters = new Persisters(vertx, redis, mysql, consumer, config.persisterBatchSize());
-    TermLoader loader = new TermLoader(vertx, redis, mysql, catalog, AuthService.createProxy(vertx), persisters);
+    TermLoader loader = new TermLoader(vertx, redis, config.redisCluster(), mysql, catalog, AuthService.createProxy(vertx), persisters);
     LiveState live = new LiveState(api, scripts, loader);
 
     return Future.all(scripts.load(), catalog.reload())

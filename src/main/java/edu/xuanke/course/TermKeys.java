@@ -38,8 +38,10 @@ public final class TermKeys {
   /** Hash: refusal code -> count, for the admin dashboard. */
   public String refusals() { return prefix + "refusals"; }
   public String rebuildLock() { return prefix + "rebuild-lock"; }
+  /** The start of every key of the term, hash tag included. */
+  public String prefix() { return prefix; }
   /** Pattern matching every key of the term. */
-  public String pattern() { return "xk:{t" + termId + "}:*"; }
+  public String pattern() { return prefix + "*"; }
 
   /** KEYS for a script acting on one section. */
   public List<String> scriptKeys(long sectionId) {

@@ -1,6 +1,7 @@
 package edu.xuanke.course;
 
 import edu.xuanke.auth.AuthService;
+import edu.xuanke.core.HashTagKeys;
 import edu.xuanke.core.Poll;
 import edu.xuanke.core.RedisScript;
 import edu.xuanke.core.Replies;
@@ -11,7 +12,6 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
 import io.vertx.redis.client.Request;
-import io.vertx.redis.client.Response;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -46,6 +46,8 @@ public final class TermLoader {
 
   private final Vertx vertx;
   private final Redis redis;
+  /** Whether redis is a Redis Cluster (finding a term's keys differs). */
+  private final boolean redisCluster;
   private final RedisAPI api;
   private final Pool mysql;
   private final Catalog catalog;
@@ -53,8 +55,10 @@ public final class TermLoader {
   private final Persisters persisters;
   private final Map<Long, Future<Void>> loading = new ConcurrentHashMap<>();
 
-  public TermLoader(Vertx vertx, Redis redis, Pool mysql, Catalog catalog, AuthService auth, Persisters persisters) {
+  public TermLoader(Vertx vertx, Redis redis, boolean redisCluster, Pool mysql, Catalog catalog, AuthService auth,
+                    Persisters persisters) {
     this.vertx = vertx;
+    this.redisCluster = redisCluster;
     this.redis = redis;
     this.api = RedisAPI.api(redis);
     this.mysql = mysql;
@@ -132,19 +136,11 @@ public final class TermLoader {
    * and the sessions, which are not derived from MySQL.
    */
   private Future<Void> deleteStateKeys(TermKeys keys) {
-    return scan(keys, "0", new ArrayList<>()).compose(found -> {
+    return HashTagKeys.find(redis, redisCluster, keys.prefix()).compose(found -> {
       found.remove(keys.events());
       found.remove(keys.rebuildLock());
       found.remove(keys.sessions());
       return found.isEmpty() ? Future.succeededFuture() : api.del(found).mapEmpty();
-    });
-  }
-
-  private Future<List<String>> scan(TermKeys keys, String cursor, List<String> found) {
-    return api.scan(List.of(cursor, "MATCH", keys.pattern(), "COUNT", "1000")).compose(page -> {
-      for (Response key : page.get(1)) found.add(key.toString());
-      String next = page.get(0).toString();
-      return "0".equals(next) ? Future.succeededFuture(found) : scan(keys, next, found);
     });
   }
 

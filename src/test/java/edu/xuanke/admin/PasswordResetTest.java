@@ -1,5 +1,6 @@
 package edu.xuanke.admin;
 
+import edu.xuanke.mail.Outbox;
 import edu.xuanke.support.Fixture;
 import edu.xuanke.support.Service;
 import edu.xuanke.support.Smtp;
@@ -81,7 +82,7 @@ class PasswordResetTest {
   void theTemporaryPasswordIsShownEvenWhenTheMailCannotBeQueued() {
     String student = students.get(0);
     // The outbox stream's key holding a string makes XADD fail: the mail step fails after the password changed.
-    service.redis.set(List.of("xk:mail:outbox", "not a stream")).await();
+    service.redis.set(List.of(Outbox.STREAM, "not a stream")).await();
 
     HttpResponse<Buffer> reset = service.http.post("/api/admin/students/" + student + "/reset-password")
       .bearerTokenAuthentication(admin).send().await();

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -92,5 +93,14 @@ class ClusterSettingsUnitTest {
     assertEquals("a", hazelcast.getMemberAttributeConfig().getAttributes().get("xuanke.instance"));
     // Vert.x's own maps keep their settings.
     assertEquals(1, hazelcast.getMultiMapConfig("__vertx.subs").getBackupCount());
+  }
+
+  @Test
+  void aConsumerBelongsToTheNodeWhoseInstanceIdItCarries() {
+    Set<String> live = Set.of("node1", "node2");
+    assertFalse(StreamConsumer.departed("node1-0", live));
+    assertFalse(StreamConsumer.departed("node2", live));
+    assertTrue(StreamConsumer.departed("node3-1", live));
+    assertTrue(StreamConsumer.departed("node10-0", live), "node10 is not node1");
   }
 }

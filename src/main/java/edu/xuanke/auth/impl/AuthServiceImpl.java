@@ -42,6 +42,12 @@ public final class AuthServiceImpl implements AuthService {
   private static final RedisScript LOGIN_FAILED = RedisScript.fromResources("lua/login_failed.lua");
   private static final RedisScript EMAIL_CODE = RedisScript.fromResources("lua/email_code.lua");
   private static final RedisScript CONSUME_CODE = RedisScript.fromResources("lua/consume_code.lua");
+  /**
+   * Email codes and their per-account and per-IP limits: one hash tag for all, since
+   * email_code.lua checks an account's and an IP's sent-logs and writes the code in one step
+   * (on Redis Cluster, one slot; codes are rare, so one slot carries them easily).
+   */
+  private static final String EMAIL_CODES = "xk:{email-codes}:";
   private static final RedisScript USE_ONCE = RedisScript.fromResources("lua/delete_if_equals.lua");
 
   private static final String ACCOUNT_COLUMNS = "id, student_id, password_hash, role, name, gender, class_name, major,"
@@ -78,11 +84,17 @@ public final class AuthServiceImpl implements AuthService {
     this.decoyHash = hasher.hash(UUID.randomUUID().toString());
   }
 
+  /** The account's current email code, in the hash tag of the limits that email_code.lua checks with it. */
+  private static String emailCodeKey(String studentId) {
+    return EMAIL_CODES + "code:" + studentId;
+  }
+
   @Override
   public Future<JsonObject> login(String studentId, String password, String clientIp, String lang) {
     if (password.length() < MIN_PASSWORD) return invalid("password", "TOO_SHORT");
-    String attempts = "xk:login-attempts:" + studentId + ":" + clientIp;
-    String ipFailures = "xk:login-failures:" + clientIp;
+    // One hash tag per client IP: login_attempt.lua touches both keys, so on Redis Cluster they share a slot.
+    String attempts = "xk:{ip:" + clientIp + "}:login-attempts:" + studentId;
+    String ipFailures = "xk:{ip:" + clientIp + "}:login-failures";
     String window = Long.toString(config.loginFailureWindow().toMillis());
     return LOGIN_ATTEMPT.run(redis, List.of(attempts, ipFailures), window, Integer.toString(config.loginFailureLimit()),
         Integer.toString(config.loginFailureLimitPerIp()))
@@ -201,8 +213,8 @@ public final class AuthServiceImpl implements AuthService {
       String own = account.getString("email");
       if (own.isBlank() || !own.equalsIgnoreCase(email.trim())) return invalid("email", "NOT_PROFILE_EMAIL");
       String code = String.format("%06d", RANDOM.nextInt(1_000_000));
-      return EMAIL_CODE.run(redis, List.of("xk:email-codes:account:" + studentId, "xk:email-codes:ip:" + clientIp,
-            "xk:email-code:" + studentId),
+      return EMAIL_CODE.run(redis, List.of(EMAIL_CODES + "account:" + studentId, EMAIL_CODES + "ip:" + clientIp,
+            emailCodeKey(studentId)),
           signer.hash(studentId + ":" + code), Long.toString(config.emailCodeTtl().toMillis()),
           Long.toString(config.emailCodeInterval().toMillis()), Long.toString(config.emailCodeWindow().toMillis()),
           Integer.toString(config.emailCodeDailyLimit()), UUID.randomUUID().toString())
@@ -218,7 +230,7 @@ public final class AuthServiceImpl implements AuthService {
   public Future<Void> changePassword(String studentId, String code, String newPassword) {
     if (code == null || !code.matches("\\d{6}")) return invalid("code", "INVALID");
     if (newPassword.length() < MIN_PASSWORD) return invalid("newPassword", "TOO_SHORT");
-    return CONSUME_CODE.run(redis, List.of("xk:email-code:" + studentId), signer.hash(studentId + ":" + code),
+    return CONSUME_CODE.run(redis, List.of(emailCodeKey(studentId)), signer.hash(studentId + ":" + code),
         Integer.toString(WRONG_CODES_ALLOWED))
       .recover(Failures::fromStore)
       .compose(result -> result.toInteger() == 1 ? setPassword(studentId, newPassword)

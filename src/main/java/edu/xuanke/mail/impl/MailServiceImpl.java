@@ -19,7 +19,6 @@ import java.util.UUID;
 /** Queues mails into the outbox stream; the {@link edu.xuanke.mail.Mailer} delivers them. */
 public final class MailServiceImpl implements MailService {
 
-  private static final String SENT_ONCE = "xk:mail:once:";
   private static final long ONCE_TTL_SECONDS = 7 * 24 * 3600;
   private static final RedisScript ONCE = RedisScript.fromResources("lua/mail_once.lua");
 
@@ -40,7 +39,7 @@ public final class MailServiceImpl implements MailService {
       String[] args = new String[fields.length + 1];
       args[0] = Long.toString(ONCE_TTL_SECONDS);
       System.arraycopy(fields, 0, args, 1, fields.length);
-      queued = ONCE.run(redis, List.of(SENT_ONCE + id, Outbox.STREAM), args);
+      queued = ONCE.run(redis, List.of(Outbox.ONCE + id, Outbox.STREAM), args);
     } else {
       List<String> xadd = new ArrayList<>(List.of(Outbox.STREAM, "*"));
       xadd.addAll(List.of(fields));
