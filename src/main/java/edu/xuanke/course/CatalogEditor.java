@@ -1,7 +1,6 @@
 package edu.xuanke.course;
 
 import edu.xuanke.core.ErrorCode;
-import edu.xuanke.core.Failures;
 import edu.xuanke.core.Fields;
 import edu.xuanke.core.RedisScript;
 import edu.xuanke.core.Times;
@@ -67,7 +66,6 @@ public final class CatalogEditor {
     String where = termId > 0 && (kind.equals("periods") || kind.equals("sections")) ? " WHERE term_id = ?" : "";
     Tuple args = where.isEmpty() ? Tuple.tuple() : Tuple.of(termId);
     return mysql.preparedQuery(select(kind) + where + " ORDER BY id").execute(args)
-      .recover(Failures::fromStore)
       .map(rows -> {
         JsonArray out = new JsonArray();
         rows.forEach(row -> out.add(json(kind, row)));
@@ -192,7 +190,7 @@ public final class CatalogEditor {
       counts.add(redis.scard(keys.roster(row.getLong("id"))));
       counts.add(redis.zcard(keys.waitlist(row.getLong("id"))));
     }
-    return Future.all(counts).recover(Failures::fromStore).compose(all -> {
+    return Future.all(counts).compose(all -> {
       for (int i = 0; i < all.size(); i++) {
         if (all.<Response>resultAt(i).toLong() > 0) return ErrorCode.HAS_STUDENTS.fail();
       }
@@ -390,6 +388,6 @@ public final class CatalogEditor {
       if (code == 1452) return ErrorCode.VALIDATION_FAILED.fail(fieldError("reference", "UNKNOWN"));
       if (code == 1062) return ErrorCode.VALIDATION_FAILED.fail(fieldError("name", "DUPLICATE"));
     }
-    return Failures.fromStore(failure);
+    return Future.failedFuture(failure);
   }
 }

@@ -1,7 +1,6 @@
 package edu.xuanke.course.impl;
 
 import edu.xuanke.core.ErrorCode;
-import edu.xuanke.core.Failures;
 import edu.xuanke.core.Times;
 import edu.xuanke.course.Catalog;
 import edu.xuanke.course.CatalogEditor;
@@ -87,7 +86,7 @@ public final class CatalogServiceImpl implements CatalogService {
 
   @Override
   public Future<JsonObject> section(long sectionId) {
-    return catalog.findSection(sectionId).recover(Failures::fromStore).compose(found -> {
+    return catalog.findSection(sectionId).compose(found -> {
       if (found.isEmpty()) return ErrorCode.SECTION_NOT_FOUND.fail();
       Catalog.Section s = found.get();
       return liveCounts(s.termId()).map(counts -> counts.apply(s));
@@ -107,7 +106,7 @@ public final class CatalogServiceImpl implements CatalogService {
   public Future<Void> updateCohortMember(long termId, String studentId, boolean profileComplete) {
     // A term not loaded yet reads the cohort from the accounts when it is built.
     return live.redis().hset(List.of(live.keys(termId).cohort(), studentId, profileComplete ? "1" : "0"))
-      .<Void>mapEmpty().recover(Failures::fromStore);
+      .<Void>mapEmpty();
   }
 
   @Override
@@ -119,7 +118,7 @@ public final class CatalogServiceImpl implements CatalogService {
       args.add(e.getKey());
       args.add(Boolean.TRUE.equals(e.getValue()) ? "1" : "0");
     });
-    return live.redis().hset(args).<Void>mapEmpty().recover(Failures::fromStore);
+    return live.redis().hset(args).<Void>mapEmpty();
   }
 
   @Override
@@ -148,12 +147,12 @@ public final class CatalogServiceImpl implements CatalogService {
 
   @Override
   public Future<JsonArray> reconcile(long termId) {
-    return awaitPersisted(termId).compose(v -> reconciliation.differences(termId)).recover(Failures::fromStore);
+    return awaitPersisted(termId).compose(v -> reconciliation.differences(termId));
   }
 
   @Override
   public Future<JsonObject> liveFigures(long termId) {
-    return findTerm(termId).compose(term -> reconciliation.liveFigures(termId)).recover(Failures::fromStore);
+    return findTerm(termId).compose(term -> reconciliation.liveFigures(termId));
   }
 
   @Override
