@@ -4,6 +4,7 @@ import edu.xuanke.core.ErrorCode;
 import edu.xuanke.core.Times;
 import edu.xuanke.course.Catalog;
 import edu.xuanke.course.CatalogEditor;
+import edu.xuanke.course.CatalogKind;
 import edu.xuanke.course.Reconciliation;
 import edu.xuanke.core.ServiceCalls;
 import edu.xuanke.course.CatalogService;
@@ -122,20 +123,17 @@ public final class CatalogServiceImpl implements CatalogService {
   }
 
   @Override
-  public Future<JsonArray> records(String kind, long termId) {
-    if (!CatalogEditor.KINDS.contains(kind)) return ErrorCode.NOT_FOUND.fail();
+  public Future<JsonArray> records(CatalogKind kind, long termId) {
     return editor.list(kind, termId);
   }
 
   @Override
-  public Future<JsonObject> saveRecord(String kind, long id, JsonObject fields) {
-    if (!CatalogEditor.KINDS.contains(kind)) return ErrorCode.NOT_FOUND.fail();
+  public Future<JsonObject> saveRecord(CatalogKind kind, long id, JsonObject fields) {
     return editor.save(kind, id, fields);
   }
 
   @Override
-  public Future<Void> retireRecord(String kind, long id) {
-    if (!CatalogEditor.KINDS.contains(kind)) return ErrorCode.NOT_FOUND.fail();
+  public Future<Void> retireRecord(CatalogKind kind, long id) {
     return editor.retire(kind, id);
   }
 
