@@ -34,6 +34,12 @@ public final class Stores {
       .build();
   }
 
+  /** host:port of the configured Redis, for messages (the URL may carry a password). */
+  public static String redisAddress(AppConfig config) {
+    java.net.URI uri = java.net.URI.create(config.redisUrl());
+    return "Redis " + uri.getHost() + ":" + (uri.getPort() < 0 ? 6379 : uri.getPort());
+  }
+
   public static Redis redis(Vertx vertx, AppConfig config) {
     return Redis.createClient(vertx, new RedisOptions()
       .setConnectionString(config.redisUrl())
