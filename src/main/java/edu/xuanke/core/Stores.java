@@ -41,7 +41,10 @@ public final class Stores {
   }
 
   public static Redis redis(Vertx vertx, AppConfig config) {
-    return Redis.createClient(vertx, new RedisOptions()
+    RedisOptions options = new RedisOptions();
+    // A Redis that is down is noticed within the request's budget, not after the OS's connect timeout.
+    options.getNetClientOptions().setConnectTimeout((int) config.redisTimeoutMs());
+    return Redis.createClient(vertx, options
       .setConnectionString(config.redisUrl())
       .setMaxPoolSize(config.redisPoolSize())
       .setMaxPoolWaiting(4096)
