@@ -36,6 +36,12 @@ public final class Stores {
       .build();
   }
 
+  /** host:port of the configured Redis, for messages (the URL may carry a password). */
+  public static String redisAddress(AppConfig config) {
+    java.net.URI uri = java.net.URI.create(config.redisUrl());
+    return "Redis " + uri.getHost() + ":" + (uri.getPort() < 0 ? 6379 : uri.getPort());
+  }
+
   public static Redis redis(Vertx vertx, AppConfig config) {
     return Redis.createClient(vertx, redisOptions(config));
   }
@@ -46,7 +52,10 @@ public final class Stores {
    * script's keys share one hash tag, so each script runs on one primary.
    */
   public static RedisOptions redisOptions(AppConfig config) {
-    RedisOptions options = new RedisOptions()
+    RedisOptions options = new RedisOptions();
+    // A Redis that is down is noticed within the request's budget, not after the OS's connect timeout.
+    options.getNetClientOptions().setConnectTimeout((int) config.redisTimeoutMs());
+    options
       .setMaxPoolSize(config.redisPoolSize())
       .setMaxPoolWaiting(4096)
       // RESP2 keeps replies plain arrays (streams, hashes), which the parsers here expect.

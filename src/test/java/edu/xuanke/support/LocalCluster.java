@@ -35,7 +35,7 @@ public final class LocalCluster implements AutoCloseable {
   }
 
   public LocalCluster up() throws IOException, InterruptedException {
-    if (run(300, "up", Integer.toString(nodes)) != 0) {
+    if (run(600, "up", Integer.toString(nodes)) != 0) {
       close();
       throw new IllegalStateException("bin/cluster up failed; see " + log + " and " + dir);
     }
