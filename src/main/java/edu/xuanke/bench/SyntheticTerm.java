@@ -47,6 +47,15 @@ final class SyntheticTerm {
       s.execute("DROP DATABASE IF EXISTS `" + config.mysqlDatabase() + "`");
     }
     Migrations.migrate(config);
+    return fill(config, options);
+  }
+
+  /**
+   * Writes the term into a migrated database that a running deployment uses (bench --target),
+   * which must hold no term yet: the nodes have nothing of it loaded.
+   */
+  static SyntheticTerm fill(AppConfig config, BenchOptions options) throws SQLException {
+    String server = "jdbc:mariadb://" + config.mysqlHost() + ":" + config.mysqlPort() + "/";
     try (Connection db = DriverManager.getConnection(server + config.mysqlDatabase(), config.mysqlUser(),
       config.mysqlPassword())) {
       db.setAutoCommit(false);

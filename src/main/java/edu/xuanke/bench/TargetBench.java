@@ -23,6 +23,8 @@ import java.net.URI;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -31,8 +33,9 @@ import java.util.TreeMap;
  * {@code bench --target URL}: drives a deployment that already runs (e.g. HAProxy in front of
  * several nodes, bin/cluster) with the selection route and the stampede mix, then drains and
  * audits as the in-process harness does. The synthetic term is written into the deployment's
- * database (its settings come from XUANKE_* as for a node; the database must hold no term the
- * nodes have loaded), and an admin edit through the target makes every node load it. With
+ * database (its settings come from XUANKE_* as for a node), which must be migrated and hold no
+ * term yet (a deployment started with XUANKE_DEMO=false on an empty database); an admin edit
+ * through the target then makes every node load it. With
  * {@code --stats URL} (HAProxy's CSV stats), each node's share of the requests is printed.
  */
 final class TargetBench {
@@ -50,11 +53,7 @@ final class TargetBench {
     System.out.printf("bench: target %s, %,d students, %,d sections × %d seats, skew %.2f, %d connections, %d s per phase%n",
       options.target, options.students, options.sections, options.seats, options.skew, options.connections,
       options.duration.toSeconds());
-    SyntheticTerm term = vertx.executeBlocking(() -> {
-      SyntheticTerm created = SyntheticTerm.create(config, options);
-      addAdmin(config);
-      return created;
-    }).await();
+    SyntheticTerm term = vertx.executeBlocking(() -> prepare(config, options)).await();
     HttpClient client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setDefaultHost(target.getHost())
       .setDefaultPort(port), new PoolOptions().setHttp1MaxSize(options.connections));
     announce(client, term.termId);
@@ -91,15 +90,27 @@ final class TargetBench {
     System.exit(violations.isEmpty() ? 0 : 1);
   }
 
-  /** An admin with the synthetic students' password, to announce the term through the target. */
-  private static void addAdmin(AppConfig config) throws Exception {
+  /**
+   * The synthetic term, and an admin with the students' password to announce it through the
+   * target; refused when the deployment's database already has a term.
+   */
+  private static SyntheticTerm prepare(AppConfig config, BenchOptions options) throws Exception {
     String url = "jdbc:mariadb://" + config.mysqlHost() + ":" + config.mysqlPort() + "/" + config.mysqlDatabase();
-    try (Connection db = DriverManager.getConnection(url, config.mysqlUser(), config.mysqlPassword());
-         PreparedStatement ps = db.prepareStatement(
-           "INSERT INTO accounts (student_id, password_hash, role, name) VALUES (?, ?, 'ADMIN', 'Bench')")) {
-      ps.setString(1, ADMIN);
-      ps.setString(2, PasswordHasher.hashNow(SyntheticTerm.PASSWORD, 16));
-      ps.executeUpdate();
+    try (Connection db = DriverManager.getConnection(url, config.mysqlUser(), config.mysqlPassword())) {
+      try (Statement s = db.createStatement(); ResultSet terms = s.executeQuery("SELECT COUNT(*) FROM terms")) {
+        if (terms.next() && terms.getLong(1) > 0) {
+          throw new IllegalStateException("bench --target needs a deployment on an empty database (XUANKE_DEMO=false); "
+            + config.mysqlDatabase() + " has terms");
+        }
+      }
+      SyntheticTerm term = SyntheticTerm.fill(config, options);
+      try (PreparedStatement ps = db.prepareStatement(
+        "INSERT INTO accounts (student_id, password_hash, role, name) VALUES (?, ?, 'ADMIN', 'Bench')")) {
+        ps.setString(1, ADMIN);
+        ps.setString(2, PasswordHasher.hashNow(SyntheticTerm.PASSWORD, 16));
+        ps.executeUpdate();
+      }
+      return term;
     }
   }
 

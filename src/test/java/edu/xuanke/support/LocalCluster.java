@@ -65,6 +65,8 @@ public final class LocalCluster implements AutoCloseable {
     // One event loop per node: three nodes and the test share two cores.
     env.put("XUANKE_EVENT_LOOPS", "1");
     env.put("XUANKE_JAVA_OPTS", "-Xmx256m");
+    // A start on a box this busy can take longer than the 800 ms a connect to Redis may take in production.
+    env.put("XUANKE_REDIS_TIMEOUT_MS", "5000");
     env.put("XUANKE_JAR", System.getProperty("xuanke.jar", "target/xuanke.jar"));
     Process process = builder.start();
     if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
