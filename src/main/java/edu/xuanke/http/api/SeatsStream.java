@@ -4,6 +4,7 @@ import edu.xuanke.course.CatalogService;
 import edu.xuanke.http.Requests;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -119,6 +120,10 @@ public final class SeatsStream {
         .putHeader("Content-Type", "text/event-stream; charset=utf-8")
         .putHeader("Cache-Control", "no-cache")
         .putHeader("X-Accel-Buffering", "no");
+      if (ctx.request().method() == HttpMethod.HEAD) {
+        response.end(); // the headers are the whole answer: a stream has no end to wait for
+        return;
+      }
       response.write("retry: 3000\n\n");
       Feed feed = feeds.computeIfAbsent(found.getLong("id"), Feed::new);
       feed.add(response);
