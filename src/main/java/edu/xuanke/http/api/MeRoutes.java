@@ -25,7 +25,7 @@ public final class MeRoutes {
   public void mount(Router router) {
     router.get("/api/me").handler(ctx -> auth.profile(TokenAuth.studentId(ctx))
       .onSuccess(profile -> Json.ok(ctx, 200, profile)).onFailure(ctx::fail));
-    router.put("/api/me").handler(ctx -> auth.updateProfile(TokenAuth.studentId(ctx), Requests.body(ctx))
+    router.put("/api/me").handler(ctx -> auth.updateProfile(TokenAuth.studentId(ctx), Requests.body(ctx), clientIp.of(ctx))
       .onSuccess(profile -> Json.ok(ctx, 200, profile)).onFailure(ctx::fail));
     router.get("/api/colleges").handler(ctx -> auth.colleges()
       .onSuccess(colleges -> Json.ok(ctx, 200, colleges)).onFailure(ctx::fail));
@@ -45,7 +45,8 @@ public final class MeRoutes {
     JsonObject body = Requests.body(ctx);
     String newPassword = Requests.requiredString(body, "newPassword");
     (body.containsKey("currentPassword")
-      ? hashingAuth.replaceOneTimePassword(TokenAuth.studentId(ctx), Requests.requiredString(body, "currentPassword"), newPassword)
+      ? hashingAuth.replaceOneTimePassword(TokenAuth.studentId(ctx), Requests.requiredString(body, "currentPassword"),
+          newPassword, clientIp.of(ctx))
       : hashingAuth.changePassword(TokenAuth.studentId(ctx), Requests.requiredString(body, "code"), newPassword))
       .onSuccess(v -> ctx.response().setStatusCode(204).end())
       .onFailure(ctx::fail);
