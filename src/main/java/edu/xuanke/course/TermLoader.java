@@ -87,7 +87,7 @@ public final class TermLoader {
   }
 
   private Future<Boolean> isReady(TermKeys keys) {
-    return api.hget(keys.term(), "ready").map(r -> r != null);
+    return api.hget(keys.term(), "ready").map(r -> r != null && SectionMeta.LAYOUT.equals(r.toString()));
   }
 
   private Future<Void> awaitReady(TermKeys keys) {
@@ -174,7 +174,7 @@ public final class TermLoader {
     Map<String, String> seats = new HashMap<>();
     Map<String, String> lengths = new HashMap<>();
     for (Catalog.Section s : sections) {
-      meta.put(Long.toString(s.id()), s.redisMeta());
+      meta.put(Long.toString(s.id()), s.meta().encode());
       seats.put(Long.toString(s.id()), Integer.toString(s.capacity() - taken.getOrDefault(s.id(), 0)));
       lengths.put(Long.toString(s.id()), Integer.toString(waitlistLengths.getOrDefault(s.id(), 0)));
     }
@@ -227,7 +227,7 @@ public final class TermLoader {
         "dropCloses", Long.toString(term.dropClosesAt().toEpochMilli()),
         "max", Integer.toString(term.maxSectionsPerStudent()),
         "profileRequired", term.profileRequired() ? "1" : "0",
-        "ready", "1")
+        "ready", SectionMeta.LAYOUT)
       .compose(marked -> marked.toInteger() == 1 ? Future.succeededFuture()
         : Future.failedFuture("term " + term.id() + ": the rebuild lost its lock; another instance rebuilds"));
   }

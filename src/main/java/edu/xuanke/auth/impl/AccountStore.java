@@ -1,6 +1,5 @@
 package edu.xuanke.auth.impl;
 
-import edu.xuanke.core.Failures;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -30,7 +29,6 @@ final class AccountStore {
   Future<Row> account(String studentId) {
     return mysql.preparedQuery("SELECT " + COLUMNS + ", " + COMPLETE + " AS complete FROM accounts WHERE student_id = ?")
       .execute(Tuple.of(studentId))
-      .recover(Failures::fromStore)
       .map(rows -> rows.size() == 0 ? null : rows.iterator().next());
   }
 

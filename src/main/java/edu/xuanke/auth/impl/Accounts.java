@@ -5,7 +5,6 @@ import edu.xuanke.auth.LoginIds;
 import edu.xuanke.auth.Sessions;
 import edu.xuanke.core.AppConfig;
 import edu.xuanke.core.ErrorCode;
-import edu.xuanke.core.Failures;
 import edu.xuanke.core.Fields;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -68,7 +67,6 @@ final class Accounts {
       .execute(Tuple.of(profile.getString("name").trim(), profile.getString("gender"),
         profile.getString("className").trim(), profile.getString("major").trim(), profile.getString("college"),
         profile.getString("email").trim(), profile.getString("phone").trim(), studentId))
-      .recover(Failures::fromStore)
       .compose(updated -> profile(studentId))
       .compose(updated -> updated.getLong("termId") == null ? Future.succeededFuture(updated)
         : terms.cohortChanged(updated.getLong("termId"), new JsonObject().put(studentId, updated.getBoolean("profileComplete")))
@@ -110,7 +108,7 @@ final class Accounts {
         rows.forEach(row -> out.add(AccountStore.profileOf(row)));
         return out;
       });
-    return Future.all(total, items).recover(Failures::fromStore).map(done -> new JsonObject()
+    return Future.all(total, items).map(done -> new JsonObject()
       .put("total", total.result()).put("page", page).put("size", size).put("items", items.result()));
   }
 
@@ -119,14 +117,13 @@ final class Accounts {
   }
 
   Future<JsonObject> importStudents(long termId, JsonArray rows) {
-    return new StudentImportBatch(store.mysql(), sessions, terms, termId, rows).run().recover(Failures::fromStore);
+    return new StudentImportBatch(store.mysql(), sessions, terms, termId, rows).run();
   }
 
   Future<JsonObject> cohort(long termId) {
     return store.mysql().preparedQuery("SELECT student_id, " + AccountStore.COMPLETE + " AS complete"
           + " FROM accounts WHERE cohort_term_id = ? AND role = 'STUDENT'")
       .execute(Tuple.of(termId))
-      .recover(Failures::fromStore)
       .map(rows -> {
         JsonObject cohort = new JsonObject();
         rows.forEach(row -> cohort.put(row.getString("student_id"), row.getInteger("complete") == 1));

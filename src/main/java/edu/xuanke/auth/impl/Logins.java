@@ -6,7 +6,6 @@ import edu.xuanke.auth.Sessions;
 import edu.xuanke.auth.Tokens;
 import edu.xuanke.core.AppConfig;
 import edu.xuanke.core.ErrorCode;
-import edu.xuanke.core.Failures;
 import edu.xuanke.core.Fields;
 import edu.xuanke.core.Times;
 import io.vertx.core.Future;
@@ -68,9 +67,9 @@ final class Logins {
     boolean mustChangePassword = account.getBoolean("must_change_password");
     Instant now = Instant.now();
     Instant expiresAt = sessions.expiry(now);
-    return sessions.begin(studentId, termId).recover(Failures::fromStore)
+    return sessions.begin(studentId, termId)
       .compose(sessionId -> store.mysql().preparedQuery("UPDATE accounts SET lang = ? WHERE id = ?")
-        .execute(Tuple.of(normalizedLang(lang), account.getLong("id"))).recover(Failures::fromStore)
+        .execute(Tuple.of(normalizedLang(lang), account.getLong("id")))
         .map(updated -> new JsonObject()
           .put("token", jwt.generateToken(new JsonObject()
               .put("sub", studentId).put("uid", account.getLong("id")).put("role", account.getString("role"))
@@ -86,11 +85,11 @@ final class Logins {
   }
 
   Future<Void> logout(String studentId, String sessionId, long sessionTermId) {
-    return sessions.end(studentId, sessionId, sessionTermId).recover(Failures::fromStore);
+    return sessions.end(studentId, sessionId, sessionTermId);
   }
 
   Future<Boolean> sessionLive(String studentId, String sessionId, long sessionTermId) {
-    return sessions.isLive(studentId, sessionId, sessionTermId).recover(Failures::fromStore);
+    return sessions.isLive(studentId, sessionId, sessionTermId);
   }
 
   private static String normalizedLang(String lang) {

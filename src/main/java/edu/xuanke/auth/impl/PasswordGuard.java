@@ -4,7 +4,6 @@ import edu.xuanke.auth.AuthKeys;
 import edu.xuanke.auth.PasswordHasher;
 import edu.xuanke.core.AppConfig;
 import edu.xuanke.core.ErrorCode;
-import edu.xuanke.core.Failures;
 import edu.xuanke.core.RedisScript;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -49,11 +48,10 @@ final class PasswordGuard {
     List<String> keys = List.of(AuthKeys.loginAttempts(loginId, clientIp), AuthKeys.loginFailures(clientIp));
     return RESERVE.run(redis, keys, Long.toString(config.loginFailureWindow().toMillis()),
         Integer.toString(config.loginFailureLimit()), Integer.toString(config.loginFailureLimitPerIp()))
-      .recover(Failures::fromStore)
       .compose(reserved -> reserved.get(0).toInteger() == 1 ? account.get() : rateLimited(reserved.get(1).toLong()))
       .compose(found -> verify(found, password)
         .compose(right -> right
-          ? RELEASE.run(redis, keys).recover(Failures::fromStore).map(found)
+          ? RELEASE.run(redis, keys).map(found)
           : ErrorCode.BAD_CREDENTIALS.fail()));
   }
 

@@ -8,7 +8,6 @@ import edu.xuanke.auth.PasswordHasher;
 import edu.xuanke.auth.Sessions;
 import edu.xuanke.core.AppConfig;
 import edu.xuanke.core.ErrorCode;
-import edu.xuanke.core.Failures;
 import edu.xuanke.core.Fields;
 import edu.xuanke.core.RedisScript;
 import edu.xuanke.core.Times;
@@ -68,7 +67,6 @@ final class Passwords {
           signer.hash(studentId + ":" + code), Long.toString(config.emailCodeTtl().toMillis()),
           Long.toString(config.emailCodeInterval().toMillis()), Long.toString(config.emailCodeWindow().toMillis()),
           Integer.toString(config.emailCodeDailyLimit()), UUID.randomUUID().toString())
-        .recover(Failures::fromStore)
         .compose(issued -> issued.get(0).toInteger() == 1
           ? mail.send("code", own, account.getString("lang"), new JsonObject().put("code", code)
               .put("name", account.getString("name")).put("minutes", config.emailCodeTtl().toMinutes()))
@@ -81,7 +79,6 @@ final class Passwords {
     if (newPassword.length() < Logins.MIN_PASSWORD) return Fields.invalid("newPassword", "TOO_SHORT");
     return CONSUME_CODE.run(redis, List.of(AuthKeys.emailCode(studentId)), signer.hash(studentId + ":" + code),
         Integer.toString(WRONG_CODES_ALLOWED))
-      .recover(Failures::fromStore)
       .compose(result -> result.toInteger() == 1 ? setPassword(studentId, newPassword)
         : Fields.invalid("code", result.toInteger() == 0 ? "WRONG" : "EXPIRED_OR_USED"));
   }
@@ -95,7 +92,6 @@ final class Passwords {
       String token = signer.sign(new JsonObject().put("s", studentId).put("n", nonce).put("e", expiresAt.toEpochMilli()));
       // One live link per student: a new link, or any password change, voids the earlier one.
       return redis.set(List.of(AuthKeys.activation(studentId), nonce, "PX", Long.toString(config.activationTtl().toMillis())))
-        .recover(Failures::fromStore)
         .compose(v -> mail.send("activation", account.getString("email"), account.getString("lang"), new JsonObject()
           .put("name", account.getString("name")).put("studentId", studentId)
           .put("link", config.publicBaseUrl() + "/activate?token=" + token)
@@ -108,7 +104,7 @@ final class Passwords {
     if (claims == null || claims.getLong("e", 0L) < System.currentTimeMillis()) return Fields.invalid("token", "INVALID_OR_EXPIRED");
     if (password.length() < Logins.MIN_PASSWORD) return Fields.invalid("password", "TOO_SHORT");
     String studentId = claims.getString("s");
-    return USE_ONCE.run(redis, List.of(AuthKeys.activation(studentId)), claims.getString("n")).recover(Failures::fromStore)
+    return USE_ONCE.run(redis, List.of(AuthKeys.activation(studentId)), claims.getString("n"))
       .compose(used -> used.toInteger() == 1 ? setPassword(studentId, password) : Fields.invalid("token", "USED"));
   }
 
@@ -119,7 +115,7 @@ final class Passwords {
       String studentId = account.getString("student_id");
       return hasher.run(() -> OneTimePasswords.hash(temporary))
         .compose(hash -> store.mysql().preparedQuery("UPDATE accounts SET password_hash = ?, must_change_password = TRUE"
-          + " WHERE id = ?").execute(Tuple.of(hash, account.getLong("id"))).recover(Failures::fromStore))
+          + " WHERE id = ?").execute(Tuple.of(hash, account.getLong("id"))))
         .compose(updated -> endSessionsAndLinks(studentId, account))
         .compose(ended -> account.getString("email").isBlank() ? Future.<Void>succeededFuture()
           : mail.send("password_reset", account.getString("email"), account.getString("lang"), new JsonObject()
@@ -157,7 +153,7 @@ final class Passwords {
     return hasher.hash(password)
       .compose(hash -> store.mysql().preparedQuery(
           "UPDATE accounts SET password_hash = ?, must_change_password = FALSE WHERE student_id = ?")
-        .execute(Tuple.of(hash, studentId)).recover(Failures::fromStore))
+        .execute(Tuple.of(hash, studentId)))
       .compose(updated -> store.account(studentId))
       .compose(account -> endSessionsAndLinks(studentId, account));
   }
@@ -165,6 +161,6 @@ final class Passwords {
   /** Every session of the account ends and its activation link is void. */
   private Future<Void> endSessionsAndLinks(String studentId, Row account) {
     return Future.all(sessions.endAll(studentId, AccountStore.termOf(account)), redis.del(List.of(AuthKeys.activation(studentId))))
-      .<Void>mapEmpty().recover(Failures::fromStore);
+      .<Void>mapEmpty();
   }
 }

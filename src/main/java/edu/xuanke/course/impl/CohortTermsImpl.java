@@ -1,7 +1,6 @@
 package edu.xuanke.course.impl;
 
 import edu.xuanke.auth.CohortTerms;
-import edu.xuanke.core.Failures;
 import edu.xuanke.course.Catalog;
 import edu.xuanke.course.LiveState;
 import io.vertx.core.Future;
@@ -38,6 +37,6 @@ public final class CohortTermsImpl implements CohortTerms {
       args.add(member.getKey());
       args.add(Boolean.TRUE.equals(member.getValue()) ? "1" : "0");
     });
-    return live.redis().hset(args).<Void>mapEmpty().recover(Failures::fromStore);
+    return live.redis().hset(args).<Void>mapEmpty();
   }
 }

@@ -1,7 +1,6 @@
 package edu.xuanke.course.impl;
 
 import edu.xuanke.core.ErrorCode;
-import edu.xuanke.core.Failures;
 import edu.xuanke.core.Fields;
 import edu.xuanke.core.Times;
 import edu.xuanke.course.Catalog;
@@ -99,13 +98,11 @@ public final class SelectionServiceImpl implements SelectionService {
             return new JsonObject().put("termId", term.id()).put("enrolled", enrolled).put("waitlisted", waitlisted);
           });
         });
-      })
-      .recover(Failures::fromStore);
+      });
   }
 
   private Future<Catalog.Section> section(long sectionId) {
     return catalog.findSection(sectionId)
-      .recover(Failures::fromStore)
       .compose(found -> found.map(Future::succeededFuture).orElseGet(ErrorCode.SECTION_NOT_FOUND::fail));
   }
 

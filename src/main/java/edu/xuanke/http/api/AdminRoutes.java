@@ -4,7 +4,7 @@ import edu.xuanke.admin.AdminService;
 import edu.xuanke.auth.AuthService;
 import edu.xuanke.core.ErrorCode;
 import edu.xuanke.core.Fields;
-import edu.xuanke.course.CatalogEditor;
+import edu.xuanke.course.CatalogKind;
 import edu.xuanke.course.CatalogService;
 import edu.xuanke.http.Requests;
 import edu.xuanke.http.TokenAuth;
@@ -21,7 +21,6 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.TreeSet;
 import java.util.UUID;
 
 /**
@@ -90,8 +89,8 @@ public final class AdminRoutes {
 
   public void mount(Router router) {
     router.route("/api/admin/*").handler(AdminRoutes::requireAdmin);
-    for (String kind : new TreeSet<>(CatalogEditor.KINDS)) {
-      String base = "/api/admin/" + kind;
+    for (CatalogKind kind : CatalogKind.values()) {
+      String base = "/api/admin/" + kind.path();
       router.get(base).handler(ctx -> catalog.records(kind, Requests.queryId(ctx, "termId"))
         .onSuccess(records -> Json.ok(ctx, 200, records)).onFailure(ctx::fail));
       router.post(base).handler(ctx -> catalog.saveRecord(kind, 0, Requests.body(ctx))
