@@ -10,6 +10,7 @@ import edu.xuanke.http.Requests;
 import edu.xuanke.http.TokenAuth;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.FileUpload;
@@ -185,6 +186,10 @@ public final class AdminRoutes {
     HttpServerResponse response = ctx.response().setChunked(true)
       .putHeader("Content-Type", "text/event-stream; charset=utf-8")
       .putHeader("Cache-Control", "no-cache");
+    if (ctx.request().method() == HttpMethod.HEAD) {
+      response.end(); // the headers are the whole answer: a stream has no end to wait for
+      return;
+    }
     response.write(": stats of term " + termId + "\n\n");
     Handler<Long> send = timer -> admin.stats(termId)
       .onSuccess(stats -> {
