@@ -1,11 +1,13 @@
 package edu.xuanke.course;
 
 import edu.xuanke.auth.AuthService;
+import edu.xuanke.auth.CohortTerms;
 import edu.xuanke.core.AppConfig;
 import edu.xuanke.core.PipelinedRedis;
 import edu.xuanke.core.ServiceBoundary;
 import edu.xuanke.core.Stores;
 import edu.xuanke.course.impl.CatalogServiceImpl;
+import edu.xuanke.course.impl.CohortTermsImpl;
 import edu.xuanke.course.impl.SelectionServiceImpl;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -26,8 +28,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The course domain: the catalog, the selection scripts and each live term's persister.
- * Registers {@link SelectionService} and {@link CatalogService} on the event bus. Deployed once
- * per event loop: the event bus spreads the calls over the instances, and each instance's
+ * Registers {@link SelectionService}, {@link CatalogService} and the accounts domain's
+ * {@link CohortTerms} on the event bus. Deployed once per event loop: the event bus spreads the calls over the instances, and each instance's
  * persisters are consumers of their own in the terms' consumer groups.
  */
 public class CourseVerticle extends VerticleBase {
@@ -73,6 +75,7 @@ public class CourseVerticle extends VerticleBase {
         services.add(ServiceBoundary.register(vertx, CatalogService.ADDRESS, CatalogService.class,
           new CatalogServiceImpl(catalog, live, mysql, config.timeZone(),
             new CatalogEditor(vertx, mysql, api, scripts, config.timeZone()), new Reconciliation(vertx, api, mysql))));
+        services.add(ServiceBoundary.register(vertx, CohortTerms.ADDRESS, CohortTerms.class, new CohortTermsImpl(catalog, live)));
         services.add(vertx.eventBus().consumer(CatalogService.CHANGED_ADDRESS,
           changed -> reloadAfterEdit(catalog, loader, changed.body().getLong("termId", 0L))));
         // Started once every address is registered (cluster-wide ones included), as the other verticles.
