@@ -10,6 +10,9 @@ import org.slf4j.LoggerFactory;
 public final class Failures {
 
   private static final Logger log = LoggerFactory.getLogger(Failures.class);
+  /** Error replies that mean "not now": see {@link #unavailable}. */
+  private static final String[] TRANSIENT = {"LOADING", "READONLY", "MASTERDOWN", "TRYAGAIN", "CLUSTERDOWN",
+    "CONNECTION_CLOSED", "NOREPLICAS"};
 
   private Failures() {
   }
@@ -20,11 +23,21 @@ public final class Failures {
    */
   public static <T> Future<T> fromStore(Throwable failure) {
     if (failure instanceof ServiceException) return Future.failedFuture(failure);
-    if (failure instanceof ErrorType) {
+    if (failure instanceof ErrorType && !unavailable((ErrorType) failure)) {
       log.error("Redis refused a command", failure);
       return ErrorCode.INTERNAL.fail();
     }
     log.warn("a backing store is unavailable: {}", failure.toString());
     return ErrorCode.UNAVAILABLE.fail();
+  }
+
+  /**
+   * Redis's error replies that mean "not now" rather than a defect: still loading its data after
+   * a restart, a replica not (yet) writable, a lost connection the client reports as an error.
+   */
+  private static boolean unavailable(ErrorType error) {
+    String message = error.getMessage() == null ? "" : error.getMessage();
+    for (String prefix : TRANSIENT) if (message.startsWith(prefix)) return true;
+    return false;
   }
 }

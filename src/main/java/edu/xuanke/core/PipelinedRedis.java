@@ -51,20 +51,23 @@ public final class PipelinedRedis {
   }
 
   public Future<RedisAPI> api() {
-    if (api == null) {
-      api = client.connect().compose(connection -> {
+    Future<RedisAPI> opened = api;
+    if (opened == null) {
+      // Kept in a local: a connect that fails at once resets the field before this returns.
+      opened = client.connect().compose(connection -> {
         current = connection;
         connection.exceptionHandler(failure -> forget(connection));
         connection.endHandler(ended -> forget(connection));
-        RedisAPI opened = RedisAPI.api(connection);
-        return beforeUse.apply(opened).map(opened).onFailure(failure -> forget(connection));
+        RedisAPI commands = RedisAPI.api(connection);
+        return beforeUse.apply(commands).map(commands).onFailure(failure -> forget(connection));
       });
-      Future<RedisAPI> opening = api;
+      api = opened;
+      Future<RedisAPI> opening = opened;
       opening.onFailure(failure -> {
         if (api == opening) api = null;
       });
     }
-    return api;
+    return opened;
   }
 
   /** Drops a failed connection; a newer one opened meanwhile stays. */

@@ -31,7 +31,8 @@ public final class Scripts {
 
   public Future<Void> load() {
     List<Future<Void>> loads = new ArrayList<>();
-    scripts.values().forEach(script -> loads.add(redis.call(script::load)));
+    // At start Redis may still be loading its log: no request waits on this, so no timeout.
+    scripts.values().forEach(script -> loads.add(redis.api().compose(script::load)));
     return Future.all(loads).mapEmpty();
   }
 
