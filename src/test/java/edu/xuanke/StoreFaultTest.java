@@ -61,7 +61,10 @@ class StoreFaultTest {
   /** The service on {@code redis} (and MySQL through {@code mysqlPort}), a term with roomy and a few tiny sections. */
   private void startService(RedisServer redis, String durability, int mysqlPort) throws Exception {
     JsonObject direct = TestConfig.json().put("redisUrl", redis.url());
-    JsonObject config = direct.copy().put("durability", durability).put("mysqlPort", mysqlPort);
+    startService(direct.copy().put("durability", durability).put("mysqlPort", mysqlPort), direct);
+  }
+
+  private void startService(JsonObject config, JsonObject direct) throws Exception {
     service = new Service(config, direct);
     closing.add(service);
     fixture = service.freshStores();
@@ -176,6 +179,44 @@ class StoreFaultTest {
     assertCaughtUp(backlog);
     load.stop();
     assertConsistent(load);
+  }
+
+  /**
+   * durability=replica: each batch of answers waits for the replica (WAIT 1). The primary is
+   * SIGKILLed mid-load and the replica promoted (REPLICAOF NO ONE, what Sentinel would do), with
+   * the service's address moved to it (a relay, as a virtual IP or HAProxy would): no answered
+   * selection is lost.
+   */
+  @Test
+  void primaryKilledFailoverToReplicaLosesNothingAnswered() throws Exception {
+    RedisServer primary = ownRedis(RedisServer.aof(RedisServer.FIRST_PORT + 4));
+    RedisServer replica = ownRedis(RedisServer.aof(RedisServer.FIRST_PORT + 5));
+    assertEquals("+OK", replica.command("REPLICAOF 127.0.0.1 " + primary.port));
+    proxies = Vertx.vertx();
+    TcpProxy address = new TcpProxy(proxies, primary.port).start();
+    JsonObject direct = TestConfig.json().put("redisUrl", "redis://127.0.0.1:" + address.port + "/0");
+    startService(direct.put("durability", "replica"), direct);
+    awaitReplicaOnline(primary);
+    load = new Stampede(service, students, sections).start(5);
+    awaitProgress(load, "before the failover");
+    Thread.sleep(300 + random.nextInt(700));
+
+    primary.kill();
+    assertEquals("+OK", replica.command("REPLICAOF NO ONE"));
+    address.retarget(replica.port);
+    address.cut();
+    address.start();
+    awaitProgress(load, "after the failover");
+    load.stop();
+    assertConsistent(load);
+  }
+
+  private static void awaitReplicaOnline(RedisServer primary) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + 20_000;
+    while (!"+OK".equals(primary.command("SET xk:replica-probe 1")) || !"1".equals(primary.command("WAIT 1 100").substring(1))) {
+      if (System.currentTimeMillis() > deadline) throw new AssertionError("the replica never caught up");
+      Thread.sleep(100);
+    }
   }
 
   private TcpProxy mysqlProxy() {
