@@ -3,6 +3,7 @@ package edu.xuanke.course;
 import edu.xuanke.auth.AuthService;
 import edu.xuanke.auth.CohortTerms;
 import edu.xuanke.core.AppConfig;
+import edu.xuanke.core.Durability;
 import edu.xuanke.core.PipelinedRedis;
 import edu.xuanke.core.ServiceBoundary;
 import edu.xuanke.core.Stores;
@@ -51,7 +52,8 @@ public class CourseVerticle extends VerticleBase {
     mysql = Stores.mysql(vertx, config);
     redis = Stores.redis(vertx, config);
     RedisAPI api = RedisAPI.api(redis);
-    PipelinedRedis pipelined = new PipelinedRedis(redis, config.redisTimeoutMs());
+    PipelinedRedis pipelined = new PipelinedRedis(redis, config.redisTimeoutMs(),
+      config.durability() == Durability.REPLICA ? Math.min(config.replicaWaitMs(), config.redisTimeoutMs() / 2) : 0);
     Scripts scripts = new Scripts(pipelined);
     Catalog catalog = new Catalog(mysql);
     PersistedMarks marks = new PersistedMarks();
