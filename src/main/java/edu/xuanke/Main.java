@@ -10,6 +10,7 @@ import edu.xuanke.core.Secrets;
 import edu.xuanke.core.Stores;
 import edu.xuanke.core.VertxSettings;
 import edu.xuanke.course.CourseVerticle;
+import edu.xuanke.course.PromotionNotifier;
 import edu.xuanke.demo.DemoData;
 import edu.xuanke.http.HttpVerticle;
 import edu.xuanke.mail.MailVerticle;
@@ -106,6 +107,7 @@ public final class Main {
       .compose(config -> deploy(AuthVerticle.class, config, eventLoops)
         .compose(v -> deploy(CourseVerticle.class, config, eventLoops))
         .compose(v -> deploy(new MailVerticle(), config))
+        .compose(v -> deploy(new PromotionNotifier(), config))
         .compose(v -> deploy(new AdminVerticle(), config))
         .compose(v -> deploy(HttpVerticle.class, config, eventLoops))
         .map(config));

@@ -20,6 +20,7 @@ final class BenchOptions {
   boolean hold;
   String target;
   String stats;
+  List<String> durability = List.of("memory", "aof");
 
   static final String USAGE = """
     usage: java -cp target/xuanke.jar edu.xuanke.bench.Bench [options]
@@ -33,6 +34,9 @@ final class BenchOptions {
       --json FILE       write the figures as JSON
       --html FILE       write a report with plots
       --tokens FILE     write the students' tokens for wrk (default target/bench-tokens.txt)
+      --durability M,M  the Redis modes to measure the Redis-bound phases in, one after the other
+                        (default memory,aof); with aof the harness starts a Redis of its own
+                        (redis-server on a free port, data in a temporary directory)
       --hold true       after the logins, keep the service running for wrk (bin/wrk-select.lua)
                         instead of running the phases; stop with Ctrl-C
       --target URL      drive a deployment that already runs (e.g. bin/cluster's HAProxy) with
@@ -66,8 +70,12 @@ final class BenchOptions {
         case "--hold" -> o.hold = Boolean.parseBoolean(value);
         case "--target" -> o.target = value;
         case "--stats" -> o.stats = value;
+        case "--durability" -> o.durability = List.of(value.toLowerCase(java.util.Locale.ROOT).split("\\s*,\\s*"));
         default -> throw new IllegalArgumentException("unknown option " + name + "\n" + USAGE);
       }
+    }
+    for (String mode : o.durability) {
+      if (!List.of("memory", "aof").contains(mode)) throw new IllegalArgumentException("--durability takes memory and/or aof\n" + USAGE);
     }
     if (o.students < 1 || o.sections < 1 || o.seats < 0 || o.connections < 1) {
       throw new IllegalArgumentException("students, sections and connections must be positive\n" + USAGE);

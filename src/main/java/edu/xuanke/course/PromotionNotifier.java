@@ -1,11 +1,9 @@
-package edu.xuanke.mail;
+package edu.xuanke.course;
 
 import edu.xuanke.auth.AuthService;
-import edu.xuanke.course.CatalogService;
-import edu.xuanke.course.SelectionService;
+import edu.xuanke.mail.MailService;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,30 +11,27 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes to a student who got a seat from a waitlist. The persister announces a promotion once
  * it is in MySQL, possibly more than once after a crash; the event id makes the mail go once.
- * The announcement goes only to the notifier of the node whose persister stored the event (a
- * local consumer), so N nodes do not look up and queue the same mail N times.
+ * The course domain owns this: it knows the section and asks the auth domain for the contact
+ * and the mail domain to send, so mail depends on no other domain. Deployed once per process,
+ * after the mail domain; it hears only its own node's announcements (a local consumer), as the
+ * node whose persister stored the event announces it there only: one mail per event, whatever
+ * the number of nodes.
  */
-public final class PromotionNotifier {
+public final class PromotionNotifier extends VerticleBase {
 
   private static final Logger log = LoggerFactory.getLogger(PromotionNotifier.class);
 
-  private final Vertx vertx;
-  private final AuthService auth;
-  private final CatalogService catalog;
-  private final MailService mail;
-  private MessageConsumer<JsonObject> consumer;
+  private AuthService auth;
+  private CatalogService catalog;
+  private MailService mail;
 
-  public PromotionNotifier(Vertx vertx, AuthService auth, CatalogService catalog, MailService mail) {
-    this.vertx = vertx;
-    this.auth = auth;
-    this.catalog = catalog;
-    this.mail = mail;
-  }
-
-  public Future<Void> start() {
-    consumer = vertx.eventBus().localConsumer(SelectionService.PROMOTED, message -> notify(message.body())
-      .onFailure(e -> log.warn("promotion mail for {} not queued: {}", message.body(), e.getMessage())));
-    return consumer.completion();
+  @Override
+  public Future<?> start() {
+    auth = AuthService.createProxy(vertx);
+    catalog = CatalogService.createProxy(vertx);
+    mail = MailService.createProxy(vertx);
+    return vertx.eventBus().<JsonObject>localConsumer(SelectionService.PROMOTED, message -> notify(message.body())
+      .onFailure(e -> log.warn("promotion mail for {} not queued: {}", message.body(), e.getMessage()))).completion();
   }
 
   private Future<Void> notify(JsonObject promotion) {
