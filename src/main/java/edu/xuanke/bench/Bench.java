@@ -63,7 +63,12 @@ public final class Bench {
       return;
     }
     if (options.target != null) {
-      TargetBench.run(options);
+      try {
+        TargetBench.run(options);
+      } catch (Exception e) {
+        System.err.println("bench --target failed: " + e);
+        System.exit(1);
+      }
       return;
     }
     BlockedThreadCounter blocked = BlockedThreadCounter.attach();

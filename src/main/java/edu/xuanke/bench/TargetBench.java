@@ -40,7 +40,7 @@ import java.util.TreeMap;
  */
 final class TargetBench {
 
-  private static final String ADMIN = "bench-admin";
+  private static final String ADMIN = "benchadmin";
 
   private TargetBench() {
   }
@@ -122,7 +122,10 @@ final class TargetBench {
     String token = client.request(HttpMethod.POST, "/api/auth/login")
       .compose(req -> req.putHeader("Content-Type", "application/json")
         .send(new JsonObject().put("studentId", ADMIN).put("password", SyntheticTerm.PASSWORD).toBuffer()))
-      .compose(res -> res.body().map(body -> body.toJsonObject().getString("token"))).await();
+      .compose(res -> res.body().map(body -> {
+        if (res.statusCode() != 200) throw new IllegalStateException("the bench admin's login answered " + body);
+        return body.toJsonObject().getString("token");
+      })).await();
     int status = client.request(HttpMethod.PUT, "/api/admin/terms/" + termId)
       .compose(req -> req.putHeader("Content-Type", "application/json").putHeader("Authorization", "Bearer " + token)
         .send(Buffer.buffer(new JsonObject().put("name", "bench term " + termId).encode())))
