@@ -98,6 +98,10 @@ public final class Service implements AutoCloseable {
     return http.delete("/api/selections/" + sectionId).bearerTokenAuthentication(token).send();
   }
 
+  public Future<HttpResponse<Buffer>> leaveWaitlist(String token, long sectionId) {
+    return http.delete("/api/waitlist/" + sectionId).bearerTokenAuthentication(token).send();
+  }
+
   public Future<HttpResponse<Buffer>> swap(String token, long from, long to) {
     return http.post("/api/selections/swap").bearerTokenAuthentication(token)
       .sendJsonObject(new JsonObject().put("from", from).put("to", to));
