@@ -1,7 +1,7 @@
 -- Drop a held section (its seat goes to the waitlist head in this same step), or leave its
--- waitlist. ARGV: studentId, sectionId, session id.
+-- waitlist. ARGV: studentId, sectionId, session id, random fraction in [0, 1) (a held-back seat's delay).
 -- Returns {'DROPPED', seatsLeft, promoted...} | {'LEFT_WAITLIST'} | {refusal code, detail...}
-local student, section, sid = ARGV[1], ARGV[2], ARGV[3]
+local student, section, sid, draw = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4] or '0')
 local K_ROSTER, K_WL = KEYS[11], KEYS[12]
 
 local term = load_term()
@@ -9,6 +9,7 @@ if not term then return { 'TERM_NOT_READY' } end
 local denied = session_refusal(student, sid)
 if denied then return denied end
 local now = now_ms()
+apply_round(term, now)
 if now < term.opens then return { 'WINDOW_CLOSED', tostring(term.opens), tostring(term.closes) } end
 if now >= term.dropCloses then return { 'DROP_CLOSED', tostring(term.dropCloses) } end
 
@@ -25,7 +26,7 @@ if not list_has(redis.call('HGET', K_HOLDS, student), section) then
 end
 
 release_seat(student, section, K_ROSTER, now)
-local promoted = promote(section, parse_meta(raw), K_ROSTER, K_WL, term, now)
+local promoted = free_seat(term, student, section, parse_meta(raw), K_ROSTER, K_WL, now, draw)
 local reply = { 'DROPPED', tonumber(redis.call('HGET', K_SEATS, section)) }
 for _, p in ipairs(promoted) do reply[#reply + 1] = p end
 return reply

@@ -69,7 +69,8 @@ public class CourseVerticle extends VerticleBase {
           .registerLocal(SelectionService.class, selection));
         services.add(binder.setAddress(CatalogService.ADDRESS)
           .register(CatalogService.class, new CatalogServiceImpl(catalog, live, mysql, config.timeZone(),
-            new CatalogEditor(vertx, mysql, api, scripts, config.timeZone()), new Reconciliation(vertx, api, mysql))));
+            new CatalogEditor(vertx, mysql, api, scripts, config.timeZone()), new Reconciliation(vertx, api, mysql),
+            new Rounds(vertx, mysql, live, config.timeZone()))));
         services.add(vertx.eventBus().consumer(CatalogService.CHANGED_ADDRESS,
           changed -> reloadAfterEdit(catalog, loader, changed.body().getLong("termId", 0L))));
       });
