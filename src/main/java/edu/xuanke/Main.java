@@ -14,6 +14,7 @@ import edu.xuanke.course.CourseVerticle;
 import edu.xuanke.demo.DemoData;
 import edu.xuanke.http.HttpVerticle;
 import edu.xuanke.mail.MailVerticle;
+import edu.xuanke.round.RoundVerticle;
 import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -101,6 +102,7 @@ public final class Main {
         .compose(v -> deploy(CourseVerticle.class, config, eventLoops))
         .compose(v -> deploy(new MailVerticle(), config))
         .compose(v -> deploy(new AdminVerticle(), config))
+        .compose(v -> deploy(new RoundVerticle(), config))
         .compose(v -> deploy(HttpVerticle.class, config, eventLoops))
         .map(config));
   }

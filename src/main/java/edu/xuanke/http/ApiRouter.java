@@ -5,10 +5,12 @@ import edu.xuanke.auth.Tokens;
 import edu.xuanke.core.AppConfig;
 import edu.xuanke.course.CatalogService;
 import edu.xuanke.course.SelectionService;
+import edu.xuanke.round.RoundService;
 import edu.xuanke.http.api.AdminRoutes;
 import edu.xuanke.http.api.AuthRoutes;
 import edu.xuanke.http.api.CatalogRoutes;
 import edu.xuanke.http.api.MeRoutes;
+import edu.xuanke.http.api.RoundRoutes;
 import edu.xuanke.http.api.SeatsStream;
 import edu.xuanke.http.api.SelectionRoutes;
 import edu.xuanke.http.api.TimetableCalendar;
@@ -66,7 +68,10 @@ public final class ApiRouter {
     new SeatsStream(vertx, catalog).mount(router);
     new MeRoutes(auth, hashingAuth, clientIp).mount(router);
     selectionRoutes.mountReads(router);
+    RoundRoutes roundRoutes = new RoundRoutes(RoundService.createProxy(vertx), catalog);
+    roundRoutes.mount(router);
     adminRoutes.mount(router);
+    roundRoutes.mountAdmin(router);
     new TimetableCalendar(SelectionService.createProxy(vertx), config.timeZone()).mount(router);
     Pages pages = new Pages(vertx, router, withSession, auth, csrf, cookie, config.httpBodyLimit());
     new StudentPages(vertx, pages, auth, hashingAuth, catalog, SelectionService.createProxy(vertx), clientIp,

@@ -51,7 +51,7 @@ public final class Lottery {
   public record Section(long id, int seats, String course, int weekday, int startMin, int endMin, long periodStart,
                         long periodEnd, List<String> allowedPrefixes, List<String> priorityRules, int minimumSize) {
 
-    boolean overlaps(Section o) {
+    public boolean overlaps(Section o) {
       return weekday == o.weekday && periodStart <= o.periodEnd && o.periodStart <= periodEnd
         && startMin < o.endMin && o.startMin < endMin;
     }

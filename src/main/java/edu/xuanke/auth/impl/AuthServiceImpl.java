@@ -360,6 +360,18 @@ public final class AuthServiceImpl implements AuthService {
   }
 
   @Override
+  public Future<JsonObject> cohortMajors(long termId) {
+    return mysql.preparedQuery("SELECT student_id, major FROM accounts WHERE cohort_term_id = ? AND role = 'STUDENT'")
+      .execute(Tuple.of(termId))
+      .recover(Failures::fromStore)
+      .map(rows -> {
+        JsonObject majors = new JsonObject();
+        rows.forEach(row -> majors.put(row.getString("student_id"), row.getString("major")));
+        return majors;
+      });
+  }
+
+  @Override
   public Future<JsonObject> contact(String studentId) {
     return account(studentId).compose(account -> account == null ? ErrorCode.NOT_FOUND.fail()
       : Future.succeededFuture(new JsonObject().put("studentId", studentId).put("name", account.getString("name"))

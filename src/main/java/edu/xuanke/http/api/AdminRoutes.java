@@ -7,6 +7,7 @@ import edu.xuanke.course.CatalogEditor;
 import edu.xuanke.course.CatalogService;
 import edu.xuanke.http.Requests;
 import edu.xuanke.http.TokenAuth;
+import edu.xuanke.round.RoundService;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
@@ -36,6 +37,7 @@ public final class AdminRoutes {
   private final AuthService auth;
   private final AdminService admin;
   private final AdminService localAdmin;
+  private final RoundService rounds;
   private final String uploads;
 
   public AdminRoutes(Vertx vertx, CatalogService catalog, AuthService auth) {
@@ -44,6 +46,7 @@ public final class AdminRoutes {
     this.auth = auth;
     this.admin = AdminService.createProxy(vertx);
     this.localAdmin = AdminService.createLocalProxy(vertx);
+    this.rounds = RoundService.createProxy(vertx);
     this.uploads = Path.of(System.getProperty("java.io.tmpdir"), "xuanke-uploads").toString();
   }
 
@@ -115,8 +118,11 @@ public final class AdminRoutes {
         ctx.response().putHeader("Cache-Control", "no-store");
         Json.ok(ctx, 200, reset);
       }).onFailure(ctx::fail));
-    router.get("/api/admin/jobs/:jobId").handler(ctx -> admin.job(ctx.pathParam("jobId"))
-      .onSuccess(job -> Json.ok(ctx, 200, job)).onFailure(ctx::fail));
+    router.get("/api/admin/jobs/:jobId").handler(ctx -> {
+      String jobId = ctx.pathParam("jobId");
+      (jobId.startsWith(RoundService.JOB_PREFIX) ? rounds.job(jobId) : admin.job(jobId))
+        .onSuccess(job -> Json.ok(ctx, 200, job)).onFailure(ctx::fail);
+    });
     router.get("/api/admin/jobs/:jobId/passwords").handler(ctx -> admin.takeImportPasswords(ctx.pathParam("jobId"))
       .onSuccess(csv -> ctx.response().putHeader("Content-Type", "text/csv; charset=utf-8")
         .putHeader("Cache-Control", "no-store")
