@@ -218,12 +218,14 @@ public final class Rounds {
   }
 
   /**
-   * The term's first-come and add/drop rounds as the selection scripts read them (lua/lib.lua):
-   * "opens:closes:dropCloses:releaseMinS:releaseMaxS;" each in epoch ms, in order; empty without rounds.
+   * The term's rounds as the selection scripts read them (lua/lib.lua):
+   * "opens:closes:dropCloses:releaseMinS:releaseMaxS;" each in epoch ms, in order; empty without
+   * rounds. A pre-selection round is an empty window at its close: nothing is selected or dropped
+   * first-come while it runs.
    */
   public static Future<String> windows(SqlClient sql, long termId) {
-    return sql.preparedQuery("SELECT opens_at, closes_at, drop_closes_at, release_min_seconds, release_max_seconds"
-        + " FROM selection_rounds WHERE term_id = ? AND kind <> 'PRESELECT' ORDER BY opens_at")
+    return sql.preparedQuery("SELECT kind, opens_at, closes_at, drop_closes_at, release_min_seconds, release_max_seconds"
+        + " FROM selection_rounds WHERE term_id = ? ORDER BY opens_at")
       .execute(Tuple.of(termId))
       .map(Rounds::windows);
   }
@@ -232,6 +234,10 @@ public final class Rounds {
     StringBuilder out = new StringBuilder();
     for (Row row : rows) {
       long closes = Times.fromUtc(row.getLocalDateTime("closes_at")).toEpochMilli();
+      if ("PRESELECT".equals(row.getString("kind"))) {
+        out.append(closes).append(':').append(closes).append(':').append(closes).append(":0:0;");
+        continue;
+      }
       out.append(Times.fromUtc(row.getLocalDateTime("opens_at")).toEpochMilli()).append(':').append(closes).append(':')
         .append(row.getLocalDateTime("drop_closes_at") == null ? closes
           : Times.fromUtc(row.getLocalDateTime("drop_closes_at")).toEpochMilli())
