@@ -91,7 +91,7 @@ public final class TermLoader {
   }
 
   private Future<Boolean> isReady(TermKeys keys) {
-    return api.hget(keys.term(), "ready").map(r -> r != null);
+    return api.hget(keys.term(), "ready").map(r -> r != null && SectionMeta.LAYOUT.equals(r.toString()));
   }
 
   private Future<Void> awaitReady(TermKeys keys) {
@@ -178,7 +178,7 @@ public final class TermLoader {
     Map<String, String> seats = new HashMap<>();
     Map<String, String> lengths = new HashMap<>();
     for (Catalog.Section s : sections) {
-      meta.put(Long.toString(s.id()), s.redisMeta());
+      meta.put(Long.toString(s.id()), s.meta().encode());
       seats.put(Long.toString(s.id()), Integer.toString(s.capacity() - taken.getOrDefault(s.id(), 0)));
       lengths.put(Long.toString(s.id()), Integer.toString(waitlistLengths.getOrDefault(s.id(), 0)));
     }
@@ -246,7 +246,7 @@ public final class TermLoader {
         "profileRequired", term.profileRequired() ? "1" : "0"));
     if (!state.rounds().isEmpty()) fields.addAll(List.of("rounds", state.rounds()));
     state.releases().forEach((section, at) -> fields.addAll(List.of("release:" + section, at)));
-    fields.addAll(List.of("ready", "1"));
+    fields.addAll(List.of("ready", SectionMeta.LAYOUT));
     return MARK_READY.run(api, List.of(keys.term(), keys.rebuildLock()), fields.toArray(String[]::new))
       .compose(marked -> marked.toInteger() == 1 ? Future.succeededFuture()
         : Future.failedFuture("term " + term.id() + ": the rebuild lost its lock; another instance rebuilds"));

@@ -2,6 +2,7 @@ package edu.xuanke.round;
 
 import edu.xuanke.auth.AuthService;
 import edu.xuanke.core.AppConfig;
+import edu.xuanke.core.ServiceBoundary;
 import edu.xuanke.core.Stores;
 import edu.xuanke.course.CatalogService;
 import edu.xuanke.course.SelectionService;
@@ -12,7 +13,6 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
-import io.vertx.serviceproxy.ServiceBinder;
 import io.vertx.sqlclient.Pool;
 
 /**
@@ -35,7 +35,7 @@ public class RoundVerticle extends VerticleBase {
     RoundService impl = new RoundServiceImpl(mysql, new LotteryJobs(RedisAPI.api(redis)), workers,
       CatalogService.createProxy(vertx), AuthService.createProxy(vertx), SelectionService.createProxy(vertx),
       MailService.createProxy(vertx));
-    return new ServiceBinder(vertx).setAddress(RoundService.ADDRESS).register(RoundService.class, impl).completion();
+    return ServiceBoundary.register(vertx, RoundService.ADDRESS, RoundService.class, impl).completion();
   }
 
   @Override

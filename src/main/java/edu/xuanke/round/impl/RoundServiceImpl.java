@@ -3,6 +3,7 @@ package edu.xuanke.round.impl;
 import edu.xuanke.auth.AuthService;
 import edu.xuanke.core.ErrorCode;
 import edu.xuanke.core.Failures;
+import edu.xuanke.course.CatalogKind;
 import edu.xuanke.course.CatalogService;
 import edu.xuanke.course.SelectionService;
 import edu.xuanke.mail.MailService;
@@ -73,7 +74,7 @@ public final class RoundServiceImpl implements RoundService {
     Future<JsonObject> term = catalog.term(termId);
     Future<JsonArray> rounds = catalog.rounds(termId);
     Future<JsonArray> sections = catalog.sections(termId, 0, 0);
-    Future<JsonArray> records = catalog.records("sections", termId);
+    Future<JsonArray> records = catalog.records(CatalogKind.SECTIONS, termId);
     return Future.all(term, rounds, sections, records).compose(all -> {
       JsonObject preselect = rounds.result().stream().map(JsonObject.class::cast)
         .filter(r -> "PRESELECT".equals(r.getString("kind"))).reduce((a, b) -> b).orElse(null);
