@@ -17,6 +17,7 @@ import edu.xuanke.http.api.TimetableCalendar;
 import edu.xuanke.http.pages.AdminPages;
 import edu.xuanke.http.pages.Pages;
 import edu.xuanke.http.pages.StudentPages;
+import edu.xuanke.http.pages.WishesPages;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -76,6 +77,7 @@ public final class ApiRouter {
     Pages pages = new Pages(vertx, router, withSession, auth, csrf, cookie, config.httpBodyLimit());
     new StudentPages(vertx, pages, auth, hashingAuth, catalog, SelectionService.createProxy(vertx), clientIp,
       config.emailCodeInterval().toSeconds()).mount();
+    new WishesPages(pages, RoundService.createProxy(vertx), catalog).mount();
     new AdminPages(pages, auth, catalog).mount();
     router.route().last().handler(ctx -> ctx.fail(404));
     router.route().failureHandler(ApiErrors::handle);
