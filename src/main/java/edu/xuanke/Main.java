@@ -50,7 +50,7 @@ public final class Main {
     this.eventLoops = eventLoops;
   }
 
-  /** The service; the bench harness has its own entry points ({@code edu.xuanke.bench.Bench}, {@code AdminBench}). */
+  /** The service; the bench harness has its own entry points ({@code edu.xuanke.bench.Bench}, {@code AdminBench}, {@code LotteryBench}). */
   public static void main(String[] args) {
     VertxOptions options = VertxSettings.options();
     Vertx vertx = Vertx.vertx(options);
