@@ -20,6 +20,7 @@ public enum ErrorCode {
   PASSWORD_CHANGE_REQUIRED(403),
   NOT_FOUND(404),
   SECTION_NOT_FOUND(404),
+  METHOD_NOT_ALLOWED(405),
   WINDOW_CLOSED(409),
   SECTION_FULL(409),
   ALREADY_ENROLLED(409),
@@ -28,6 +29,7 @@ public enum ErrorCode {
   LIMIT_REACHED(409),
   RESTRICTED(409),
   NOT_ENROLLED(409),
+  NOT_WAITLISTED(409),
   DROP_CLOSED(409),
   CAPACITY_BELOW_ROSTER(409),
   HAS_STUDENTS(409),
@@ -35,9 +37,14 @@ public enum ErrorCode {
   TERM_LIVE(409),
   IN_USE(409),
   PAYLOAD_TOO_LARGE(413),
+  URI_TOO_LONG(414),
+  HEADERS_TOO_LARGE(431),
   RATE_LIMITED(429),
   INTERNAL(500),
-  UNAVAILABLE(503);
+  NOT_IMPLEMENTED(501),
+  UNAVAILABLE(503),
+  /** The term's live state is being rebuilt from MySQL (missing, or older than MySQL); nothing was changed. */
+  TERM_NOT_READY(503);
 
   public final int status;
 

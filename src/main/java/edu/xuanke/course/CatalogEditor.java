@@ -1,7 +1,6 @@
 package edu.xuanke.course;
 
 import edu.xuanke.core.ErrorCode;
-import edu.xuanke.core.Failures;
 import edu.xuanke.core.Fields;
 import edu.xuanke.core.RedisScript;
 import edu.xuanke.core.Times;
@@ -74,7 +73,6 @@ public final class CatalogEditor {
     String where = termId > 0 && kind.ofTerm() ? " WHERE term_id = ?" : "";
     Tuple args = where.isEmpty() ? Tuple.tuple() : Tuple.of(termId);
     return mysql.preparedQuery(select(kind) + where + " ORDER BY id").execute(args)
-      .recover(Failures::fromStore)
       .map(rows -> {
         JsonArray out = new JsonArray();
         rows.forEach(row -> out.add(json(kind, row)));
@@ -199,7 +197,7 @@ public final class CatalogEditor {
       counts.add(redis.scard(keys.roster(row.getLong("id"))));
       counts.add(redis.zcard(keys.waitlist(row.getLong("id"))));
     }
-    return Future.all(counts).recover(Failures::fromStore).compose(all -> {
+    return Future.all(counts).compose(all -> {
       for (int i = 0; i < all.size(); i++) {
         if (all.<Response>resultAt(i).toLong() > 0) return ErrorCode.HAS_STUDENTS.fail();
       }
@@ -250,7 +248,7 @@ public final class CatalogEditor {
         : conn.preparedQuery("SELECT term_id FROM periods WHERE id = ?").execute(Tuple.of(periodId)))
       .compose(period -> {
         if (period.size() == 0 || period.iterator().next().getLong("term_id") != termId) {
-          return ErrorCode.VALIDATION_FAILED.<Long>fail(fieldError("periodId", "NOT_IN_TERM"));
+          return Fields.<Long>invalid("periodId", "NOT_IN_TERM");
         }
         Tuple values = Tuple.of(termId, periodId, typeId, code, title, teacher).addString(assistant).addString(location)
           .addInteger(capacity).addString(nature).addInteger(weekday).addValue(start).addValue(end).addString(prefixes);
@@ -384,18 +382,14 @@ public final class CatalogEditor {
     return inserted.property(io.vertx.mysqlclient.MySQLClient.LAST_INSERTED_ID);
   }
 
-  private static JsonObject fieldError(String field, String reason) {
-    return new JsonObject().put("fields", new JsonObject().put(field, reason));
-  }
-
   /** A foreign key or unique key refusing the write is the admin's mistake, not ours. */
   private static <T> Future<T> storeFailure(Throwable failure) {
     if (failure instanceof io.vertx.mysqlclient.MySQLException e) {
       int code = e.getErrorCode();
       if (code == 1451) return ErrorCode.IN_USE.fail();
-      if (code == 1452) return ErrorCode.VALIDATION_FAILED.fail(fieldError("reference", "UNKNOWN"));
-      if (code == 1062) return ErrorCode.VALIDATION_FAILED.fail(fieldError("name", "DUPLICATE"));
+      if (code == 1452) return Fields.invalid("reference", "UNKNOWN");
+      if (code == 1062) return Fields.invalid("name", "DUPLICATE");
     }
-    return Failures.fromStore(failure);
+    return Future.failedFuture(failure);
   }
 }

@@ -1,6 +1,7 @@
 package edu.xuanke.mail;
 
 import edu.xuanke.core.AppConfig;
+import edu.xuanke.core.ServiceBoundary;
 import edu.xuanke.core.Stores;
 import edu.xuanke.mail.impl.MailServiceImpl;
 import io.vertx.core.Future;
@@ -11,7 +12,6 @@ import io.vertx.ext.mail.MailConfig;
 import io.vertx.ext.mail.StartTLSOptions;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
-import io.vertx.serviceproxy.ServiceBinder;
 
 /**
  * The mail domain: registers {@link MailService} (queues into the outbox) and runs the
@@ -28,7 +28,7 @@ public class MailVerticle extends VerticleBase {
     MailService service = new MailServiceImpl(RedisAPI.api(redis));
     mailer = new Mailer(vertx, redis, smtp(config), config.mailFrom(), config.instanceId(), config.mailMaxAttempts(),
       config.mailRetryBaseMs());
-    return new ServiceBinder(vertx).setAddress(MailService.ADDRESS).register(MailService.class, service).completion()
+    return ServiceBoundary.register(vertx, MailService.ADDRESS, MailService.class, service).completion()
       .compose(v -> mailer.start());
   }
 

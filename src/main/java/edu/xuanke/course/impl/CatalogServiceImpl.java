@@ -1,7 +1,6 @@
 package edu.xuanke.course.impl;
 
 import edu.xuanke.core.ErrorCode;
-import edu.xuanke.core.Failures;
 import edu.xuanke.core.Times;
 import edu.xuanke.course.Catalog;
 import edu.xuanke.course.CatalogEditor;
@@ -88,7 +87,7 @@ public final class CatalogServiceImpl implements CatalogService {
 
   @Override
   public Future<JsonObject> section(long sectionId) {
-    return catalog.findSection(sectionId).recover(Failures::fromStore).compose(found -> {
+    return catalog.findSection(sectionId).compose(found -> {
       if (found.isEmpty()) return ErrorCode.SECTION_NOT_FOUND.fail();
       Catalog.Section s = found.get();
       return liveCounts(s.termId()).map(counts -> counts.apply(s));
@@ -102,25 +101,6 @@ public final class CatalogServiceImpl implements CatalogService {
       seats.forEach((id, left) -> out.put(id, Long.parseLong(left)));
       return out;
     });
-  }
-
-  @Override
-  public Future<Void> updateCohortMember(long termId, String studentId, boolean profileComplete) {
-    // A term not loaded yet reads the cohort from the accounts when it is built.
-    return live.redis().hset(List.of(live.keys(termId).cohort(), studentId, profileComplete ? "1" : "0"))
-      .<Void>mapEmpty().recover(Failures::fromStore);
-  }
-
-  @Override
-  public Future<Void> updateCohort(long termId, JsonObject members) {
-    if (members.isEmpty()) return Future.succeededFuture();
-    List<String> args = new java.util.ArrayList<>(1 + 2 * members.size());
-    args.add(live.keys(termId).cohort());
-    members.forEach(e -> {
-      args.add(e.getKey());
-      args.add(Boolean.TRUE.equals(e.getValue()) ? "1" : "0");
-    });
-    return live.redis().hset(args).<Void>mapEmpty().recover(Failures::fromStore);
   }
 
   @Override
@@ -146,12 +126,12 @@ public final class CatalogServiceImpl implements CatalogService {
 
   @Override
   public Future<JsonArray> reconcile(long termId) {
-    return awaitPersisted(termId).compose(v -> reconciliation.differences(termId)).recover(Failures::fromStore);
+    return awaitPersisted(termId).compose(v -> reconciliation.differences(termId));
   }
 
   @Override
   public Future<JsonObject> liveFigures(long termId) {
-    return findTerm(termId).compose(term -> reconciliation.liveFigures(termId)).recover(Failures::fromStore);
+    return findTerm(termId).compose(term -> reconciliation.liveFigures(termId));
   }
 
   @Override
