@@ -107,7 +107,7 @@ public final class AppConfig {
   public boolean demo() { return json.getBoolean("demo", false); }
   public String demoPassword() { return json.getString("demoPassword", ""); }
   public ZoneId timeZone() { return ZoneId.of(json.getString("timeZone", "Asia/Shanghai")); }
-  public int persisterBatchSize() { return json.getInteger("persisterBatchSize", 500); }
+  public int persisterBatchSize() { return json.getInteger("persisterBatchSize", 1000); }
 
   /**
    * How an answered selection is kept before it reaches MySQL: {@link Durability#AOF} (the default;
@@ -116,7 +116,10 @@ public final class AppConfig {
    * (Redis's memory only: a Redis crash loses what the persister had not yet written).
    */
   public Durability durability() { return Durability.parse(json.getString("durability", "aof")); }
-  /** How long a batch of answers waits for the replica's acknowledgement in {@link Durability#REPLICA} mode. */
+  /**
+   * How long a batch of answers waits for the replica's acknowledgement in {@link Durability#REPLICA}
+   * mode (at most half of redisTimeoutMs, which bounds the wait too).
+   */
   public long replicaWaitMs() { return json.getLong("replicaWaitMs", 500L); }
   /** Longest wait for a Redis reply before a request is answered 503 UNAVAILABLE. */
   public long redisTimeoutMs() { return json.getLong("redisTimeoutMs", 800L); }
