@@ -2,18 +2,18 @@ package edu.xuanke;
 
 import edu.xuanke.admin.AdminVerticle;
 import edu.xuanke.auth.AuthVerticle;
-import edu.xuanke.bench.AdminBench;
-import edu.xuanke.bench.Bench;
 import edu.xuanke.core.AppConfig;
 import edu.xuanke.core.ConfigLoader;
-import edu.xuanke.core.Metrics;
 import edu.xuanke.core.Migrations;
 import edu.xuanke.core.Secrets;
 import edu.xuanke.core.Stores;
+import edu.xuanke.core.VertxSettings;
 import edu.xuanke.course.CourseVerticle;
+import edu.xuanke.course.PromotionNotifier;
 import edu.xuanke.demo.DemoData;
 import edu.xuanke.http.HttpVerticle;
 import edu.xuanke.mail.MailVerticle;
+import edu.xuanke.round.RoundVerticle;
 import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -27,7 +27,6 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -46,7 +45,7 @@ public final class Main {
   private final Deque<String> deployments = new ArrayDeque<>();
 
   public Main(Vertx vertx) {
-    this(vertx, vertxOptions().getEventLoopPoolSize());
+    this(vertx, VertxSettings.options().getEventLoopPoolSize());
   }
 
   public Main(Vertx vertx, int eventLoops) {
@@ -54,29 +53,9 @@ public final class Main {
     this.eventLoops = eventLoops;
   }
 
-  /**
-   * Options of the service's Vert.x instance. One event loop per core: nothing here blocks a
-   * loop, and Vert.x's default of two per core measured 23.7k selections/s, p99 31 ms, against
-   * 28.8k, p99 22 ms with one per core (the harness, 2 cores). The count is fixed before any
-   * config can be read through Vert.x, so it comes from XUANKE_EVENT_LOOPS.
-   */
-  public static VertxOptions vertxOptions() {
-    String loops = System.getenv("XUANKE_EVENT_LOOPS");
-    return new VertxOptions().setPreferNativeTransport(true).setEventLoopPoolSize(
-        loops == null || loops.isBlank() ? Runtime.getRuntime().availableProcessors() : Integer.parseInt(loops.trim()))
-      .setMetricsOptions(Metrics.options());
-  }
-
-  public static void main(String[] args) throws Exception {
-    if (args.length > 0 && args[0].equals("bench-admin")) {
-      AdminBench.main(List.of(args).subList(1, args.length));
-      return;
-    }
-    if (args.length > 0 && args[0].equals("bench")) {
-      Bench.main(List.of(args).subList(1, args.length));
-      return;
-    }
-    VertxOptions options = vertxOptions();
+  /** The service; the bench harness has its own entry points ({@code edu.xuanke.bench.Bench}, {@code AdminBench}, {@code LotteryBench}). */
+  public static void main(String[] args) {
+    VertxOptions options = VertxSettings.options();
     Vertx vertx = Vertx.vertx(options);
     Main main = new Main(vertx, options.getEventLoopPoolSize());
     ConfigLoader.load(vertx)
@@ -103,7 +82,9 @@ public final class Main {
       .compose(config -> deploy(AuthVerticle.class, config, eventLoops)
         .compose(v -> deploy(CourseVerticle.class, config, eventLoops))
         .compose(v -> deploy(new MailVerticle(), config))
+        .compose(v -> deploy(new PromotionNotifier(), config))
         .compose(v -> deploy(new AdminVerticle(), config))
+        .compose(v -> deploy(new RoundVerticle(), config))
         .compose(v -> deploy(HttpVerticle.class, config, eventLoops))
         .map(config));
   }

@@ -50,6 +50,19 @@ public final class AppConfig {
 
   public int httpPort() { return json.getInteger("httpPort", 8080); }
   public long httpBodyLimit() { return json.getLong("httpBodyLimit", 65536L); }
+  /** The address the HTTP listener binds (0.0.0.0: every interface). */
+  public String httpHost() { return json.getString("httpHost", "0.0.0.0"); }
+  /** A new connection that has not sent a complete request head in this time is closed. */
+  public Duration httpHeaderTimeout() { return Duration.ofSeconds(json.getLong("httpHeaderTimeoutSeconds", 10L)); }
+  /** A connection with no traffic, or kept alive without a next request, this long is closed. */
+  public Duration httpIdleTimeout() { return Duration.ofSeconds(json.getLong("httpIdleTimeoutSeconds", 60L)); }
+  /** A request whose body has not fully arrived this long after its head is dropped with its connection. */
+  public Duration httpBodyTimeout() { return Duration.ofSeconds(json.getLong("httpBodyTimeoutSeconds", 120L)); }
+  /** 0: GET /metrics is served on the HTTP port; else on this port (and {@link #metricsHost}) only. */
+  public int metricsPort() { return json.getInteger("metricsPort", 0); }
+  public String metricsHost() { return json.getString("metricsHost", "127.0.0.1"); }
+  /** Non-empty: GET /metrics needs {@code Authorization: Bearer <this token>}. */
+  public String metricsToken() { return json.getString("metricsToken", ""); }
   public String mysqlHost() { return json.getString("mysqlHost", "127.0.0.1"); }
   public int mysqlPort() { return json.getInteger("mysqlPort", 3306); }
   public String mysqlUser() { return json.getString("mysqlUser", "root"); }

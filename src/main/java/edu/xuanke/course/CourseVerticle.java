@@ -1,11 +1,14 @@
 package edu.xuanke.course;
 
 import edu.xuanke.auth.AuthService;
+import edu.xuanke.auth.CohortTerms;
 import edu.xuanke.core.AppConfig;
 import edu.xuanke.core.Durability;
 import edu.xuanke.core.PipelinedRedis;
+import edu.xuanke.core.ServiceBoundary;
 import edu.xuanke.core.Stores;
 import edu.xuanke.course.impl.CatalogServiceImpl;
+import edu.xuanke.course.impl.CohortTermsImpl;
 import edu.xuanke.course.impl.SelectionServiceImpl;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -14,7 +17,6 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
-import io.vertx.serviceproxy.ServiceBinder;
 import io.vertx.sqlclient.Pool;
 
 import org.slf4j.Logger;
@@ -27,8 +29,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The course domain: the catalog, the selection scripts and each live term's persister.
- * Registers {@link SelectionService} and {@link CatalogService} on the event bus. Deployed once
- * per event loop: the event bus spreads the calls over the instances, and each instance's
+ * Registers {@link SelectionService}, {@link CatalogService} and the accounts domain's
+ * {@link CohortTerms} on the event bus. Deployed once per event loop: the event bus spreads the calls over the instances, and each instance's
  * persisters are consumers of their own in the terms' consumer groups.
  */
 public class CourseVerticle extends VerticleBase {
@@ -65,19 +67,22 @@ public class CourseVerticle extends VerticleBase {
 
     return Future.all(scripts.load(), catalog.reload())
       .compose(v -> loadLiveTerms(catalog, loader))
-      .onSuccess(v -> {
-        ServiceBinder binder = new ServiceBinder(vertx);
+      .compose(v -> {
         RefusalCounts refusals = new RefusalCounts();
         refusalFlush = vertx.setPeriodic(REFUSAL_FLUSH_MS, t -> refusals.flush(api));
         SelectionService selection = new SelectionServiceImpl(catalog, live, config.timeZone(), refusals);
-        services.add(binder.setAddress(SelectionService.ADDRESS).register(SelectionService.class, selection));
-        services.add(binder.setAddress(SelectionService.addressOnThisLoop()).setIncludeDebugInfo(false)
-          .registerLocal(SelectionService.class, selection));
-        services.add(binder.setAddress(CatalogService.ADDRESS)
-          .register(CatalogService.class, new CatalogServiceImpl(catalog, live, mysql, config.timeZone(),
-            new CatalogEditor(vertx, mysql, api, scripts, config.timeZone()), new Reconciliation(vertx, api, mysql))));
+        services.add(ServiceBoundary.register(vertx, SelectionService.ADDRESS, SelectionService.class, selection));
+        services.add(ServiceBoundary.registerLocal(vertx, SelectionService.addressOnThisLoop(), SelectionService.class,
+          selection));
+        services.add(ServiceBoundary.register(vertx, CatalogService.ADDRESS, CatalogService.class,
+          new CatalogServiceImpl(catalog, live, mysql, config.timeZone(),
+            new CatalogEditor(vertx, mysql, api, scripts, config.timeZone()), new Reconciliation(vertx, api, mysql),
+            new Rounds(vertx, mysql, live, config.timeZone()))));
+        services.add(ServiceBoundary.register(vertx, CohortTerms.ADDRESS, CohortTerms.class, new CohortTermsImpl(catalog, live)));
         services.add(vertx.eventBus().consumer(CatalogService.CHANGED_ADDRESS,
           changed -> reloadAfterEdit(catalog, loader, changed.body().getLong("termId", 0L))));
+        // Started once every address is registered (cluster-wide ones included), as the other verticles.
+        return Future.all(services.stream().map(MessageConsumer::completion).toList());
       });
   }
 

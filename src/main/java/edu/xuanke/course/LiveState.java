@@ -1,7 +1,6 @@
 package edu.xuanke.course;
 
 import edu.xuanke.core.ErrorCode;
-import edu.xuanke.core.Failures;
 import edu.xuanke.core.ServiceCalls;
 import edu.xuanke.core.Replies;
 import io.vertx.core.Future;
@@ -54,8 +53,7 @@ public final class LiveState {
           .recover(failure -> failure instanceof TimeoutException ? ErrorCode.TERM_NOT_READY.fail() : Future.failedFuture(failure))
           .compose(v -> scripts.run(script, scriptKeys, args))
           .compose(again -> notReady(again) ? ErrorCode.TERM_NOT_READY.<Response>fail() : Future.succeededFuture(again))
-        : Future.succeededFuture(reply))
-      .recover(Failures::fromStore);
+        : Future.succeededFuture(reply));
   }
 
   private static boolean notReady(Response reply) {
@@ -66,12 +64,11 @@ public final class LiveState {
   public Future<Map<String, String>> readHash(long termId, String key) {
     return redis.hgetall(key).map(Replies::hash)
       .compose(found -> !found.isEmpty() ? Future.succeededFuture(found)
-        : loader.ensureLoaded(termId).compose(v -> redis.hgetall(key)).map(Replies::hash))
-      .recover(Failures::fromStore);
+        : loader.ensureLoaded(termId).compose(v -> redis.hgetall(key)).map(Replies::hash));
   }
 
   public Future<Void> ensureLoaded(long termId) {
-    return loader.ensureLoaded(termId).recover(Failures::fromStore);
+    return loader.ensureLoaded(termId);
   }
 
 }

@@ -1,11 +1,12 @@
 package edu.xuanke.course.impl;
 
 import edu.xuanke.core.ErrorCode;
-import edu.xuanke.core.Failures;
 import edu.xuanke.core.Times;
 import edu.xuanke.course.Catalog;
 import edu.xuanke.course.CatalogEditor;
+import edu.xuanke.course.CatalogKind;
 import edu.xuanke.course.Reconciliation;
+import edu.xuanke.course.Rounds;
 import edu.xuanke.core.ServiceCalls;
 import edu.xuanke.course.CatalogService;
 import edu.xuanke.course.LiveState;
@@ -33,15 +34,37 @@ public final class CatalogServiceImpl implements CatalogService {
   private final ZoneId zone;
   private final CatalogEditor editor;
   private final Reconciliation reconciliation;
+  private final Rounds rounds;
 
   public CatalogServiceImpl(Catalog catalog, LiveState live, Pool mysql, ZoneId zone, CatalogEditor editor,
-                            Reconciliation reconciliation) {
+                            Reconciliation reconciliation, Rounds rounds) {
     this.catalog = catalog;
+    this.rounds = rounds;
     this.editor = editor;
     this.reconciliation = reconciliation;
     this.mysql = mysql;
     this.live = live;
     this.zone = zone;
+  }
+
+  @Override
+  public Future<JsonArray> rounds(long termId) {
+    return rounds.list(termId);
+  }
+
+  @Override
+  public Future<JsonObject> round(long roundId) {
+    return rounds.get(roundId);
+  }
+
+  @Override
+  public Future<JsonObject> saveRound(long id, JsonObject fields) {
+    return rounds.save(id, fields);
+  }
+
+  @Override
+  public Future<JsonObject> placeAll(long termId, String tag, JsonArray placements) {
+    return rounds.place(termId, tag, placements);
   }
 
   @Override
@@ -87,7 +110,7 @@ public final class CatalogServiceImpl implements CatalogService {
 
   @Override
   public Future<JsonObject> section(long sectionId) {
-    return catalog.findSection(sectionId).recover(Failures::fromStore).compose(found -> {
+    return catalog.findSection(sectionId).compose(found -> {
       if (found.isEmpty()) return ErrorCode.SECTION_NOT_FOUND.fail();
       Catalog.Section s = found.get();
       return liveCounts(s.termId()).map(counts -> counts.apply(s));
@@ -104,39 +127,17 @@ public final class CatalogServiceImpl implements CatalogService {
   }
 
   @Override
-  public Future<Void> updateCohortMember(long termId, String studentId, boolean profileComplete) {
-    // A term not loaded yet reads the cohort from the accounts when it is built.
-    return live.redis().hset(List.of(live.keys(termId).cohort(), studentId, profileComplete ? "1" : "0"))
-      .<Void>mapEmpty().recover(Failures::fromStore);
-  }
-
-  @Override
-  public Future<Void> updateCohort(long termId, JsonObject members) {
-    if (members.isEmpty()) return Future.succeededFuture();
-    List<String> args = new java.util.ArrayList<>(1 + 2 * members.size());
-    args.add(live.keys(termId).cohort());
-    members.forEach(e -> {
-      args.add(e.getKey());
-      args.add(Boolean.TRUE.equals(e.getValue()) ? "1" : "0");
-    });
-    return live.redis().hset(args).<Void>mapEmpty().recover(Failures::fromStore);
-  }
-
-  @Override
-  public Future<JsonArray> records(String kind, long termId) {
-    if (!CatalogEditor.KINDS.contains(kind)) return ErrorCode.NOT_FOUND.fail();
+  public Future<JsonArray> records(CatalogKind kind, long termId) {
     return editor.list(kind, termId);
   }
 
   @Override
-  public Future<JsonObject> saveRecord(String kind, long id, JsonObject fields) {
-    if (!CatalogEditor.KINDS.contains(kind)) return ErrorCode.NOT_FOUND.fail();
+  public Future<JsonObject> saveRecord(CatalogKind kind, long id, JsonObject fields) {
     return editor.save(kind, id, fields);
   }
 
   @Override
-  public Future<Void> retireRecord(String kind, long id) {
-    if (!CatalogEditor.KINDS.contains(kind)) return ErrorCode.NOT_FOUND.fail();
+  public Future<Void> retireRecord(CatalogKind kind, long id) {
     return editor.retire(kind, id);
   }
 
@@ -148,12 +149,12 @@ public final class CatalogServiceImpl implements CatalogService {
 
   @Override
   public Future<JsonArray> reconcile(long termId) {
-    return awaitPersisted(termId).compose(v -> reconciliation.differences(termId)).recover(Failures::fromStore);
+    return awaitPersisted(termId).compose(v -> reconciliation.differences(termId));
   }
 
   @Override
   public Future<JsonObject> liveFigures(long termId) {
-    return findTerm(termId).compose(term -> reconciliation.liveFigures(termId)).recover(Failures::fromStore);
+    return findTerm(termId).compose(term -> reconciliation.liveFigures(termId));
   }
 
   @Override
