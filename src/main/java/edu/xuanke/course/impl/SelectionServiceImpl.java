@@ -99,7 +99,7 @@ public final class SelectionServiceImpl implements SelectionService {
           .put("session", session == null ? null : session.toString()));
       }
       return standings;
-    }).recover(Failures::fromStore);
+    });
   }
 
   private static List<String> withKey(String key, List<String> fields) {
