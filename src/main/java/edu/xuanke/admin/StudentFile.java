@@ -1,5 +1,6 @@
 package edu.xuanke.admin;
 
+import edu.xuanke.core.Phones;
 import io.vertx.core.json.JsonObject;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
@@ -12,7 +13,7 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.Reader;
-import java.nio.charset.StandardCharsets;
+import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -87,8 +88,10 @@ public final class StudentFile {
     throw new Unreadable("UNSUPPORTED_FORMAT");
   }
 
+  /** CSV in UTF-8 (a byte-order mark is skipped) or GB18030/GBK, told apart by {@link CsvCharset}. */
   private Parsed readCsv(File file) throws IOException, Unreadable {
-    try (Reader in = new BufferedReader(new InputStreamReader(Files.newInputStream(file.toPath()), StandardCharsets.UTF_8));
+    Charset charset = CsvCharset.detect(file.toPath());
+    try (Reader in = withoutByteOrderMark(new BufferedReader(new InputStreamReader(Files.newInputStream(file.toPath()), charset)));
          CSVParser parser = CSVFormat.DEFAULT.builder().setIgnoreEmptyLines(false).get().parse(in)) {
       Checker checker = null;
       for (CSVRecord record : parser) {
@@ -99,6 +102,12 @@ public final class StudentFile {
       if (checker == null) throw new Unreadable("EMPTY_FILE");
       return checker.parsed();
     }
+  }
+
+  private static Reader withoutByteOrderMark(BufferedReader in) throws IOException {
+    in.mark(1);
+    if (in.read() != '\uFEFF') in.reset();
+    return in;
   }
 
   private Parsed readXlsx(File file) throws Unreadable {
@@ -154,13 +163,14 @@ public final class StudentFile {
     private final List<JsonObject> rows = new ArrayList<>();
     private final List<JsonObject> errors = new ArrayList<>();
     private final Set<String> seen = new HashSet<>();
+    private int refused;
 
     Checker(Map<String, Integer> columns) {
       this.columns = columns;
     }
 
     void row(int number, List<String> cells) throws Unreadable {
-      if (rows.size() + errors.size() >= MAX_ROWS) throw new Unreadable("TOO_MANY_ROWS");
+      if (rows.size() + refused >= MAX_ROWS) throw new Unreadable("TOO_MANY_ROWS");
       JsonObject row = new JsonObject().put("row", number);
       boolean blank = true;
       for (Map.Entry<String, Integer> column : columns.entrySet()) {
@@ -169,15 +179,15 @@ public final class StudentFile {
         row.put(column.getKey(), value);
       }
       if (blank) return;
-      String problem = problem(row);
-      if (problem != null) errors.add(new JsonObject().put("row", number).put("code", problem));
-      else rows.add(row);
-    }
-
-    private String problem(JsonObject row) {
-      String problem = StudentFile.this.problem(row);
-      if (problem == null && !seen.add(row.getString("studentId"))) return "DUPLICATE_IN_FILE";
-      return problem;
+      List<Problem> problems = problems(row);
+      boolean idUsable = problems.isEmpty() || !problems.get(0).field().equals("studentId");
+      if (idUsable && !seen.add(row.getString("studentId"))) problems.add(0, new Problem("studentId", "DUPLICATE_IN_FILE"));
+      if (problems.isEmpty()) {
+        rows.add(row);
+        return;
+      }
+      refused++;
+      problems.forEach(p -> errors.add(new JsonObject().put("row", number).put("code", p.code())));
     }
 
     Parsed parsed() {
@@ -185,27 +195,40 @@ public final class StudentFile {
     }
   }
 
+  /** One reason a row is refused, and the field it is about. */
+  public record Problem(String field, String code) {
+  }
+
   /**
-   * The reason a student row (fields as the import reads them, all strings) is refused, or null;
-   * normalises the gender to M / F / "".
+   * Every reason a student row (fields as the import reads them, all strings) is refused, in the
+   * order of the columns (学号, 姓名, 性别, 班级, 专业, 学院, 邮箱, 手机), so that the office fixes a row
+   * once; empty when the row is fine. Normalises the gender to M / F / "" and the phone to its digits.
    */
-  public String problem(JsonObject row) {
+  public List<Problem> problems(JsonObject row) {
+    List<Problem> problems = new ArrayList<>();
     String id = row.getString("studentId", "");
-    if (id.isEmpty()) return "MISSING_STUDENT_ID";
-    if (!STUDENT_ID.matcher(id).matches()) return "INVALID_STUDENT_ID";
+    if (id.isEmpty()) problems.add(new Problem("studentId", "MISSING_STUDENT_ID"));
+    else if (!STUDENT_ID.matcher(id).matches()) problems.add(new Problem("studentId", "INVALID_STUDENT_ID"));
+    tooLong(row, "name", problems);
     String gender = gender(row.getString("gender", ""));
-    if (gender == null) return "INVALID_GENDER";
-    row.put("gender", gender);
-    String email = row.getString("email", "");
-    if (!email.isEmpty() && (!EMAIL.matcher(email).matches() || email.length() > 254)) return "INVALID_EMAIL";
-    String mobile = row.getString("phone", "");
-    if (!mobile.isEmpty() && !phone.matcher(mobile).matches()) return "INVALID_PHONE";
+    if (gender == null) problems.add(new Problem("gender", "INVALID_GENDER"));
+    else row.put("gender", gender);
+    tooLong(row, "className", problems);
+    tooLong(row, "major", problems);
     String college = row.getString("college", "");
-    if (!college.isEmpty() && !colleges.contains(college)) return "UNKNOWN_COLLEGE";
-    for (String field : List.of("name", "className", "major")) {
-      if (row.getString(field, "").length() > 100) return "TOO_LONG";
+    if (!college.isEmpty() && !colleges.contains(college)) problems.add(new Problem("college", "UNKNOWN_COLLEGE"));
+    String email = row.getString("email", "");
+    if (!email.isEmpty() && (!EMAIL.matcher(email).matches() || email.length() > 254)) {
+      problems.add(new Problem("email", "INVALID_EMAIL"));
     }
-    return null;
+    String mobile = Phones.normalise(row.getString("phone", ""));
+    row.put("phone", mobile);
+    if (!mobile.isEmpty() && !phone.matcher(mobile).matches()) problems.add(new Problem("phone", "INVALID_PHONE"));
+    return problems;
+  }
+
+  private static void tooLong(JsonObject row, String field, List<Problem> problems) {
+    if (row.getString(field, "").length() > 100) problems.add(new Problem(field, "TOO_LONG"));
   }
 
   /** "M", "F", "" (not given), or null when it is none of those. */

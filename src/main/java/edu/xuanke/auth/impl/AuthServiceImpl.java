@@ -7,6 +7,7 @@ import edu.xuanke.auth.PasswordHasher;
 import edu.xuanke.auth.Sessions;
 import edu.xuanke.core.AppConfig;
 import edu.xuanke.core.ErrorCode;
+import edu.xuanke.core.Phones;
 import edu.xuanke.core.RedisScript;
 import edu.xuanke.core.Times;
 import edu.xuanke.course.CatalogService;
@@ -159,6 +160,7 @@ public final class AuthServiceImpl implements AuthService {
    */
   @Override
   public Future<JsonObject> updateProfile(String studentId, JsonObject profile) {
+    if (profile.getValue("phone") instanceof String typed) profile.put("phone", Phones.normalise(typed));
     JsonObject problems = rules.problems(profile);
     if (!problems.isEmpty()) return ErrorCode.VALIDATION_FAILED.fail(new JsonObject().put("fields", problems));
     return account(studentId).compose(account -> {
