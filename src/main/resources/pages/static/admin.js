@@ -6,6 +6,11 @@
   const csrf = document.querySelector('meta[name="csrf-token"]').content;
   const lang = document.documentElement.lang;
   const texts = document.getElementById('admin-texts').dataset;
+  const codes = JSON.parse(document.getElementById('code-texts').dataset.codes);
+  /** A field's or row's error code as a sentence that says what is expected; never the code itself. */
+  const fieldText = (code, field) => codes.fields[`${field}.${code}`] || codes.fields[code] || codes.fields.unknown;
+  /** An API error code (e.g. a refusal reason) in words. */
+  const errorText = code => codes.errors[code] || texts.error;
 
   async function api(method, url, body) {
     const headers = { 'Accept': 'application/json', 'Accept-Language': lang, 'X-CSRF-Token': csrf };
@@ -32,15 +37,17 @@
     form.querySelectorAll('[aria-invalid]').forEach(i => i.removeAttribute('aria-invalid'));
     const error = errorOf(result);
     const fields = (error.details && error.details.fields) || {};
+    const elsewhere = [];
     Object.entries(fields).forEach(([name, reason]) => {
       const p = form.querySelector(`.field-error[data-for="${name}"]`);
-      if (p) p.textContent = reason;
+      if (p) p.textContent = fieldText(reason, name);
+      else elsewhere.push(fieldText(reason, name));
       const input = form.querySelector(`[name="${name}"]`);
       if (input) input.setAttribute('aria-invalid', 'true');
     });
     const out = form.querySelector('.result');
     out.className = 'result error';
-    out.textContent = error.message + (error.code ? ` (${error.code})` : '');
+    out.textContent = [error.message, ...elsewhere].join(' ');
   }
 
   // ---- dashboard: figures, per-section fill, refusals and a selections-per-second chart, live
@@ -94,7 +101,7 @@
       }));
       document.querySelector('#refusal-table tbody').replaceChildren(...Object.entries(stats.refusals).map(([code, n]) => {
         const row = document.createElement('tr');
-        cell(row, code);
+        cell(row, errorText(code));
         cell(row, n);
         return row;
       }));
@@ -205,8 +212,8 @@
       errors.hidden = job.errors.length === 0;
       errors.querySelector('tbody').replaceChildren(...job.errors.map(x => {
         const row = document.createElement('tr');
-        cell(row, x.row);
-        cell(row, x.code);
+        cell(row, x.row || '–');
+        cell(row, fieldText(x.code));
         return row;
       }));
       if (job.state === 'DONE' && job.created > 0) {

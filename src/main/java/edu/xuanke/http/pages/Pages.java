@@ -163,6 +163,11 @@ public final class Pages {
     return PageEngine.text(Lang.of(ctx), key, args);
   }
 
+  /** A field's error code as a sentence in the page's language that says what is expected. */
+  public static String fieldError(RoutingContext ctx, String field, String code) {
+    return PageEngine.fieldError(Lang.of(ctx), field, code);
+  }
+
   /** The request's language tag (zh-CN or en), e.g. for AuthService.login. */
   public static String langTag(RoutingContext ctx) {
     return Lang.tag(Lang.of(ctx));

@@ -75,6 +75,12 @@ public final class StudentPages {
     String studentId = form(ctx, "studentId").trim();
     String password = form(ctx, "password");
     String next = Pages.localPath(ctx.request().getFormAttribute("next"));
+    if (studentId.isEmpty() || password.isEmpty()) {
+      // The form does not rely on the browser's own message, which speaks the browser's language.
+      ctx.request().params().set("next", next);
+      login(ctx, 400, new JsonObject().put("studentId", studentId).put("error", Pages.text(ctx, "login.error.BAD_REQUEST")));
+      return;
+    }
     hashingAuth.login(studentId, password, clientIp.of(ctx), Pages.langTag(ctx))
       .onSuccess(session -> {
         pages.cookie().set(ctx.response(), session.getString("token"));
@@ -278,7 +284,7 @@ public final class StudentPages {
   private static JsonObject fieldErrors(RoutingContext ctx, Throwable failure) {
     JsonObject fields = details(failure).getJsonObject("fields", new JsonObject());
     JsonObject sentences = new JsonObject();
-    fields.forEach(e -> sentences.put(e.getKey(), Pages.text(ctx, "fieldError." + e.getValue())));
+    fields.forEach(e -> sentences.put(e.getKey(), Pages.fieldError(ctx, e.getKey(), String.valueOf(e.getValue()))));
     return sentences;
   }
 
