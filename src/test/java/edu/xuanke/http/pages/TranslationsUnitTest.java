@@ -74,24 +74,22 @@ class TranslationsUnitTest {
     Set<String> missing = new TreeSet<>();
     // t("key") / t('key') in templates; a dynamic key (t("weekday." ~ day)) needs at least one key under its prefix.
     Pattern template = Pattern.compile("\\bt\\(\\s*[\"']([A-Za-z0-9_.]+)[\"']\\s*(~)?");
-    for (Path file : files(MAIN.resolve("resources/pages"), ".peb")) {
-      Matcher m = template.matcher(Files.readString(file));
-      while (m.find()) {
-        String key = m.group(1);
-        boolean found = m.group(2) == null ? known.contains(key) : known.stream().anyMatch(k -> k.startsWith(key));
-        if (!found) missing.add(file.getFileName() + ": " + key);
-      }
-    }
+    askedFor(files(MAIN.resolve("resources/pages"), ".peb"), template, known, missing);
     Pattern handler = Pattern.compile("Pages\\.text\\(ctx, \"([A-Za-z0-9_.]+)\"(\\s*\\+)?");
-    for (Path file : files(MAIN.resolve("java"), ".java")) {
-      Matcher m = handler.matcher(Files.readString(file));
+    askedFor(files(MAIN.resolve("java"), ".java"), handler, known, missing);
+    assertEquals(Set.of(), missing, "texts asked for but missing");
+  }
+
+  /** Adds to {@code missing} each key {@code asking} finds in the files that is not known (group 2: a dynamic key's prefix). */
+  private static void askedFor(Set<Path> files, Pattern asking, Set<String> known, Set<String> missing) throws IOException {
+    for (Path file : files) {
+      Matcher m = asking.matcher(Files.readString(file));
       while (m.find()) {
         String key = m.group(1);
         boolean found = m.group(2) == null ? known.contains(key) : known.stream().anyMatch(k -> k.startsWith(key));
         if (!found) missing.add(file.getFileName() + ": " + key);
       }
     }
-    assertEquals(Set.of(), missing, "texts asked for but missing");
   }
 
   /** Every upper-case code in the sources is an API error code, has a field-error sentence, or is listed as never shown. */
