@@ -49,12 +49,16 @@ public class CourseVerticle extends VerticleBase {
     mysql = Stores.mysql(vertx, config);
     redis = Stores.redis(vertx, config);
     RedisAPI api = RedisAPI.api(redis);
-    Scripts scripts = new Scripts(new PipelinedRedis(redis));
+    PipelinedRedis pipelined = new PipelinedRedis(redis, config.redisTimeoutMs());
+    Scripts scripts = new Scripts(pipelined);
     Catalog catalog = new Catalog(mysql);
+    PersistedMarks marks = new PersistedMarks();
     // Each instance reads the streams as its own consumer; the name stays the same across restarts.
     String consumer = config.instanceId() + "-" + INSTANCES.getAndIncrement() % VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
-    persisters = new Persisters(vertx, redis, mysql, consumer, config.persisterBatchSize());
-    TermLoader loader = new TermLoader(vertx, redis, mysql, catalog, AuthService.createProxy(vertx), persisters);
+    persisters = new Persisters(vertx, redis, mysql, consumer, config.persisterBatchSize(), marks);
+    TermLoader loader = new TermLoader(vertx, redis, mysql, catalog, AuthService.createProxy(vertx), persisters, marks);
+    // A new connection may be to a Redis that restarted on older data: check before any script runs on it.
+    pipelined.beforeUse(connection -> loader.checkLoadedTerms());
     LiveState live = new LiveState(api, scripts, loader);
 
     return Future.all(scripts.load(), catalog.reload())

@@ -3,6 +3,7 @@ package edu.xuanke.support;
 import edu.xuanke.core.Replies;
 import edu.xuanke.Main;
 import edu.xuanke.core.AppConfig;
+import edu.xuanke.core.VertxSettings;
 import edu.xuanke.core.Stores;
 import edu.xuanke.course.Audit;
 import edu.xuanke.course.Catalog;
@@ -51,7 +52,7 @@ public final class Service implements AutoCloseable {
    *               while the service reaches them through a {@link TcpProxy})
    */
   public Service(JsonObject config, JsonObject direct) {
-    this.vertx = Vertx.vertx(Main.vertxOptions());
+    this.vertx = Vertx.vertx(VertxSettings.options());
     this.config = new AppConfig(config);
     AppConfig directConfig = new AppConfig(direct);
     this.http = WebClient.create(vertx, new WebClientOptions().setDefaultHost("localhost")

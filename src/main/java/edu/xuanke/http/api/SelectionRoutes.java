@@ -37,8 +37,7 @@ public final class SelectionRoutes {
   }
 
   public void mountReads(Router router) {
-    router.get("/api/selections").handler(ctx -> selection.selections(TokenAuth.studentId(ctx))
-      .onSuccess(held -> Json.ok(ctx, 200, held)).onFailure(ctx::fail));
+    router.get("/api/selections").handler(ctx -> Json.reply(ctx, 200, selection.selections(TokenAuth.studentId(ctx))));
   }
 
   private void select(RoutingContext ctx) {
