@@ -149,7 +149,8 @@ public final class Pages {
       .put("studentId", TokenAuth.studentId(ctx))
       .put("name", profile.getString("name", ""))
       .put("role", TokenAuth.role(ctx))
-      .put("admin", "ADMIN".equals(TokenAuth.role(ctx)));
+      .put("admin", "ADMIN".equals(TokenAuth.role(ctx)))
+      .put("profileComplete", profile.getBoolean("profileComplete", true));
     ctx.put(VIEWER, viewer);
     return viewer;
   }

@@ -133,13 +133,21 @@ public final class StudentPages {
       Future<JsonObject> held = selection.selections(TokenAuth.studentId(ctx));
       return Future.all(seats, held).map(both -> new CatalogView(snapshot, seats.result(), held.result()));
     }).compose(view -> viewer.map(v -> view)).onSuccess(view -> {
+      JsonObject shown = viewer.result();
       Map<String, Object> model = new HashMap<>();
       if (view != null) {
         CatalogFilter filter = CatalogFilter.of(ctx);
         model.put("term", TermView.of(view.snapshot().term()));
+        model.put("profileMissing", view.snapshot().term().getBoolean("profileRequired", false)
+          && !shown.getBoolean("profileComplete", true));
+        model.put("heldCount", view.held().getJsonArray("enrolled", new JsonArray()).size());
         model.put("filter", filter.toJson());
         model.put("options", CatalogGroups.options(view.snapshot().sections()));
-        model.put("groups", CatalogGroups.of(view.snapshot().sections(), view.seats(), view.held(), filter));
+        JsonArray groups = CatalogGroups.of(view.snapshot().sections(), view.seats(), view.held(), filter,
+          TokenAuth.studentId(ctx));
+        model.put("groups", groups);
+        model.put("allFilteredOut", !groups.isEmpty()
+          && groups.stream().allMatch(g -> ((JsonObject) g).getBoolean("filteredOut")));
         model.put("names", view.snapshot().sections());
       }
       pages.render(ctx, 200, "catalog", model);
