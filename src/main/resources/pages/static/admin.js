@@ -83,7 +83,8 @@
       document.getElementById('f-fill').textContent = percent(totals.fillRate);
       document.getElementById('f-waitlisted').textContent = totals.waitlisted;
       document.getElementById('f-rate').textContent = stats.selections.perSecond.toFixed(1);
-      document.getElementById('f-lag').textContent = `${stats.persistence.streamLength} / ${stats.persistence.pending}`;
+      // One plain figure: changes accepted but not yet in MySQL (written in order, so the stream length counts them).
+      document.getElementById('f-lag').textContent = String(stats.persistence.streamLength);
       const mail = stats.mail || {};
       document.getElementById('f-mail').textContent = `${texts.queued} ${mail.queued ?? 0} · ${texts.failed} ${mail.failed ?? 0}`;
       const body = document.querySelector('#fill-table tbody');

@@ -76,7 +76,8 @@
   }
 
   // ---- why a section cannot be taken, said on its card before any click (the scripts decide; this only foretells)
-  const sectionsList = document.getElementById('sections');
+  // The student catalog's list (the admin catalog has a #sections too, without these data).
+  const sectionsList = document.querySelector('#sections[data-max]');
   const minutes = hhmm => { const [h, m] = hhmm.split(':').map(Number); return h * 60 + m; };
   const overlaps = (a, b) => a.dataset.weekday === b.dataset.weekday
     && minutes(a.dataset.start) < minutes(b.dataset.end) && minutes(b.dataset.start) < minutes(a.dataset.end)

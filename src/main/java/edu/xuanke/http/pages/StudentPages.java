@@ -84,8 +84,11 @@ public final class StudentPages {
     hashingAuth.login(studentId, password, clientIp.of(ctx), Pages.langTag(ctx))
       .onSuccess(session -> {
         pages.cookie().set(ctx.response(), session.getString("token"));
-        boolean mustChange = session.getJsonObject("user").getBoolean("mustChangePassword", false);
-        Pages.redirect(ctx, mustChange ? "/password" : next);
+        JsonObject user = session.getJsonObject("user");
+        boolean mustChange = user.getBoolean("mustChangePassword", false);
+        // The office has nothing to select: without a page asked for, it lands on its own area.
+        boolean admin = "ADMIN".equals(user.getString("role"));
+        Pages.redirect(ctx, mustChange ? "/password" : admin && next.equals("/") ? "/admin" : next);
       })
       .onFailure(e -> {
         ErrorCode code = ErrorCode.of(e);
