@@ -30,9 +30,9 @@ public final class StreamConsumer {
   }
 
   private static final Logger log = LoggerFactory.getLogger(StreamConsumer.class);
-  /** Backoff after a failed batch (MySQL or Redis away): 100 ms doubling up to 2 s, so a store that returns is used within 2 s. */
+  /** Backoff after a failed batch (MySQL or Redis away): 100 ms doubling up to 1 s, so a store that returns is used within a second. */
   private static final long RETRY_FIRST_MS = 100;
-  private static final long RETRY_MAX_MS = 2_000;
+  private static final long RETRY_MAX_MS = 1_000;
   private static final long CLAIM_IDLE_MS = 60_000;
   private static final long CLAIM_EVERY_MS = 30_000;
   private static final RedisScript ACK = RedisScript.fromResources("lua/stream_ack.lua");

@@ -16,8 +16,11 @@ import java.util.Map;
  */
 public final class Scripts {
 
-  /** The selection scripts, and the admin's section edits, which promote from the waitlist like a drop. */
-  public enum Script { SELECT, DROP, SWAP, SECTION_UPDATE, SECTION_RETIRE }
+  /**
+   * The selection scripts, the admin's section edits (which promote from the waitlist like a
+   * drop), a plan tried whole (PLAN) and a lottery's winners placed (PLACE).
+   */
+  public enum Script { SELECT, DROP, SWAP, SECTION_UPDATE, SECTION_RETIRE, PLAN, PLACE }
 
   private final PipelinedRedis redis;
   private final Map<Script, RedisScript> scripts = new EnumMap<>(Script.class);
@@ -31,11 +34,12 @@ public final class Scripts {
 
   public Future<Void> load() {
     List<Future<Void>> loads = new ArrayList<>();
-    scripts.values().forEach(script -> loads.add(redis.call(script::load)));
+    // At start Redis may still be loading its log: no request waits on this, so no timeout.
+    scripts.values().forEach(script -> loads.add(redis.api().compose(script::load)));
     return Future.all(loads).mapEmpty();
   }
 
   public Future<Response> run(Script script, List<String> keys, String... args) {
-    return redis.call(api -> scripts.get(script).run(api, keys, args));
+    return redis.callReplicated(api -> scripts.get(script).run(api, keys, args));
   }
 }
