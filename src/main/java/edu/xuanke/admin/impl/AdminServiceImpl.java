@@ -73,7 +73,7 @@ public final class AdminServiceImpl implements AdminService {
     if (!problems.isEmpty()) {
       // Every field's problem at once, so the form shows them all.
       JsonObject fields = new JsonObject();
-      problems.forEach(p -> fields.put(p.field(), p.code()));
+      problems.forEach(p -> { if (!fields.containsKey(p.field())) fields.put(p.field(), p.code()); });
       return ErrorCode.VALIDATION_FAILED.fail(new JsonObject().put("fields", fields));
     }
     return termExists(termId)

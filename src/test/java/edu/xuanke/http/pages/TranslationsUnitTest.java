@@ -39,7 +39,10 @@ class TranslationsUnitTest {
     "LEFT", "SELECT", "SWAP", "DROP", "TERM_NOT_READY", "LIMIT", "COUNT", "MATCH", "TYPE", "NULL", "INFO", "WARN",
     "ERROR", "DEBUG", "TRACE", "HTTP", "HEAD", "POST", "DELETE", "PATCH", "OPTIONS", "CONNECT", "UTF_8",
     "PRESELECT", "FIRST_COME", "ADD_DROP", "UNKNOWN_ROLE", "CSV", "XLSX", "HTML", "JSON", "TEXT", "SMTP",
-    "GB18030", "BLOCK", "DENY", "ENROLL", "GROUP", "HS256", "LOAD", "SKIP");
+    "GB18030", "BLOCK", "DENY", "ENROLL", "GROUP", "HS256", "LOAD", "SKIP",
+    // Redis error prefixes, job kinds and script replies the services turn into API codes.
+    "CLUSTERDOWN", "CONNECTION_CLOSED", "HOLD", "LOADING", "LOTTERY", "MASTERDOWN", "NOREPLICAS", "PLAN",
+    "READONLY", "REFUSED", "TRYAGAIN", "CANCELLED");
 
   private static Properties load(String resource) {
     Properties properties = new Properties();
