@@ -5,6 +5,7 @@ import edu.xuanke.auth.PasswordHasher;
 import edu.xuanke.core.AppConfig;
 import edu.xuanke.core.ConfigLoader;
 import edu.xuanke.core.Stores;
+import edu.xuanke.core.VertxSettings;
 import edu.xuanke.course.Audit;
 import edu.xuanke.course.Catalog;
 import edu.xuanke.course.Persister;
@@ -64,7 +65,7 @@ public final class LotteryBench {
     int seats = args.size() > 2 ? Integer.parseInt(args.get(2)) : 60;
     int wishes = args.size() > 3 ? Integer.parseInt(args.get(3)) : 5;
     BlockedThreadCounter blocked = BlockedThreadCounter.attach();
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = Vertx.vertx(VertxSettings.options());
     AppConfig base = ConfigLoader.load(vertx).await();
     AppConfig config = new AppConfig(base.json().copy()
       .put("mysqlDatabase", base.mysqlDatabase() + "_lotterybench")
@@ -124,8 +125,10 @@ public final class LotteryBench {
       for (Thread probe : probes) probe.join();
       heap.join();
 
-      System.out.printf("lottery: %s in %.2f s (seed %d, %,d students, %,d wishes, %,d won, %d sections cancelled, inputs %s)%n",
-        job.getString("state"), lotterySeconds, job.getLong("seed"), job.getLong("students", 0L), job.getLong("wishes", 0L),
+      System.out.printf("lottery: %s in %.2f s (reading %.1f s, drawing %.1f s, writing %.1f s; seed %d, %,d students, %,d wishes,"
+          + " %,d won, %d sections cancelled, inputs %s)%n",
+        job.getString("state"), lotterySeconds, job.getLong("readMs", 0L) / 1e3, job.getLong("drawMs", 0L) / 1e3,
+        job.getLong("writeMs", 0L) / 1e3, job.getLong("seed"), job.getLong("students", 0L), job.getLong("wishes", 0L),
         job.getLong("won", 0L), job.getJsonArray("cancelled", new io.vertx.core.json.JsonArray()).size(),
         job.getString("inputsDigest", "").substring(0, Math.min(12, job.getString("inputsDigest", "").length())));
       System.out.printf("heap: %d MB in use before, %d MB at the peak during the lottery (max heap %d MB)%n",
