@@ -110,6 +110,7 @@ public final class LotteryBench {
       heap.start();
       probes.forEach(Thread::start);
       sleep(1_000);
+      double loadBefore = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
 
       long started = System.nanoTime();
       JsonObject startedJob = api.post(admin, "/api/admin/rounds/" + roundId + "/lottery", new JsonObject().put("seed", 20261201));
@@ -125,12 +126,15 @@ public final class LotteryBench {
       for (Thread probe : probes) probe.join();
       heap.join();
 
-      System.out.printf("lottery: %s in %.2f s (reading %.1f s, drawing %.1f s, writing %.1f s; seed %d, %,d students, %,d wishes,"
-          + " %,d won, %d sections cancelled, inputs %s)%n",
+      System.out.printf("lottery: %s in %.2f s (reading %.1f s, drawing %.1f s of which %.2f s CPU, writing %.1f s; seed %d,"
+          + " %,d students, %,d wishes, %,d won, %d sections cancelled, inputs %s)%n",
         job.getString("state"), lotterySeconds, job.getLong("readMs", 0L) / 1e3, job.getLong("drawMs", 0L) / 1e3,
+        job.getLong("drawCpuMs", 0L) / 1e3,
         job.getLong("writeMs", 0L) / 1e3, job.getLong("seed"), job.getLong("students", 0L), job.getLong("wishes", 0L),
         job.getLong("won", 0L), job.getJsonArray("cancelled", new io.vertx.core.json.JsonArray()).size(),
         job.getString("inputsDigest", "").substring(0, Math.min(12, job.getString("inputsDigest", "").length())));
+      System.out.printf("machine load average (1 min) before the lottery: %.1f on %d cores%n", loadBefore,
+        runtime.availableProcessors());
       System.out.printf("heap: %d MB in use before, %d MB at the peak during the lottery (max heap %d MB)%n",
         heapBefore, peakHeap.get() / (1024 * 1024), runtime.maxMemory() / (1024 * 1024));
       System.out.printf("other term's selections during the lottery: %,d select/drop requests, %d errors, p50 %.1f ms,"

@@ -20,6 +20,7 @@ import io.vertx.sqlclient.Tuple;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.lang.management.ManagementFactory;
 import java.time.LocalDate;
 import java.time.LocalTime;
 import java.util.ArrayList;
@@ -34,8 +35,9 @@ public final class RoundServiceImpl implements RoundService {
   private static final Logger log = LoggerFactory.getLogger(RoundServiceImpl.class);
   /** A plan's length when the term has no pre-selection round to say otherwise. */
   private static final int PLAN_LIMIT = 20;
-  private static final int READ_PAGE = 20_000;
-  private static final int WRITE_ROWS = 5_000;
+  /** Pages small enough that decoding one never holds an event loop long, even on a busy machine. */
+  private static final int READ_PAGE = 5_000;
+  private static final int WRITE_ROWS = 2_000;
   private static final int MAILS_AT_ONCE = 50;
   private static final int MAIL_PAGE = 2_000;
 
@@ -314,10 +316,17 @@ public final class RoundServiceImpl implements RoundService {
             list.stream().mapToLong(Long::longValue).toArray()));
         });
         int max = context.result().term().getInteger("maxSectionsPerStudent");
-        return workers.executeBlocking(() -> Lottery.draw(seed, max, sections, applicants), false)
+        long[] drawCpu = new long[1];
+        return workers.executeBlocking(() -> {
+            long cpu = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+            Lottery.Result result = Lottery.draw(seed, max, sections, applicants);
+            drawCpu[0] = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpu;
+            return result;
+          }, false)
           .compose(result -> {
             phases[2] = System.nanoTime();
-            return writeResults(jobId, roundId, termId, seed, applicants.size(), result);
+            return writeResults(jobId, roundId, termId, seed, applicants.size(), result)
+              .map(summary -> summary.put("drawCpuMs", drawCpu[0] / 1_000_000));
           });
       })
       .compose(summary -> {
