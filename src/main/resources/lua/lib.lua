@@ -5,8 +5,8 @@
 --                   rounds also rounds ("opens:closes:dropCloses:releaseMinS:releaseMaxS;" per round, in
 --                   order) and release:<sectionId> ("releaseAtMs,..." seats held back after a drop)
 --   2 cohort  hash  studentId -> "1" (profile complete) | "0"
---   3 sec     hash  sectionId -> "capacity|weekday|startMin|endMin|periodStart|periodEnd|n|<course><prefixes>"
---                   n is the course code's length in bytes; the space-separated prefixes follow it
+--   3 sec     hash  sectionId -> "capacity|course|weekday|startMin|endMin|periodStart|periodEnd|prefixes"
+--                   course and prefixes with "%" and "|" escaped as %25 and %7C; prefixes space-separated
 --                   (written by course/SectionMeta.encode; parse_meta below is the only reader)
 --   4 seats   hash  sectionId -> seats left
 --   5 holds   hash  studentId -> "id,id" sections held
@@ -105,15 +105,15 @@ local function list_remove(key, student, id)
   else redis.call('HSET', key, student, table.concat(kept, ',')) end
 end
 
--- One pattern match: a gmatch loop over the fields cost 1 µs more per section parsed. The course
--- code is cut by its length, so no character in it can move the fields after it.
+-- One pattern match: a gmatch loop over the fields cost 1 µs more per section parsed. No value
+-- holds a raw "|" (SectionMeta escapes them); the course is only ever compared, never shown, so
+-- it stays escaped, and escaped prefixes could not match a student id either way.
 local function parse_meta(s)
-  local capacity, weekday, startMin, endMin, periodStart, periodEnd, n, rest =
-    string.match(s, '^(%d+)|(%d+)|(%d+)|(%d+)|(%d+)|(%d+)|(%d+)|(.*)$')
-  n = tonumber(n)
-  return { capacity = tonumber(capacity), course = string.sub(rest, 1, n), weekday = tonumber(weekday),
+  local capacity, course, weekday, startMin, endMin, periodStart, periodEnd, prefixes =
+    string.match(s, '^([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|?(.*)$')
+  return { capacity = tonumber(capacity), course = course, weekday = tonumber(weekday),
            startMin = tonumber(startMin), endMin = tonumber(endMin),
-           periodStart = tonumber(periodStart), periodEnd = tonumber(periodEnd), prefixes = string.sub(rest, n + 1) }
+           periodStart = tonumber(periodStart), periodEnd = tonumber(periodEnd), prefixes = prefixes }
 end
 
 local function allowed(meta, student)

@@ -9,6 +9,7 @@ import edu.xuanke.core.Secrets;
 import edu.xuanke.core.Stores;
 import edu.xuanke.core.VertxSettings;
 import edu.xuanke.course.CourseVerticle;
+import edu.xuanke.course.PromotionNotifier;
 import edu.xuanke.demo.DemoData;
 import edu.xuanke.http.HttpVerticle;
 import edu.xuanke.mail.MailVerticle;
@@ -18,6 +19,8 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisAPI;
 import io.vertx.sqlclient.Pool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,14 +77,26 @@ public final class Main {
         Migrations.migrate(config);
         return config;
       })
+      .compose(config -> verifyDurability(config).map(config))
       .compose(config -> (config.demo() ? seedDemo(config) : Future.<Void>succeededFuture()).map(config))
       .compose(config -> deploy(AuthVerticle.class, config, eventLoops)
         .compose(v -> deploy(CourseVerticle.class, config, eventLoops))
         .compose(v -> deploy(new MailVerticle(), config))
+        .compose(v -> deploy(new PromotionNotifier(), config))
         .compose(v -> deploy(new AdminVerticle(), config))
         .compose(v -> deploy(new RoundVerticle(), config))
         .compose(v -> deploy(HttpVerticle.class, config, eventLoops))
         .map(config));
+  }
+
+  /** Refuses to start on a Redis that keeps less than the configured durability promises. */
+  private Future<Void> verifyDurability(AppConfig config) {
+    Redis redis = Stores.redis(vertx, config);
+    return config.durability().verify(RedisAPI.api(redis), Stores.redisAddress(config))
+      .eventually(() -> {
+        redis.close();
+        return Future.succeededFuture();
+      });
   }
 
   private Future<Void> seedDemo(AppConfig config) {

@@ -1,5 +1,7 @@
 package edu.xuanke.admin;
 
+import edu.xuanke.auth.LoginIds;
+import edu.xuanke.core.PlainText;
 import io.vertx.core.json.JsonObject;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
@@ -49,7 +51,6 @@ public final class StudentFile {
   public static final int MAX_ROWS = 100_000;
 
   private static final Map<String, String> HEADERS = new HashMap<>();
-  private static final Pattern STUDENT_ID = Pattern.compile("[A-Za-z0-9]{1,32}");
   private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
 
   static {
@@ -187,12 +188,15 @@ public final class StudentFile {
 
   /**
    * The reason a student row (fields as the import reads them, all strings) is refused, or null;
-   * normalises the gender to M / F / "".
+   * brings the student id to its canonical form ({@link LoginIds}) and the gender to M / F / "".
    */
   public String problem(JsonObject row) {
-    String id = row.getString("studentId", "");
-    if (id.isEmpty()) return "MISSING_STUDENT_ID";
-    if (!STUDENT_ID.matcher(id).matches()) return "INVALID_STUDENT_ID";
+    String typed = row.getString("studentId", "");
+    if (typed.isEmpty()) return "MISSING_STUDENT_ID";
+    String id = LoginIds.canonical(typed);
+    if (id == null) return "INVALID_STUDENT_ID";
+    row.put("studentId", id);
+    if (multiLineField(row) != null) return "INVALID_CHARACTERS";
     String gender = gender(row.getString("gender", ""));
     if (gender == null) return "INVALID_GENDER";
     row.put("gender", gender);
@@ -204,6 +208,14 @@ public final class StudentFile {
     if (!college.isEmpty() && !colleges.contains(college)) return "UNKNOWN_COLLEGE";
     for (String field : List.of("name", "className", "major")) {
       if (row.getString(field, "").length() > 100) return "TOO_LONG";
+    }
+    return null;
+  }
+
+  /** The first text field holding a control or bidi character (see {@link PlainText}), or null. */
+  public static String multiLineField(JsonObject row) {
+    for (String field : List.of("name", "className", "major", "college", "email", "phone")) {
+      if (!PlainText.singleLine(row.getString(field, ""))) return field;
     }
     return null;
   }

@@ -20,6 +20,7 @@ public enum ErrorCode {
   PASSWORD_CHANGE_REQUIRED(403),
   NOT_FOUND(404),
   SECTION_NOT_FOUND(404),
+  METHOD_NOT_ALLOWED(405),
   WINDOW_CLOSED(409),
   SECTION_FULL(409),
   ALREADY_ENROLLED(409),
@@ -41,9 +42,14 @@ public enum ErrorCode {
   ALREADY_PUBLISHED(409),
   LOTTERY_RUNNING(409),
   PAYLOAD_TOO_LARGE(413),
+  URI_TOO_LONG(414),
+  HEADERS_TOO_LARGE(431),
   RATE_LIMITED(429),
   INTERNAL(500),
-  UNAVAILABLE(503);
+  NOT_IMPLEMENTED(501),
+  UNAVAILABLE(503),
+  /** The term's live state is being rebuilt from MySQL (missing, or older than MySQL); nothing was changed. */
+  TERM_NOT_READY(503);
 
   public final int status;
 

@@ -34,8 +34,17 @@ public final class Stores {
       .build();
   }
 
+  /** host:port of the configured Redis, for messages (the URL may carry a password). */
+  public static String redisAddress(AppConfig config) {
+    java.net.URI uri = java.net.URI.create(config.redisUrl());
+    return "Redis " + uri.getHost() + ":" + (uri.getPort() < 0 ? 6379 : uri.getPort());
+  }
+
   public static Redis redis(Vertx vertx, AppConfig config) {
-    return Redis.createClient(vertx, new RedisOptions()
+    RedisOptions options = new RedisOptions();
+    // A Redis that is down is noticed within the request's budget, not after the OS's connect timeout.
+    options.getNetClientOptions().setConnectTimeout((int) config.redisTimeoutMs());
+    return Redis.createClient(vertx, options
       .setConnectionString(config.redisUrl())
       .setMaxPoolSize(config.redisPoolSize())
       .setMaxPoolWaiting(4096)

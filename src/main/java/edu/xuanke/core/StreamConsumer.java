@@ -30,7 +30,9 @@ public final class StreamConsumer {
   }
 
   private static final Logger log = LoggerFactory.getLogger(StreamConsumer.class);
-  private static final long RETRY_MS = 1000;
+  /** Backoff after a failed batch (MySQL or Redis away): 100 ms doubling up to 1 s, so a store that returns is used within a second. */
+  private static final long RETRY_FIRST_MS = 100;
+  private static final long RETRY_MAX_MS = 1_000;
   private static final long CLAIM_IDLE_MS = 60_000;
   private static final long CLAIM_EVERY_MS = 30_000;
   private static final RedisScript ACK = RedisScript.fromResources("lua/stream_ack.lua");
@@ -49,6 +51,8 @@ public final class StreamConsumer {
   private long claimer = -1;
   /** Set when a claim moved entries into this consumer's pending list, which only a "0" read returns. */
   private boolean claimedPending;
+  /** Failed attempts in a row. */
+  private int failures;
   private final Promise<Void> stopped = Promise.promise();
 
   public StreamConsumer(Vertx vertx, Redis redis, String stream, String group, String consumer, int batchSize,
@@ -109,11 +113,19 @@ public final class StreamConsumer {
     readBatch(pending)
       .compose(entries -> handler.apply(entries.stream().filter(e -> e.fields() != null).toList())
         .compose(v -> acknowledge(entries)).map(entries.size()))
-      .onSuccess(count -> vertx.runOnContext(v -> loop(pending && count > 0)))
+      .onSuccess(count -> {
+        if (failures > 0) log.info("{}: handling works again after {} failed attempts", stream, failures);
+        failures = 0;
+        vertx.runOnContext(v -> loop(pending && count > 0));
+      })
       .onFailure(failure -> {
-        log.warn("{}: handling failed, retrying in {} ms: {}", stream, RETRY_MS, failure.getMessage());
+        long delay = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS << Math.min(failures, 10));
+        if (failures++ % 10 == 0) {
+          log.warn("{}: handling failed (attempt {}), retrying every {} ms at most: {}", stream, failures, RETRY_MAX_MS,
+            failure.getMessage());
+        }
         reset();
-        vertx.setTimer(RETRY_MS, t -> loop(true));
+        vertx.setTimer(delay, t -> loop(true));
       });
   }
 

@@ -41,12 +41,6 @@ public interface CatalogService {
   /** {"sectionId": seatsLeft} of a term (0: the current term). */
   Future<JsonObject> seats(long termId);
 
-  /** Tells the live state that a cohort member's profile became complete or incomplete. */
-  Future<Void> updateCohortMember(long termId, String studentId, boolean profileComplete);
-
-  /** Adds students to a term's live cohort: {"studentId": profileComplete}. */
-  Future<Void> updateCohort(long termId, JsonObject members);
-
   /** Admin: every record of a kind (those of one term when termId > 0 and the kind {@link CatalogKind#ofTerm}). */
   Future<JsonArray> records(CatalogKind kind, long termId);
 

@@ -1,11 +1,14 @@
 package edu.xuanke.course;
 
 import edu.xuanke.auth.AuthService;
+import edu.xuanke.auth.CohortTerms;
 import edu.xuanke.core.AppConfig;
+import edu.xuanke.core.Durability;
 import edu.xuanke.core.PipelinedRedis;
 import edu.xuanke.core.ServiceBoundary;
 import edu.xuanke.core.Stores;
 import edu.xuanke.course.impl.CatalogServiceImpl;
+import edu.xuanke.course.impl.CohortTermsImpl;
 import edu.xuanke.course.impl.SelectionServiceImpl;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -26,8 +29,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The course domain: the catalog, the selection scripts and each live term's persister.
- * Registers {@link SelectionService} and {@link CatalogService} on the event bus. Deployed once
- * per event loop: the event bus spreads the calls over the instances, and each instance's
+ * Registers {@link SelectionService}, {@link CatalogService} and the accounts domain's
+ * {@link CohortTerms} on the event bus. Deployed once per event loop: the event bus spreads the calls over the instances, and each instance's
  * persisters are consumers of their own in the terms' consumer groups.
  */
 public class CourseVerticle extends VerticleBase {
@@ -49,12 +52,17 @@ public class CourseVerticle extends VerticleBase {
     mysql = Stores.mysql(vertx, config);
     redis = Stores.redis(vertx, config);
     RedisAPI api = RedisAPI.api(redis);
-    Scripts scripts = new Scripts(new PipelinedRedis(redis));
+    PipelinedRedis pipelined = new PipelinedRedis(redis, config.redisTimeoutMs(),
+      config.durability() == Durability.REPLICA ? Math.min(config.replicaWaitMs(), config.redisTimeoutMs() / 2) : 0);
+    Scripts scripts = new Scripts(pipelined);
     Catalog catalog = new Catalog(mysql);
+    PersistedMarks marks = new PersistedMarks();
     // Each instance reads the streams as its own consumer; the name stays the same across restarts.
     String consumer = config.instanceId() + "-" + INSTANCES.getAndIncrement() % VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
-    persisters = new Persisters(vertx, redis, mysql, consumer, config.persisterBatchSize());
-    TermLoader loader = new TermLoader(vertx, redis, mysql, catalog, AuthService.createProxy(vertx), persisters);
+    persisters = new Persisters(vertx, redis, mysql, consumer, config.persisterBatchSize(), marks);
+    TermLoader loader = new TermLoader(vertx, redis, mysql, catalog, AuthService.createProxy(vertx), persisters, marks);
+    // A new connection may be to a Redis that restarted on older data: check before any script runs on it.
+    pipelined.beforeUse(connection -> loader.checkLoadedTerms());
     LiveState live = new LiveState(api, scripts, loader);
 
     return Future.all(scripts.load(), catalog.reload())
@@ -70,6 +78,7 @@ public class CourseVerticle extends VerticleBase {
           new CatalogServiceImpl(catalog, live, mysql, config.timeZone(),
             new CatalogEditor(vertx, mysql, api, scripts, config.timeZone()), new Reconciliation(vertx, api, mysql),
             new Rounds(vertx, mysql, live, config.timeZone()))));
+        services.add(ServiceBoundary.register(vertx, CohortTerms.ADDRESS, CohortTerms.class, new CohortTermsImpl(catalog, live)));
         services.add(vertx.eventBus().consumer(CatalogService.CHANGED_ADDRESS,
           changed -> reloadAfterEdit(catalog, loader, changed.body().getLong("termId", 0L))));
         // Started once every address is registered (cluster-wide ones included), as the other verticles.

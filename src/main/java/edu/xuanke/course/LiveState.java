@@ -10,6 +10,7 @@ import io.vertx.redis.client.Response;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -41,16 +42,17 @@ public final class LiveState {
   }
 
   /**
-   * Runs a script; when the term's state is missing it is rebuilt and the script run again. A
-   * rebuild that takes longer than the caller waits for an answer ends the request with
-   * UNAVAILABLE without running the script, so a 503 never hides a change.
+   * Runs a script; when the term's state is missing (or was found older than MySQL) it is rebuilt
+   * and the script run again. A rebuild that takes longer than the caller waits for an answer ends
+   * the request with TERM_NOT_READY without running the script, so a 503 never hides a change.
    */
   public Future<Response> run(long termId, Scripts.Script script, List<String> scriptKeys, String... args) {
     return scripts.run(script, scriptKeys, args)
       .compose(reply -> notReady(reply)
         ? loader.ensureLoaded(termId).timeout(REBUILD_WAIT_MS, TimeUnit.MILLISECONDS)
+          .recover(failure -> failure instanceof TimeoutException ? ErrorCode.TERM_NOT_READY.fail() : Future.failedFuture(failure))
           .compose(v -> scripts.run(script, scriptKeys, args))
-          .compose(again -> notReady(again) ? ErrorCode.UNAVAILABLE.<Response>fail() : Future.succeededFuture(again))
+          .compose(again -> notReady(again) ? ErrorCode.TERM_NOT_READY.<Response>fail() : Future.succeededFuture(again))
         : Future.succeededFuture(reply));
   }
 

@@ -9,6 +9,7 @@ import io.vertx.sqlclient.Pool;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** One {@link Persister} per term whose live state this instance uses, started on first use. */
@@ -19,9 +20,11 @@ public final class Persisters {
   private final Pool mysql;
   private final String consumer;
   private final int batchSize;
+  private final PersistedMarks marks;
   private final Map<Long, Future<Persister>> running = new ConcurrentHashMap<>();
 
-  public Persisters(Vertx vertx, Redis redis, Pool mysql, String consumer, int batchSize) {
+  public Persisters(Vertx vertx, Redis redis, Pool mysql, String consumer, int batchSize, PersistedMarks marks) {
+    this.marks = marks;
     this.vertx = vertx;
     this.redis = redis;
     this.mysql = mysql;
@@ -31,9 +34,14 @@ public final class Persisters {
 
   public Future<Void> ensureRunning(long termId) {
     return running.computeIfAbsent(termId, id -> {
-      Persister persister = new Persister(vertx, redis, mysql, new TermKeys(id), consumer, batchSize);
+      Persister persister = new Persister(vertx, redis, mysql, new TermKeys(id), consumer, batchSize, marks);
       return persister.start().map(persister);
     }).mapEmpty();
+  }
+
+  /** The terms whose persister runs here: the terms this instance has loaded. */
+  public Set<Long> terms() {
+    return Set.copyOf(running.keySet());
   }
 
   /** Lets every persister write what its stream holds (up to {@code timeoutMs}), then stops them. */

@@ -34,11 +34,12 @@ public final class Scripts {
 
   public Future<Void> load() {
     List<Future<Void>> loads = new ArrayList<>();
+    // At start Redis may still be loading its log: no request waits on this, so no timeout.
     scripts.values().forEach(script -> loads.add(redis.api().compose(script::load)));
     return Future.all(loads).mapEmpty();
   }
 
   public Future<Response> run(Script script, List<String> keys, String... args) {
-    return redis.api().compose(api -> scripts.get(script).run(api, keys, args));
+    return redis.callReplicated(api -> scripts.get(script).run(api, keys, args));
   }
 }

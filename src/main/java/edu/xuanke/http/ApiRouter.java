@@ -23,7 +23,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.web.Router;
-import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 
@@ -31,8 +30,10 @@ import io.vertx.ext.web.handler.BodyHandler;
  * Every route of the service, in the order they match: public routes, the CSRF check of
  * cookie-authenticated changes, the selection changes (their scripts check the session), then the
  * JWT and session check for the rest of /api/**, the server-rendered pages (their own router,
- * {@link Pages}), and the error handler that turns every other failure into API.md's error body. No domain logic
- * lives here: each route calls a typed event-bus service.
+ * {@link Pages}), and the error handler that turns every other failure into API.md's error body.
+ * In front of them all, {@link RouteTable} answers 405 for a known path asked with another method
+ * (and lets HEAD in wherever GET is served). No domain logic lives here: each route calls a
+ * typed event-bus service.
  */
 public final class ApiRouter {
 
@@ -54,10 +55,11 @@ public final class ApiRouter {
     AdminRoutes adminRoutes = new AdminRoutes(vertx, catalog, auth);
 
     Router router = Router.router(vertx);
+    RouteTable routes = RouteTable.guarding(router);
     adminRoutes.mountUpload(router, csrf.apiGuard(), withSession, config.importFileLimit());
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(config.httpBodyLimit()));
     router.get("/health").handler(ctx -> health(catalog, ctx));
-    router.get("/metrics").handler(PrometheusScrapingHandler.create());
+    if (config.metricsPort() == 0) MetricsEndpoint.mount(router, config);
     router.get("/openapi.yaml").handler(ctx -> ctx.response().putHeader("Content-Type", "application/yaml; charset=utf-8")
       .sendFile("webroot/openapi.yaml"));
     authRoutes.mountPublic(router);
@@ -79,6 +81,7 @@ public final class ApiRouter {
       config.emailCodeInterval().toSeconds()).mount();
     new WishesPages(pages, RoundService.createProxy(vertx), catalog).mount();
     new AdminPages(pages, auth, catalog).mount();
+    routes.seal(router);
     router.route().last().handler(ctx -> ctx.fail(404));
     router.route().failureHandler(ApiErrors::handle);
     return router;

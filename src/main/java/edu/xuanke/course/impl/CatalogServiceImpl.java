@@ -127,25 +127,6 @@ public final class CatalogServiceImpl implements CatalogService {
   }
 
   @Override
-  public Future<Void> updateCohortMember(long termId, String studentId, boolean profileComplete) {
-    // A term not loaded yet reads the cohort from the accounts when it is built.
-    return live.redis().hset(List.of(live.keys(termId).cohort(), studentId, profileComplete ? "1" : "0"))
-      .<Void>mapEmpty();
-  }
-
-  @Override
-  public Future<Void> updateCohort(long termId, JsonObject members) {
-    if (members.isEmpty()) return Future.succeededFuture();
-    List<String> args = new java.util.ArrayList<>(1 + 2 * members.size());
-    args.add(live.keys(termId).cohort());
-    members.forEach(e -> {
-      args.add(e.getKey());
-      args.add(Boolean.TRUE.equals(e.getValue()) ? "1" : "0");
-    });
-    return live.redis().hset(args).<Void>mapEmpty();
-  }
-
-  @Override
   public Future<JsonArray> records(CatalogKind kind, long termId) {
     return editor.list(kind, termId);
   }

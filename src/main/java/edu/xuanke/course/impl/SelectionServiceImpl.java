@@ -1,6 +1,7 @@
 package edu.xuanke.course.impl;
 
 import edu.xuanke.core.ErrorCode;
+import edu.xuanke.core.Fields;
 import edu.xuanke.core.Times;
 import edu.xuanke.course.Catalog;
 import edu.xuanke.course.LiveState;
@@ -69,8 +70,7 @@ public final class SelectionServiceImpl implements SelectionService {
   @Override
   public Future<JsonObject> swap(String studentId, String sessionId, long fromSectionId, long toSectionId) {
     return section(fromSectionId).compose(from -> section(toSectionId).compose(to -> {
-      if (from.termId() != to.termId()) return ErrorCode.VALIDATION_FAILED.fail(
-        new JsonObject().put("fields", new JsonObject().put("to", "OTHER_TERM")));
+      if (from.termId() != to.termId()) return Fields.invalid("to", "OTHER_TERM");
       TermKeys keys = live.keys(from.termId());
       return live.run(from.termId(), Script.SWAP, keys.scriptKeys(fromSectionId, toSectionId), studentId,
           Long.toString(fromSectionId), Long.toString(toSectionId), sessionId, releaseDraw())

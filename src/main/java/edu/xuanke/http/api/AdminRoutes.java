@@ -3,6 +3,7 @@ package edu.xuanke.http.api;
 import edu.xuanke.admin.AdminService;
 import edu.xuanke.auth.AuthService;
 import edu.xuanke.core.ErrorCode;
+import edu.xuanke.core.Fields;
 import edu.xuanke.course.CatalogKind;
 import edu.xuanke.course.CatalogService;
 import edu.xuanke.http.Requests;
@@ -10,6 +11,7 @@ import edu.xuanke.http.TokenAuth;
 import edu.xuanke.round.RoundService;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.FileUpload;
@@ -126,7 +128,7 @@ public final class AdminRoutes {
 
   private static long requiredTerm(RoutingContext ctx) {
     long termId = Requests.queryId(ctx, "termId");
-    if (termId == 0) throw ErrorCode.BAD_REQUEST.exception(new JsonObject().put("fields", new JsonObject().put("termId", "REQUIRED")));
+    if (termId == 0) throw ErrorCode.BAD_REQUEST.exception(Fields.details("termId", "REQUIRED"));
     return termId;
   }
 
@@ -142,7 +144,7 @@ public final class AdminRoutes {
       try {
         query.put(name, Integer.parseInt(value));
       } catch (NumberFormatException e) {
-        throw ErrorCode.BAD_REQUEST.exception(new JsonObject().put("fields", new JsonObject().put(name, "NOT_AN_INTEGER")));
+        throw ErrorCode.BAD_REQUEST.exception(Fields.details(name, "NOT_AN_INTEGER"));
       }
     }
     Json.reply(ctx, 200, auth.students(query));
@@ -152,8 +154,7 @@ public final class AdminRoutes {
     List<FileUpload> files = ctx.fileUploads();
     long termId = Requests.queryId(ctx, "termId");
     if (files.size() != 1 || termId == 0) {
-      ctx.fail(ErrorCode.VALIDATION_FAILED.exception(new JsonObject().put("fields",
-        new JsonObject().put(files.size() != 1 ? "file" : "termId", "REQUIRED"))));
+      ctx.fail(ErrorCode.VALIDATION_FAILED.exception(Fields.details(files.size() != 1 ? "file" : "termId", "REQUIRED")));
       return;
     }
     FileUpload upload = files.get(0);
@@ -191,6 +192,10 @@ public final class AdminRoutes {
     HttpServerResponse response = ctx.response().setChunked(true)
       .putHeader("Content-Type", "text/event-stream; charset=utf-8")
       .putHeader("Cache-Control", "no-cache");
+    if (ctx.request().method() == HttpMethod.HEAD) {
+      response.end(); // the headers are the whole answer: a stream has no end to wait for
+      return;
+    }
     response.write(": stats of term " + termId + "\n\n");
     Handler<Long> send = timer -> admin.stats(termId)
       .onSuccess(stats -> {
