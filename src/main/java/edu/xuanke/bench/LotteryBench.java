@@ -86,7 +86,7 @@ public final class LotteryBench {
     AppConfig running = main.start(config).await();
     try {
       Api api = new Api(running.httpPort());
-      String admin = api.login("bench-admin");
+      String admin = api.login("BENCHADMIN");
       List<String> probeTokens = new ArrayList<>();
       for (int i = 1; i <= PROBE_STUDENTS; i++) probeTokens.add(api.login(String.format("P%04d", i)));
       List<Long> probeSections = probeSections(config, probeTerm);
@@ -221,7 +221,7 @@ public final class LotteryBench {
         insert(db, "INSERT INTO accounts (student_id, password_hash, cohort_term_id) VALUES (?, ?, ?)",
           String.format("P%04d", i), hash, probeTerm);
       }
-      insert(db, "INSERT INTO accounts (student_id, password_hash, role) VALUES ('bench-admin', ?, 'ADMIN')", hash);
+      insert(db, "INSERT INTO accounts (student_id, password_hash, role) VALUES ('BENCHADMIN', ?, 'ADMIN')", hash);
       db.commit();
       return new long[] {round, probeTerm};
     }
