@@ -40,7 +40,9 @@ public final class RoundRoutes {
     router.post("/api/wishes/enroll").handler(ctx -> {
       // As for select: a student on a one-time password changes it first.
       if (TokenAuth.mustChangePassword(ctx)) throw ErrorCode.PASSWORD_CHANGE_REQUIRED.exception();
-      long termId = term(ctx, Requests.body(ctx).getValue("termId") == null ? 0 : Requests.requiredId(Requests.body(ctx), "termId"));
+      // The body is optional: without one (or without termId) the plan of the session's term is tried.
+      JsonObject body = ctx.body().length() == 0 ? new JsonObject() : Requests.body(ctx);
+      long termId = term(ctx, body.getValue("termId") == null ? 0 : Requests.requiredId(body, "termId"));
       rounds.enrollPlan(TokenAuth.studentId(ctx), TokenAuth.sessionId(ctx), termId)
         .onSuccess(results -> Json.ok(ctx, 200, results)).onFailure(ctx::fail);
     });
