@@ -2,6 +2,7 @@ package edu.xuanke.round.impl;
 
 import edu.xuanke.auth.AuthService;
 import edu.xuanke.core.ErrorCode;
+import edu.xuanke.core.Fields;
 import edu.xuanke.course.CatalogKind;
 import edu.xuanke.course.CatalogService;
 import edu.xuanke.course.SelectionService;
@@ -135,7 +136,7 @@ public final class RoundServiceImpl implements RoundService {
   }
 
   private static <T> Future<T> invalid(String reason) {
-    return ErrorCode.VALIDATION_FAILED.fail(new JsonObject().put("fields", new JsonObject().put("sectionIds", reason)));
+    return Fields.invalid("sectionIds", reason);
   }
 
   private static boolean admits(String prefixes, String studentId) {
