@@ -13,6 +13,7 @@ import edu.xuanke.course.PromotionNotifier;
 import edu.xuanke.demo.DemoData;
 import edu.xuanke.http.HttpVerticle;
 import edu.xuanke.mail.MailVerticle;
+import edu.xuanke.round.RoundVerticle;
 import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -52,7 +53,7 @@ public final class Main {
     this.eventLoops = eventLoops;
   }
 
-  /** The service; the bench harness has its own entry points ({@code edu.xuanke.bench.Bench}, {@code AdminBench}). */
+  /** The service; the bench harness has its own entry points ({@code edu.xuanke.bench.Bench}, {@code AdminBench}, {@code LotteryBench}). */
   public static void main(String[] args) {
     VertxOptions options = VertxSettings.options();
     Vertx vertx = Vertx.vertx(options);
@@ -83,6 +84,7 @@ public final class Main {
         .compose(v -> deploy(new MailVerticle(), config))
         .compose(v -> deploy(new PromotionNotifier(), config))
         .compose(v -> deploy(new AdminVerticle(), config))
+        .compose(v -> deploy(new RoundVerticle(), config))
         .compose(v -> deploy(HttpVerticle.class, config, eventLoops))
         .map(config));
   }

@@ -66,6 +66,9 @@ public interface AuthService {
   /** The students of a term's cohort: {"studentId": profileComplete}. */
   Future<JsonObject> cohort(long termId);
 
+  /** The majors of a term's cohort, for a lottery's priority rules: {"studentId": major}. */
+  Future<JsonObject> cohortMajors(long termId);
+
   /** {studentId, name, email, lang}: where and how to write to the account. */
   Future<JsonObject> contact(String studentId);
 

@@ -63,6 +63,21 @@ public interface CatalogService {
   /** Admin: {streamLength, pending, changesTotal, refusals: {code: count}} of a term's live state. */
   Future<JsonObject> liveFigures(long termId);
 
+  /** Admin: a term's rounds in order: [{id, termId, kind, opensAt, closesAt, dropClosesAt, maxWishes, …}]. */
+  Future<JsonArray> rounds(long termId);
+
+  /** A round as {@link #rounds} lists it; NOT_FOUND when there is none. */
+  Future<JsonObject> round(long roundId);
+
+  /** Admin: creates (id 0) or changes a round; a change needs only the fields that change. */
+  Future<JsonObject> saveRound(long id, JsonObject fields);
+
+  /**
+   * Gives each [studentId, sectionId] its seat in one atomic step for the whole term (a lottery's
+   * winners), once per tag, each checked as a select would be: {placed, alreadyPlaced, refused: [{studentId, sectionId, code}]}.
+   */
+  Future<JsonObject> placeAll(long termId, String tag, JsonArray placements);
+
   /** {"redis": "UP"|"DOWN", "mysql": "UP"|"DOWN"}: the stores this domain depends on. */
   Future<JsonObject> health();
 }

@@ -76,7 +76,8 @@ public class CourseVerticle extends VerticleBase {
           selection));
         services.add(ServiceBoundary.register(vertx, CatalogService.ADDRESS, CatalogService.class,
           new CatalogServiceImpl(catalog, live, mysql, config.timeZone(),
-            new CatalogEditor(vertx, mysql, api, scripts, config.timeZone()), new Reconciliation(vertx, api, mysql))));
+            new CatalogEditor(vertx, mysql, api, scripts, config.timeZone()), new Reconciliation(vertx, api, mysql),
+            new Rounds(vertx, mysql, live, config.timeZone()))));
         services.add(ServiceBoundary.register(vertx, CohortTerms.ADDRESS, CohortTerms.class, new CohortTermsImpl(catalog, live)));
         services.add(vertx.eventBus().consumer(CatalogService.CHANGED_ADDRESS,
           changed -> reloadAfterEdit(catalog, loader, changed.body().getLong("termId", 0L))));

@@ -167,6 +167,8 @@ public final class Persister {
           case "WAITLIST" -> waitlist.add(Tuple.of(e.student, e.section, term, "WAITING", e.seq, at, id));
           case "UNWAITLIST" -> waitlist.add(Tuple.of(e.student, e.section, term, "LEFT", e.seq, at, id));
           case "SKIP" -> waitlist.add(Tuple.of(e.student, e.section, term, "SKIPPED", e.seq, at, id));
+          // A seat held back after a drop until `at`: the event row is the record (TermLoader reads it back).
+          case "HOLD" -> { }
           default -> log.error("term {}: unknown event type {} in {}", term, e.type, e.id);
         }
       }

@@ -16,8 +16,11 @@ import java.util.Map;
  */
 public final class Scripts {
 
-  /** The selection scripts, and the admin's section edits, which promote from the waitlist like a drop. */
-  public enum Script { SELECT, DROP, SWAP, SECTION_UPDATE, SECTION_RETIRE }
+  /**
+   * The selection scripts, the admin's section edits (which promote from the waitlist like a
+   * drop), a plan tried whole (PLAN) and a lottery's winners placed (PLACE).
+   */
+  public enum Script { SELECT, DROP, SWAP, SECTION_UPDATE, SECTION_RETIRE, PLAN, PLACE }
 
   private final PipelinedRedis redis;
   private final Map<Script, RedisScript> scripts = new EnumMap<>(Script.class);

@@ -131,6 +131,17 @@ final class Accounts {
       });
   }
 
+  /** Each cohort student's major, for the lottery's priority rules. */
+  Future<JsonObject> cohortMajors(long termId) {
+    return store.mysql().preparedQuery("SELECT student_id, major FROM accounts WHERE cohort_term_id = ? AND role = 'STUDENT'")
+      .execute(Tuple.of(termId))
+      .map(rows -> {
+        JsonObject majors = new JsonObject();
+        rows.forEach(row -> majors.put(row.getString("student_id"), row.getString("major")));
+        return majors;
+      });
+  }
+
   Future<JsonObject> contact(String studentId) {
     return store.account(studentId).compose(account -> account == null ? ErrorCode.NOT_FOUND.fail()
       : Future.succeededFuture(new JsonObject().put("studentId", studentId).put("name", account.getString("name"))

@@ -90,6 +90,11 @@ public final class AuthServiceImpl implements AuthService {
   }
 
   @Override
+  public Future<JsonObject> cohortMajors(long termId) {
+    return accounts.cohortMajors(termId);
+  }
+
+  @Override
   public Future<JsonObject> contact(String studentId) {
     return accounts.contact(studentId);
   }

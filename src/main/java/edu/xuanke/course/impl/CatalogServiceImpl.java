@@ -6,6 +6,7 @@ import edu.xuanke.course.Catalog;
 import edu.xuanke.course.CatalogEditor;
 import edu.xuanke.course.CatalogKind;
 import edu.xuanke.course.Reconciliation;
+import edu.xuanke.course.Rounds;
 import edu.xuanke.core.ServiceCalls;
 import edu.xuanke.course.CatalogService;
 import edu.xuanke.course.LiveState;
@@ -33,15 +34,37 @@ public final class CatalogServiceImpl implements CatalogService {
   private final ZoneId zone;
   private final CatalogEditor editor;
   private final Reconciliation reconciliation;
+  private final Rounds rounds;
 
   public CatalogServiceImpl(Catalog catalog, LiveState live, Pool mysql, ZoneId zone, CatalogEditor editor,
-                            Reconciliation reconciliation) {
+                            Reconciliation reconciliation, Rounds rounds) {
     this.catalog = catalog;
+    this.rounds = rounds;
     this.editor = editor;
     this.reconciliation = reconciliation;
     this.mysql = mysql;
     this.live = live;
     this.zone = zone;
+  }
+
+  @Override
+  public Future<JsonArray> rounds(long termId) {
+    return rounds.list(termId);
+  }
+
+  @Override
+  public Future<JsonObject> round(long roundId) {
+    return rounds.get(roundId);
+  }
+
+  @Override
+  public Future<JsonObject> saveRound(long id, JsonObject fields) {
+    return rounds.save(id, fields);
+  }
+
+  @Override
+  public Future<JsonObject> placeAll(long termId, String tag, JsonArray placements) {
+    return rounds.place(termId, tag, placements);
   }
 
   @Override

@@ -8,6 +8,7 @@ import edu.xuanke.course.CatalogKind;
 import edu.xuanke.course.CatalogService;
 import edu.xuanke.http.Requests;
 import edu.xuanke.http.TokenAuth;
+import edu.xuanke.round.RoundService;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
@@ -37,6 +38,7 @@ public final class AdminRoutes {
   private final AuthService auth;
   private final AdminService admin;
   private final AdminService localAdmin;
+  private final RoundService rounds;
   private final String uploads;
 
   public AdminRoutes(Vertx vertx, CatalogService catalog, AuthService auth) {
@@ -45,6 +47,7 @@ public final class AdminRoutes {
     this.auth = auth;
     this.admin = AdminService.createProxy(vertx);
     this.localAdmin = AdminService.createLocalProxy(vertx);
+    this.rounds = RoundService.createProxy(vertx);
     this.uploads = Path.of(System.getProperty("java.io.tmpdir"), "xuanke-uploads").toString();
   }
 
@@ -106,7 +109,10 @@ public final class AdminRoutes {
     });
     router.post("/api/admin/students/:studentId/reset-password").handler(ctx ->
       Json.reply(ctx, 200, auth.resetPassword(ctx.pathParam("studentId"))));
-    router.get("/api/admin/jobs/:jobId").handler(ctx -> Json.reply(ctx, 200, admin.job(ctx.pathParam("jobId"))));
+    router.get("/api/admin/jobs/:jobId").handler(ctx -> {
+      String jobId = ctx.pathParam("jobId");
+      Json.reply(ctx, 200, jobId.startsWith(RoundService.JOB_PREFIX) ? rounds.job(jobId) : admin.job(jobId));
+    });
     router.get("/api/admin/jobs/:jobId/passwords").handler(ctx -> admin.takeImportPasswords(ctx.pathParam("jobId"))
       .onSuccess(csv -> ctx.response().putHeader("Content-Type", "text/csv; charset=utf-8")
         .putHeader("Cache-Control", "no-store")
