@@ -1,7 +1,6 @@
 package edu.xuanke.course;
 
 import edu.xuanke.core.ErrorCode;
-import edu.xuanke.core.Failures;
 import edu.xuanke.core.Fields;
 import edu.xuanke.core.RedisScript;
 import edu.xuanke.core.Times;
@@ -92,7 +91,6 @@ public final class Rounds {
 
   public Future<JsonArray> list(long termId) {
     return mysql.preparedQuery(SELECT + " WHERE r.term_id = ? ORDER BY r.opens_at, r.id").execute(Tuple.of(termId))
-      .recover(Failures::fromStore)
       .map(rows -> {
         JsonArray out = new JsonArray();
         rows.forEach(row -> out.add(json(row)));
@@ -102,7 +100,6 @@ public final class Rounds {
 
   public Future<JsonObject> get(long roundId) {
     return mysql.preparedQuery(SELECT + " WHERE r.id = ?").execute(Tuple.of(roundId))
-      .recover(Failures::fromStore)
       .compose(rows -> rows.size() == 0 ? ErrorCode.NOT_FOUND.fail() : Future.succeededFuture(json(rows.iterator().next())));
   }
 
@@ -112,7 +109,7 @@ public final class Rounds {
         .compose(existing -> write(conn, id, existing.copy().mergeIn(fields), existing)))
       .recover(failure -> failure instanceof io.vertx.mysqlclient.MySQLException e && e.getErrorCode() == 1452
         ? ErrorCode.VALIDATION_FAILED.fail(new JsonObject().put("fields", new JsonObject().put("termId", "UNKNOWN")))
-        : Failures.fromStore(failure))
+        : Future.<JsonObject>failedFuture(failure))
       .onSuccess(saved -> vertx.eventBus().publish(CatalogService.CHANGED_ADDRESS,
         new JsonObject().put("termId", saved.getLong("termId"))));
   }
@@ -171,7 +168,6 @@ public final class Rounds {
             new JsonObject().put("opensAt", "OVERLAPS_ANOTHER_ROUND"))) : Future.succeededFuture(roundId)))
           .compose(roundId -> windows(conn, termId)
             .compose(windows -> TERM_UPDATE.run(redis, List.of(new TermKeys(termId).term()), "rounds", windows))
-            .recover(Failures::fromStore)
             .compose(v -> conn.preparedQuery(SELECT + " WHERE r.id = ?").execute(Tuple.of(roundId)))
             .map(rows -> json(rows.iterator().next())));
       });
