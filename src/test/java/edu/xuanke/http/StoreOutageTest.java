@@ -42,7 +42,7 @@ class StoreOutageTest {
     proxies = Vertx.vertx();
     redisProxy = new TcpProxy(proxies, 6379).start();
     mysqlProxy = new TcpProxy(proxies, 3306).start();
-    JsonObject direct = TestConfig.json();
+    JsonObject direct = TestConfig.json().put("redisTimeoutMs", 800);
     JsonObject proxied = direct.copy()
       .put("redisUrl", "redis://127.0.0.1:" + redisProxy.port + "/" + TestConfig.REDIS_DB)
       .put("mysqlPort", mysqlProxy.port);
