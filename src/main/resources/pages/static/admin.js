@@ -6,6 +6,11 @@
   const csrf = document.querySelector('meta[name="csrf-token"]').content;
   const lang = document.documentElement.lang;
   const texts = document.getElementById('admin-texts').dataset;
+  const codes = JSON.parse(document.getElementById('code-texts').dataset.codes);
+  /** A field's or row's error code as a sentence that says what is expected; never the code itself. */
+  const fieldText = (code, field) => codes.fields[`${field}.${code}`] || codes.fields[code] || codes.fields.unknown;
+  /** An API error code (e.g. a refusal reason) in words. */
+  const errorText = code => codes.errors[code] || texts.error;
 
   async function api(method, url, body) {
     const headers = { 'Accept': 'application/json', 'Accept-Language': lang, 'X-CSRF-Token': csrf };
@@ -32,15 +37,17 @@
     form.querySelectorAll('[aria-invalid]').forEach(i => i.removeAttribute('aria-invalid'));
     const error = errorOf(result);
     const fields = (error.details && error.details.fields) || {};
+    const elsewhere = [];
     Object.entries(fields).forEach(([name, reason]) => {
       const p = form.querySelector(`.field-error[data-for="${name}"]`);
-      if (p) p.textContent = reason;
+      if (p) p.textContent = fieldText(reason, name);
+      else elsewhere.push(fieldText(reason, name));
       const input = form.querySelector(`[name="${name}"]`);
       if (input) input.setAttribute('aria-invalid', 'true');
     });
     const out = form.querySelector('.result');
     out.className = 'result error';
-    out.textContent = error.message + (error.code ? ` (${error.code})` : '');
+    out.textContent = [error.message, ...elsewhere].join(' ');
   }
 
   // ---- dashboard: figures, per-section fill, refusals and a selections-per-second chart, live
@@ -76,7 +83,8 @@
       document.getElementById('f-fill').textContent = percent(totals.fillRate);
       document.getElementById('f-waitlisted').textContent = totals.waitlisted;
       document.getElementById('f-rate').textContent = stats.selections.perSecond.toFixed(1);
-      document.getElementById('f-lag').textContent = `${stats.persistence.streamLength} / ${stats.persistence.pending}`;
+      // One plain figure: changes accepted but not yet in MySQL (written in order, so the stream length counts them).
+      document.getElementById('f-lag').textContent = String(stats.persistence.streamLength);
       const mail = stats.mail || {};
       document.getElementById('f-mail').textContent = `${texts.queued} ${mail.queued ?? 0} · ${texts.failed} ${mail.failed ?? 0}`;
       const body = document.querySelector('#fill-table tbody');
@@ -94,7 +102,7 @@
       }));
       document.querySelector('#refusal-table tbody').replaceChildren(...Object.entries(stats.refusals).map(([code, n]) => {
         const row = document.createElement('tr');
-        cell(row, code);
+        cell(row, errorText(code));
         cell(row, n);
         return row;
       }));
@@ -205,8 +213,8 @@
       errors.hidden = job.errors.length === 0;
       errors.querySelector('tbody').replaceChildren(...job.errors.map(x => {
         const row = document.createElement('tr');
-        cell(row, x.row);
-        cell(row, x.code);
+        cell(row, x.row || '–');
+        cell(row, fieldText(x.code));
         return row;
       }));
       if (job.state === 'DONE' && job.created > 0) {
@@ -236,4 +244,51 @@
       poll(r.data.jobId);
     });
   }
+
+  // ---- rounds: add a round; run a pre-selection's lottery as a job with progress; publish
+  const roundForm = document.getElementById('round-form');
+  if (roundForm) {
+    roundForm.addEventListener('submit', async e => {
+      e.preventDefault();
+      const body = { termId: Number(roundForm.dataset.term), kind: roundForm.querySelector('[name="kind"]').value };
+      roundForm.querySelectorAll('input[name]').forEach(input => {
+        if (input.value === '') return;
+        if (input.hasAttribute('data-instant')) body[input.name] = new Date(input.value).toISOString();
+        else if (input.hasAttribute('data-number')) body[input.name] = Number(input.value);
+      });
+      const r = await api('POST', '/api/admin/rounds', body);
+      if (!r.ok) { showErrors(roundForm, r); return; }
+      window.location.reload();
+    });
+  }
+  document.querySelectorAll('form[data-lottery]').forEach(form => {
+    const id = form.dataset.lottery;
+    const out = form.querySelector('.result');
+    const progress = form.querySelector('progress');
+    const poll = async jobId => {
+      const r = await api('GET', `/api/admin/jobs/${jobId}`);
+      if (!r.ok) { out.textContent = errorOf(r).message; return; }
+      progress.max = Math.max(1, r.data.total);
+      progress.value = r.data.done;
+      if (r.data.state === 'RUNNING') { setTimeout(() => poll(jobId), 500); return; }
+      out.className = r.data.state === 'DONE' ? 'result ok' : 'result error';
+      out.textContent = r.data.state === 'DONE'
+        ? texts.lotteryDone.replace('{0}', r.data.won).replace('{1}', r.data.wishes).replace('{2}', r.data.cancelled.length)
+        : `${texts.error} (${r.data.error})`;
+    };
+    form.addEventListener('submit', async e => {
+      e.preventDefault();
+      out.className = 'result';
+      out.textContent = '';
+      progress.hidden = false;
+      const r = await api('POST', `/api/admin/rounds/${id}/lottery`, { seed: Number(form.querySelector('[name="seed"]').value) });
+      if (r.status !== 202) { out.className = 'result error'; out.textContent = errorOf(r).message; return; }
+      poll(r.data.jobId);
+    });
+    form.querySelector('[data-publish]').addEventListener('click', async () => {
+      const r = await api('POST', `/api/admin/rounds/${id}/publish`);
+      out.className = r.ok ? 'result ok' : 'result error';
+      out.textContent = r.ok ? texts.published.replace('{0}', r.data.placed) : errorOf(r).message;
+    });
+  });
 })();

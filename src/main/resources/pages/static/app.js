@@ -57,10 +57,16 @@
     }
     const seats = Number(card.dataset.seats);
     const swap = card.dataset.swapFrom;
+    const blocked = state === 'none' ? why(card) : null;
+    const whyLine = card.querySelector('.why');
+    if (whyLine) {
+      whyLine.hidden = !blocked;
+      whyLine.replaceChildren(...(blocked || []));
+    }
     const show = {
-      select: state === 'none' && seats > 0 && !swap,
-      swap: state === 'none' && seats > 0 && !!swap,
-      waitlist: state === 'none' && seats <= 0,
+      select: state === 'none' && seats > 0 && !swap && !blocked,
+      swap: state === 'none' && seats > 0 && !!swap && !whyNotSwap(card),
+      waitlist: state === 'none' && seats <= 0 && !blocked,
       drop: state === 'held' && !confirming,
       'confirm-drop': confirming,
       'cancel-drop': confirming,
@@ -68,6 +74,47 @@
     };
     card.querySelectorAll('button[data-action]').forEach(b => { b.hidden = !show[b.dataset.action]; });
   }
+
+  // ---- why a section cannot be taken, said on its card before any click (the scripts decide; this only foretells)
+  // The student catalog's list (the admin catalog has a #sections too, without these data).
+  const sectionsList = document.querySelector('#sections[data-max]');
+  const minutes = hhmm => { const [h, m] = hhmm.split(':').map(Number); return h * 60 + m; };
+  const overlaps = (a, b) => a.dataset.weekday === b.dataset.weekday
+    && minutes(a.dataset.start) < minutes(b.dataset.end) && minutes(b.dataset.start) < minutes(a.dataset.end)
+    && a.dataset.from <= b.dataset.to && b.dataset.from <= a.dataset.to;
+  const heldCards = () => [...cards()].filter(c => c.dataset.state === 'held');
+
+  /** Nodes saying why the card's section cannot be selected now, or null. */
+  function why(card) {
+    if (!sectionsList || card.dataset.weekday === undefined) return null;
+    const windowState = sectionsList.dataset.window;
+    if (windowState !== 'open') return [text(windowState === 'upcoming' ? texts.whyUpcoming : texts.whyClosed)];
+    if (sectionsList.dataset.profileMissing) {
+      const link = document.createElement('a');
+      link.href = '/profile';
+      link.textContent = texts.profileLink;
+      return [text(texts.whyProfile + ' '), link];
+    }
+    if (card.dataset.excluded) return [text(fmt(texts.whyRestricted, card.dataset.prefixes.split(/\s+/).join(' / ')))];
+    if (card.dataset.swapFrom) return null; // same course: the swap, which the limit does not stop
+    const held = heldCards();
+    if (held.length >= Number(sectionsList.dataset.max)) return [text(fmt(texts.whyLimit, sectionsList.dataset.max))];
+    const clash = held.find(h => h !== card && overlaps(h, card));
+    if (clash) return [text(fmt(texts.whyConflict, clash.dataset.title, clash.dataset.when))];
+    return null;
+  }
+
+  /** A swap gives up the held section of the course, so only a clash with another held section stops it. */
+  function whyNotSwap(card) {
+    if (!sectionsList || card.dataset.weekday === undefined) return false;
+    if (sectionsList.dataset.window !== 'open' || sectionsList.dataset.profileMissing || card.dataset.excluded) return true;
+    return heldCards().some(h => h.dataset.section !== card.dataset.swapFrom && overlaps(h, card));
+  }
+
+  const text = t => document.createTextNode(t);
+
+  /** Every card's buttons and reasons again (after anything held changed). */
+  const refreshAll = () => cards().forEach(refresh);
 
   function say(card, message, ok) {
     const result = card.querySelector('.result');
@@ -198,12 +245,13 @@
 
   /** "已选 n / max" and the held sections' names, kept true after every change. */
   function summarize() {
+    refreshAll();
     const summary = document.getElementById('summary');
     if (!summary) return;
     const held = [...cards()].filter(c => c.dataset.state === 'held');
     summary.querySelector('[data-held-count]').textContent = held.length;
     const names = summary.querySelector('[data-held-names]');
-    names.textContent = held.map(c => c.dataset.title).join('、');
+    names.textContent = held.length ? '：' + held.map(c => c.dataset.title).join('、') : '';
   }
 
   /**
@@ -271,6 +319,41 @@
   }
   summarize();
 
+  // ---- search and filters in place: every section is on the page, those left out are hidden
+  const filters = document.getElementById('filters');
+  if (filters && sectionsList) {
+    const apply = () => {
+      const data = new FormData(filters);
+      const words = String(data.get('q') || '').trim().toLowerCase().split(/\s+/).filter(Boolean);
+      const type = data.get('type') || '0';
+      const period = data.get('period') || '0';
+      const weekday = data.get('weekday') || '0';
+      const seatsOnly = data.get('seats') === '1';
+      let shown = 0;
+      sectionsList.querySelectorAll('.group').forEach(group => {
+        let any = false;
+        group.querySelectorAll('.card').forEach(card => {
+          const d = card.dataset;
+          const fits = words.every(w => d.search.includes(w)) && (type === '0' || d.type === type)
+            && (period === '0' || d.period === period) && (weekday === '0' || d.weekday === weekday)
+            && (!seatsOnly || Number(d.seats) > 0 || d.state !== 'none');
+          card.hidden = !fits;
+          if (fits) { any = true; shown += 1; }
+        });
+        group.hidden = !any;
+      });
+      document.getElementById('no-match').hidden = shown > 0;
+      document.getElementById('match-count').textContent = fmt(texts.matches, shown);
+      // The address keeps the filters, so a reload or a shared link shows the same list.
+      const query = new URLSearchParams([...data.entries()].filter(([, v]) => v !== '' && v !== '0'));
+      history.replaceState(null, '', query.toString() ? '?' + query : location.pathname);
+    };
+    filters.addEventListener('input', apply);
+    filters.addEventListener('change', apply);
+    filters.addEventListener('submit', event => { event.preventDefault(); apply(); });
+    document.getElementById('filter-apply').hidden = true;
+  }
+
   // ---- selection window countdown
   const countdown = document.getElementById('countdown');
   if (countdown) {
@@ -289,6 +372,10 @@
       countdown.textContent = state === 'upcoming' ? fmt(texts.opensIn, span(opens - now))
         : state === 'open' ? fmt(texts.closesIn, span(closes - now)) : texts.closed;
       countdown.className = 'badge state-' + state;
+      if (sectionsList && sectionsList.dataset.window !== state) {
+        sectionsList.dataset.window = state; // the window opened (or closed) while the page was open
+        refreshAll();
+      }
     };
     tick();
     setInterval(tick, 1000);

@@ -1,6 +1,7 @@
 package edu.xuanke.admin;
 
 import edu.xuanke.auth.LoginIds;
+import edu.xuanke.core.Phones;
 import edu.xuanke.core.PlainText;
 import io.vertx.core.json.JsonObject;
 import org.apache.commons.csv.CSVFormat;
@@ -15,7 +16,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.Reader;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -116,9 +117,11 @@ public final class StudentFile {
     throw new Unreadable("UNSUPPORTED_FORMAT");
   }
 
+  /** CSV in UTF-8 (a byte-order mark is skipped) or GB18030/GBK, told apart by {@link CsvCharset}. */
   private Parsed readCsv(File file) throws IOException, Unreadable {
-    try (Reader in = new LineBoundReader(new BufferedReader(new InputStreamReader(Files.newInputStream(file.toPath()),
-           StandardCharsets.UTF_8)), MAX_CSV_LINE_CHARS);
+    Charset charset = CsvCharset.detect(file.toPath());
+    try (Reader in = new LineBoundReader(withoutByteOrderMark(new BufferedReader(new InputStreamReader(
+           Files.newInputStream(file.toPath()), charset))), MAX_CSV_LINE_CHARS);
          CSVParser parser = CSVFormat.DEFAULT.builder().setIgnoreEmptyLines(false).get().parse(in)) {
       Checker checker = null;
       Iterator<CSVRecord> records = parser.iterator();
@@ -140,6 +143,12 @@ public final class StudentFile {
       if (checker == null) throw new Unreadable("EMPTY_FILE");
       return checker.parsed();
     }
+  }
+
+  private static Reader withoutByteOrderMark(BufferedReader in) throws IOException {
+    in.mark(1);
+    if (in.read() != '\uFEFF') in.reset();
+    return in;
   }
 
   /** An unterminated quote, a stray character after one, or a line over the bound, where its record began. */
@@ -208,13 +217,14 @@ public final class StudentFile {
     private final List<JsonObject> rows = new ArrayList<>();
     private final List<JsonObject> errors = new ArrayList<>();
     private final Set<String> seen = new HashSet<>();
+    private int refused;
 
     Checker(Map<String, Integer> columns) {
       this.columns = columns;
     }
 
     void row(int number, List<String> cells) throws Unreadable {
-      if (rows.size() + errors.size() >= MAX_ROWS) throw new Unreadable("TOO_MANY_ROWS");
+      if (rows.size() + refused >= MAX_ROWS) throw new Unreadable("TOO_MANY_ROWS");
       JsonObject row = new JsonObject().put("row", number);
       boolean blank = true;
       for (Map.Entry<String, Integer> column : columns.entrySet()) {
@@ -223,15 +233,15 @@ public final class StudentFile {
         row.put(column.getKey(), value);
       }
       if (blank) return;
-      String problem = problem(row);
-      if (problem != null) errors.add(new JsonObject().put("row", number).put("code", problem));
-      else rows.add(row);
-    }
-
-    private String problem(JsonObject row) {
-      String problem = StudentFile.this.problem(row);
-      if (problem == null && !seen.add(row.getString("studentId"))) return "DUPLICATE_IN_FILE";
-      return problem;
+      List<Problem> problems = problems(row);
+      boolean idUsable = problems.isEmpty() || !problems.get(0).field().equals("studentId");
+      if (idUsable && !seen.add(row.getString("studentId"))) problems.add(0, new Problem("studentId", "DUPLICATE_IN_FILE"));
+      if (problems.isEmpty()) {
+        rows.add(row);
+        return;
+      }
+      refused++;
+      problems.forEach(p -> errors.add(new JsonObject().put("row", number).put("code", p.code())));
     }
 
     Parsed parsed() {
@@ -239,30 +249,48 @@ public final class StudentFile {
     }
   }
 
+  /** One reason a row is refused, and the field it is about. */
+  public record Problem(String field, String code) {
+  }
+
   /**
-   * The reason a student row (fields as the import reads them, all strings) is refused, or null;
-   * brings the student id to its canonical form ({@link LoginIds}) and the gender to M / F / "".
+   * Every reason a student row (fields as the import reads them, all strings) is refused, in the
+   * order of the columns (学号, 姓名, 性别, 班级, 专业, 学院, 邮箱, 手机), so that the office fixes a row
+   * once; empty when the row is fine. Brings the student id to its canonical form ({@link LoginIds}),
+   * the gender to M / F / "" and the phone to its digits.
    */
-  public String problem(JsonObject row) {
+  public List<Problem> problems(JsonObject row) {
+    List<Problem> problems = new ArrayList<>();
     String typed = row.getString("studentId", "");
-    if (typed.isEmpty()) return "MISSING_STUDENT_ID";
-    String id = LoginIds.canonical(typed);
-    if (id == null) return "INVALID_STUDENT_ID";
-    row.put("studentId", id);
-    if (multiLineField(row) != null) return "INVALID_CHARACTERS";
-    String gender = gender(row.getString("gender", ""));
-    if (gender == null) return "INVALID_GENDER";
-    row.put("gender", gender);
-    String email = row.getString("email", "");
-    if (!email.isEmpty() && (!EMAIL.matcher(email).matches() || email.length() > 254)) return "INVALID_EMAIL";
-    String mobile = row.getString("phone", "");
-    if (!mobile.isEmpty() && !phone.matcher(mobile).matches()) return "INVALID_PHONE";
-    String college = row.getString("college", "");
-    if (!college.isEmpty() && !colleges.contains(college)) return "UNKNOWN_COLLEGE";
-    for (String field : List.of("name", "className", "major")) {
-      if (row.getString(field, "").length() > 100) return "TOO_LONG";
+    if (typed.isEmpty()) {
+      problems.add(new Problem("studentId", "MISSING_STUDENT_ID"));
+    } else {
+      String id = LoginIds.canonical(typed);
+      if (id == null) problems.add(new Problem("studentId", "INVALID_STUDENT_ID"));
+      else row.put("studentId", id);
     }
-    return null;
+    String multiLine = multiLineField(row);
+    if (multiLine != null) problems.add(new Problem(multiLine, "INVALID_CHARACTERS"));
+    tooLong(row, "name", problems);
+    String gender = gender(row.getString("gender", ""));
+    if (gender == null) problems.add(new Problem("gender", "INVALID_GENDER"));
+    else row.put("gender", gender);
+    tooLong(row, "className", problems);
+    tooLong(row, "major", problems);
+    String college = row.getString("college", "");
+    if (!college.isEmpty() && !colleges.contains(college)) problems.add(new Problem("college", "UNKNOWN_COLLEGE"));
+    String email = row.getString("email", "");
+    if (!email.isEmpty() && (!EMAIL.matcher(email).matches() || email.length() > 254)) {
+      problems.add(new Problem("email", "INVALID_EMAIL"));
+    }
+    String mobile = Phones.normalise(row.getString("phone", ""));
+    row.put("phone", mobile);
+    if (!mobile.isEmpty() && !phone.matcher(mobile).matches()) problems.add(new Problem("phone", "INVALID_PHONE"));
+    return problems;
+  }
+
+  private static void tooLong(JsonObject row, String field, List<Problem> problems) {
+    if (row.getString(field, "").length() > 100) problems.add(new Problem(field, "TOO_LONG"));
   }
 
   /** The first text field holding a control or bidi character (see {@link PlainText}), or null. */

@@ -48,8 +48,19 @@ public final class AdminBench {
   private AdminBench() {
   }
 
+  static final String USAGE = """
+    usage: java -jar target/xuanke.jar bench-admin [IMPORT_ROWS [EXPORT_ROWS]]
+      IMPORT_ROWS   rows of the generated student CSV to import (default 50000)
+      EXPORT_ROWS   enrollments to export as CSV and XLSX (default 100000)
+    Uses its own database (<mysqlDatabase>_adminbench) and Redis db, emptied first.
+    """;
+
   public static void main(String[] arguments) throws Exception {
     List<String> args = List.of(arguments);
+    if (args.contains("--help") || args.contains("-h")) {
+      System.out.print(USAGE);
+      return;
+    }
     int importRows = args.size() > 0 ? Integer.parseInt(args.get(0)) : 50_000;
     int exportRows = args.size() > 1 ? Integer.parseInt(args.get(1)) : 100_000;
     BlockedThreadCounter blocked = BlockedThreadCounter.attach();

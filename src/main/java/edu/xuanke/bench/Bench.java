@@ -54,6 +54,10 @@ public final class Bench {
 
   public static void main(String[] arguments) throws Exception {
     List<String> args = List.of(arguments);
+    if (args.contains("--help") || args.contains("-h")) {
+      System.out.print(BenchOptions.USAGE);
+      return;
+    }
     BenchOptions options;
     try {
       options = BenchOptions.parse(args);

@@ -70,7 +70,8 @@ public final class Catalog {
         .put("startTime", HH_MM.format(startTime))
         .put("endTime", HH_MM.format(endTime))
         .put("capacity", capacity)
-        .put("restricted", !allowedPrefixes.isBlank());
+        .put("restricted", !allowedPrefixes.isBlank())
+        .put("allowedPrefixes", allowedPrefixes.trim());
     }
   }
 

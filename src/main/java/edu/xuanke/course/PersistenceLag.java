@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 public final class PersistenceLag {
 
   private static final Recorder RECORDER = new Recorder(3);
-  private static volatile Timer timer;
+  private static volatile Registered registered;
 
   private PersistenceLag() {
   }
@@ -36,20 +36,21 @@ public final class PersistenceLag {
     return RECORDER.getIntervalHistogram();
   }
 
+  /** The timer in the current default registry (a new Vert.x in this JVM, as in tests, brings a new registry). */
   private static Timer timer() {
-    Timer current = timer;
-    if (current != null) return current;
     MeterRegistry registry = BackendRegistries.getDefaultNow();
     if (registry == null) return null;
-    synchronized (PersistenceLag.class) {
-      if (timer == null) {
-        timer = Timer.builder("xuanke.persistence.lag")
-          .description("Selection event appended to its Redis stream until its MySQL commit")
-          .publishPercentiles(0.5, 0.99)
-          .distributionStatisticExpiry(Duration.ofMinutes(1))
-          .register(registry);
-      }
-      return timer;
-    }
+    Registered current = registered;
+    if (current != null && current.registry == registry) return current.timer;
+    Timer timer = Timer.builder("xuanke.persistence.lag")
+      .description("Selection event appended to its Redis stream until its MySQL commit")
+      .publishPercentiles(0.5, 0.99)
+      .distributionStatisticExpiry(Duration.ofMinutes(1))
+      .register(registry);
+    registered = new Registered(registry, timer);
+    return timer;
+  }
+
+  private record Registered(MeterRegistry registry, Timer timer) {
   }
 }

@@ -398,6 +398,43 @@ class StudentImportTest {
       farPage.bodyAsJsonObject().getJsonObject("error").getJsonObject("details").getJsonObject("fields"));
   }
 
+  /** Excel on Chinese Windows saves CSV in GBK; UTF-8 comes with or without a byte-order mark: all read alike. */
+  @Test
+  void csvInGbkAndUtf8WithOrWithoutBomIsReadAlike() {
+    String csv = "学号,姓名,性别,班级,专业,学院,邮箱,手机\n"
+      + "%s,欧阳娜娜,女,计科一班,计算机科学,理学院,,+86 138-0013-8000\n";
+    Map<String, byte[]> files = Map.of(
+      "GBK1", String.format(csv, "GBK1").getBytes(java.nio.charset.Charset.forName("GBK")),
+      "U8B1", ("\uFEFF" + String.format(csv, "U8B1")).getBytes(StandardCharsets.UTF_8),
+      "U8N1", String.format(csv, "U8N1").getBytes(StandardCharsets.UTF_8));
+    for (Map.Entry<String, byte[]> file : files.entrySet()) {
+      HttpResponse<Buffer> started = upload(file.getKey() + ".csv", Buffer.buffer(file.getValue()), term.id);
+      JsonObject job = finished(started.bodyAsJsonObject().getString("jobId"));
+      assertEquals("DONE", job.getString("state"), job.encode());
+      assertEquals(new JsonArray(), job.getJsonArray("errors"), file.getKey());
+      assertEquals(List.of("欧阳娜娜|F|计科一班|计算机科学|理学院|13800138000"),
+        fixture.rows("SELECT name, gender, class_name, major, college, phone FROM accounts WHERE student_id = ?", file.getKey()),
+        file.getKey() + ": names and the normalised phone");
+    }
+  }
+
+  /** A row with several problems reports each of them, in the order of its columns. */
+  @Test
+  void everyProblemOfARowIsReportedInColumnOrder() {
+    String csv = "学号,姓名,性别,班级,专业,学院,邮箱,手机\n"
+      + "BAD0001,某,X,C1,M1,不存在学院,bad-email,123\n"
+      + ",某,男,C1,M1,理学院,,\n";
+    JsonObject job = finished(upload("two.csv", Buffer.buffer(csv), term.id).bodyAsJsonObject().getString("jobId"));
+    assertEquals(List.of(error(2, "INVALID_GENDER"), error(2, "UNKNOWN_COLLEGE"), error(2, "INVALID_EMAIL"),
+      error(2, "INVALID_PHONE"), error(3, "MISSING_STUDENT_ID")), sortedErrors(job));
+
+    HttpResponse<Buffer> bad = service.http.post("/api/admin/students").bearerTokenAuthentication(admin)
+      .sendJsonObject(new JsonObject().put("termId", term.id).put("studentId", "ONE0009").put("gender", "?")
+        .put("email", "nope").put("phone", "12")).await();
+    assertEquals(new JsonObject().put("gender", "INVALID_GENDER").put("email", "INVALID_EMAIL").put("phone", "INVALID_PHONE"),
+      bad.bodyAsJsonObject().getJsonObject("error").getJsonObject("details").getJsonObject("fields"), "every field at once");
+  }
+
   @Test
   void idsFromTheOfficeAreStoredInTheirCanonicalForm() {
     HttpResponse<Buffer> added = service.http.post("/api/admin/students").bearerTokenAuthentication(admin)

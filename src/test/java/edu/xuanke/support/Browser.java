@@ -72,6 +72,18 @@ public final class Browser implements AutoCloseable {
     return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
     """;
 
+  /** Upper-case codes (SECTION_FULL) and dotted words (admin.saved) in the page's visible text and in its script texts. */
+  private static final String SUSPECTS = """
+    const texts = [document.body.innerText, document.title];
+    document.querySelectorAll('#texts, #admin-texts').forEach(el => texts.push(...Object.values(el.dataset)));
+    const found = new Set();
+    for (const text of texts) {
+      for (const m of text.matchAll(/\\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\\b/g)) found.add(m[0]);
+      for (const m of text.matchAll(/\\b[a-z][a-zA-Z]*(?:\\.[a-zA-Z0-9_]+)+\\b/g)) found.add(m[0]);
+    }
+    return [...found];
+    """;
+
   public final ChromeDriver driver;
   private final Path profile;
   private final List<String> accessibilityViolations = new ArrayList<>();
@@ -135,6 +147,16 @@ public final class Browser implements AutoCloseable {
    */
   public double focusRingContrast() {
     return ((Number) driver.executeScript(FOCUS_RING_CONTRAST)).doubleValue();
+  }
+
+  /**
+   * What on the page as it is now looks like a text that was never translated: a raw code
+   * (SECTION_FULL, OUT_OF_RANGE) or one of {@code keys} (a message key such as admin.saved).
+   */
+  @SuppressWarnings("unchecked")
+  public List<String> untranslated(java.util.Set<String> keys) {
+    List<String> suspects = (List<String>) driver.executeScript(SUSPECTS);
+    return suspects.stream().filter(s -> s.contains("_") && s.equals(s.toUpperCase()) || keys.contains(s)).toList();
   }
 
   /** Every violation {@link #checkAccessibility} found so far, on any page. */

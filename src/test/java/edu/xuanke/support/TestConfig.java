@@ -35,6 +35,9 @@ public final class TestConfig {
         .put("instanceId", "test")
         // The shared Redis keeps nothing on disk; the fault tests start their own in AOF mode.
         .put("durability", "memory")
+        // A busy CI machine must not turn slow replies into 503s; the outage tests that time the
+        // 503s set the production value (conf/config.json) back.
+        .put("redisTimeoutMs", 3000)
         .put("httpBodyLimit", 4096);
     } catch (IOException e) {
       throw new UncheckedIOException(e);

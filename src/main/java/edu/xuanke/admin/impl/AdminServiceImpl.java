@@ -35,10 +35,6 @@ public final class AdminServiceImpl implements AdminService {
   private static final Logger log = LoggerFactory.getLogger(AdminServiceImpl.class);
   /** Rows per batch: one transaction and one event-bus call to the accounts domain each. */
   private static final int BATCH = 500;
-  /** The field a refused row is reported on when one student is added through the API. */
-  private static final Map<String, String> FIELD_OF_PROBLEM = Map.of(
-    "MISSING_STUDENT_ID", "studentId", "INVALID_STUDENT_ID", "studentId", "INVALID_GENDER", "gender",
-    "INVALID_EMAIL", "email", "INVALID_PHONE", "phone", "UNKNOWN_COLLEGE", "college", "TOO_LONG", "name");
 
   private final Vertx vertx;
   private final AppConfig config;
@@ -73,10 +69,12 @@ public final class AdminServiceImpl implements AdminService {
       if (value != null && !(value instanceof String)) return Fields.invalid(field, "NOT_A_STRING");
       row.put(field, value == null ? "" : ((String) value).trim());
     }
-    String problem = students.problem(row);
-    if (problem != null) {
-      String field = "INVALID_CHARACTERS".equals(problem) ? StudentFile.multiLineField(row) : FIELD_OF_PROBLEM.get(problem);
-      return Fields.invalid(field == null ? "studentId" : field, problem);
+    List<StudentFile.Problem> problems = students.problems(row);
+    if (!problems.isEmpty()) {
+      // Every field's problem at once, so the form shows them all.
+      JsonObject fields = new JsonObject();
+      problems.forEach(p -> { if (!fields.containsKey(p.field())) fields.put(p.field(), p.code()); });
+      return ErrorCode.VALIDATION_FAILED.fail(new JsonObject().put("fields", fields));
     }
     return termExists(termId)
       .compose(v -> withPasswords(List.of(row)))

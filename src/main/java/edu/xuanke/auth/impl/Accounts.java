@@ -5,6 +5,7 @@ import edu.xuanke.auth.LoginIds;
 import edu.xuanke.auth.Sessions;
 import edu.xuanke.core.AppConfig;
 import edu.xuanke.core.ErrorCode;
+import edu.xuanke.core.Phones;
 import edu.xuanke.core.Fields;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -44,6 +45,7 @@ final class Accounts {
    * counts against the lockout like a wrong login.
    */
   Future<JsonObject> updateProfile(String studentId, JsonObject profile, String clientIp) {
+    if (profile.getValue("phone") instanceof String typed) profile.put("phone", Phones.normalise(typed));
     JsonObject problems = rules.problems(profile);
     if (!problems.isEmpty()) return ErrorCode.VALIDATION_FAILED.fail(Fields.details(problems));
     return store.account(studentId).compose(account -> {

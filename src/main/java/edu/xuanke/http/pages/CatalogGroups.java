@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonObject;
 
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -12,7 +13,9 @@ import java.util.TreeMap;
 /**
  * The catalog's sections grouped by period and course type, each marked with what the student
  * has (held, waitlisted with position) and, when another section of the same course is held,
- * the section a swap would give up.
+ * the section a swap would give up. Every section is on the page, those the filters leave out
+ * hidden (the page's script filters and searches without a reload); each says whether its
+ * restriction leaves this student out, so the card can say so before any click.
  */
 final class CatalogGroups {
 
@@ -23,7 +26,7 @@ final class CatalogGroups {
    * @param seats fresh {"sectionId": seatsLeft}
    * @param held  SelectionService.selections: {enrolled: [section], waitlisted: [{sectionId, position}]}
    */
-  static JsonArray of(JsonArray sections, JsonObject seats, JsonObject held, CatalogFilter filter) {
+  static JsonArray of(JsonArray sections, JsonObject seats, JsonObject held, CatalogFilter filter, String studentId) {
     Set<Long> heldIds = new HashSet<>();
     Map<String, Long> heldByCourse = new HashMap<>();
     held.getJsonArray("enrolled", new JsonArray()).forEach(o -> {
@@ -42,8 +45,11 @@ final class CatalogGroups {
       JsonObject section = ((JsonObject) o).copy();
       long id = section.getLong("id");
       long seatsLeft = seats.getLong(Long.toString(id), section.getLong("seatsLeft"));
-      if (!filter.accepts(section, seatsLeft)) continue;
+      section.put("search", String.join(" ", section.getString("courseTitle"), section.getString("teacher"),
+        section.getString("courseCode"), section.getString("location"), section.getString("assistant", "")).toLowerCase(Locale.ROOT));
+      section.put("filteredOut", !filter.accepts(section, seatsLeft));
       section.put("seatsLeft", seatsLeft);
+      section.put("excluded", !allows(section.getString("allowedPrefixes", ""), studentId));
       Long heldOfCourse = heldByCourse.get(section.getString("courseCode"));
       if (heldIds.contains(id)) {
         section.put("state", "held");
@@ -57,10 +63,19 @@ final class CatalogGroups {
       groups.computeIfAbsent(key, k -> new JsonObject()
           .put("periodIndex", section.getInteger("periodIndex"))
           .put("typeName", section.getString("typeName"))
-          .put("sections", new JsonArray()))
+          .put("sections", new JsonArray())
+          .put("filteredOut", true))
         .getJsonArray("sections").add(section);
+      if (!section.getBoolean("filteredOut")) groups.get(key).put("filteredOut", false);
     }
     return new JsonArray(groups.values().stream().map(Object.class::cast).toList());
+  }
+
+  /** As lib.lua's restriction: no prefixes, or the student id starts with one of them. */
+  static boolean allows(String prefixes, String studentId) {
+    if (prefixes.isBlank()) return true;
+    for (String prefix : prefixes.trim().split("\\s+")) if (studentId.startsWith(prefix)) return true;
+    return false;
   }
 
   /** The filters' choices: {types: [{id, name}], periods: [{id, index}]}. */

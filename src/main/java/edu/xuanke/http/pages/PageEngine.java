@@ -31,6 +31,9 @@ final class PageEngine {
 
   private static final ResourceBundle EN = ResourceBundle.getBundle("i18n/pages", Locale.ROOT);
   private static final ResourceBundle ZH = ResourceBundle.getBundle("i18n/pages", Locale.SIMPLIFIED_CHINESE);
+  private static final ResourceBundle ERRORS_EN = ResourceBundle.getBundle("i18n/errors", Locale.ROOT);
+  private static final ResourceBundle ERRORS_ZH = ResourceBundle.getBundle("i18n/errors", Locale.SIMPLIFIED_CHINESE);
+  private static final String FIELD_ERROR = "fieldError.";
 
   private final PebbleEngine pebble;
 
@@ -42,7 +45,7 @@ final class PageEngine {
       .extension(new AbstractExtension() {
         @Override
         public Map<String, Function> getFunctions() {
-          return Map.of("t", new Translate(), "asset", new AssetUrl(assets));
+          return Map.of("t", new Translate(), "asset", new AssetUrl(assets), "codeTexts", new CodeTexts());
         }
       })
       .build();
@@ -68,6 +71,39 @@ final class PageEngine {
       return key;
     }
     return args.length == 0 ? pattern : new MessageFormat(pattern, locale).format(args);
+  }
+
+  /**
+   * A field's error code as a sentence that says what is expected: "fieldError.<field>.<code>"
+   * (e.g. the phone's format), else "fieldError.<code>", else a general "not valid" — never the code.
+   */
+  static String fieldError(Locale locale, String field, String code) {
+    ResourceBundle bundle = bundle(locale);
+    for (String key : new String[] {FIELD_ERROR + field + "." + code, FIELD_ERROR + code}) {
+      if (bundle.containsKey(key)) return bundle.getString(key);
+    }
+    return bundle.getString(FIELD_ERROR + "unknown");
+  }
+
+  /**
+   * Every field and row error code and every API error code with its sentence in the page's
+   * language, as JSON, for the admin script: {"fields": {"phone.INVALID_FORMAT": …, "REQUIRED": …},
+   * "errors": {"TIME_CONFLICT": …}}. The script shows these, never a code.
+   */
+  static String codeTexts(Locale locale) {
+    ResourceBundle pages = bundle(locale);
+    ResourceBundle errors = "zh".equals(locale.getLanguage()) ? ERRORS_ZH : ERRORS_EN;
+    JsonObject fields = new JsonObject();
+    for (String key : pages.keySet()) {
+      if (key.startsWith(FIELD_ERROR)) fields.put(key.substring(FIELD_ERROR.length()), pages.getString(key));
+    }
+    JsonObject codes = new JsonObject();
+    for (String key : errors.keySet()) codes.put(key, errors.getString(key));
+    return new JsonObject().put("fields", fields).put("errors", codes).encode();
+  }
+
+  private static ResourceBundle bundle(Locale locale) {
+    return "zh".equals(locale.getLanguage()) ? ZH : EN;
   }
 
   /** Json values as the maps and lists Pebble reads attributes from. */
@@ -103,6 +139,18 @@ final class PageEngine {
     @Override
     public List<String> getArgumentNames() {
       return null;
+    }
+  }
+
+  private static final class CodeTexts implements Function {
+    @Override
+    public Object execute(Map<String, Object> args, PebbleTemplate self, EvaluationContext context, int line) {
+      return codeTexts(context.getLocale());
+    }
+
+    @Override
+    public List<String> getArgumentNames() {
+      return List.of();
     }
   }
 

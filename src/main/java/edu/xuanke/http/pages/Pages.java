@@ -149,7 +149,8 @@ public final class Pages {
       .put("studentId", TokenAuth.studentId(ctx))
       .put("name", profile.getString("name", ""))
       .put("role", TokenAuth.role(ctx))
-      .put("admin", "ADMIN".equals(TokenAuth.role(ctx)));
+      .put("admin", "ADMIN".equals(TokenAuth.role(ctx)))
+      .put("profileComplete", profile.getBoolean("profileComplete", true));
     ctx.put(VIEWER, viewer);
     return viewer;
   }
@@ -161,6 +162,11 @@ public final class Pages {
   /** A page text in the request's language. */
   public static String text(RoutingContext ctx, String key, Object... args) {
     return PageEngine.text(Lang.of(ctx), key, args);
+  }
+
+  /** A field's error code as a sentence in the page's language that says what is expected. */
+  public static String fieldError(RoutingContext ctx, String field, String code) {
+    return PageEngine.fieldError(Lang.of(ctx), field, code);
   }
 
   /** The request's language tag (zh-CN or en), e.g. for AuthService.login. */

@@ -75,11 +75,20 @@ public final class StudentPages {
     String studentId = form(ctx, "studentId").trim();
     String password = form(ctx, "password");
     String next = Pages.localPath(ctx.request().getFormAttribute("next"));
+    if (studentId.isEmpty() || password.isEmpty()) {
+      // The form does not rely on the browser's own message, which speaks the browser's language.
+      ctx.request().params().set("next", next);
+      login(ctx, 400, new JsonObject().put("studentId", studentId).put("error", Pages.text(ctx, "login.error.BAD_REQUEST")));
+      return;
+    }
     hashingAuth.login(studentId, password, clientIp.of(ctx), Pages.langTag(ctx))
       .onSuccess(session -> {
         pages.cookie().set(ctx.response(), session.getString("token"));
-        boolean mustChange = session.getJsonObject("user").getBoolean("mustChangePassword", false);
-        Pages.redirect(ctx, mustChange ? "/password" : next);
+        JsonObject user = session.getJsonObject("user");
+        boolean mustChange = user.getBoolean("mustChangePassword", false);
+        // The office has nothing to select: without a page asked for, it lands on its own area.
+        boolean admin = "ADMIN".equals(user.getString("role"));
+        Pages.redirect(ctx, mustChange ? "/password" : admin && next.equals("/") ? "/admin" : next);
       })
       .onFailure(e -> {
         ErrorCode code = ErrorCode.of(e);
@@ -127,13 +136,21 @@ public final class StudentPages {
       Future<JsonObject> held = selection.selections(TokenAuth.studentId(ctx));
       return Future.all(seats, held).map(both -> new CatalogView(snapshot, seats.result(), held.result()));
     }).compose(view -> viewer.map(v -> view)).onSuccess(view -> {
+      JsonObject shown = viewer.result();
       Map<String, Object> model = new HashMap<>();
       if (view != null) {
         CatalogFilter filter = CatalogFilter.of(ctx);
         model.put("term", TermView.of(view.snapshot().term()));
+        model.put("profileMissing", view.snapshot().term().getBoolean("profileRequired", false)
+          && !shown.getBoolean("profileComplete", true));
+        model.put("heldCount", view.held().getJsonArray("enrolled", new JsonArray()).size());
         model.put("filter", filter.toJson());
         model.put("options", CatalogGroups.options(view.snapshot().sections()));
-        model.put("groups", CatalogGroups.of(view.snapshot().sections(), view.seats(), view.held(), filter));
+        JsonArray groups = CatalogGroups.of(view.snapshot().sections(), view.seats(), view.held(), filter,
+          TokenAuth.studentId(ctx));
+        model.put("groups", groups);
+        model.put("allFilteredOut", !groups.isEmpty()
+          && groups.stream().allMatch(g -> ((JsonObject) g).getBoolean("filteredOut")));
         model.put("names", view.snapshot().sections());
       }
       pages.render(ctx, 200, "catalog", model);
@@ -290,7 +307,7 @@ public final class StudentPages {
   private static JsonObject fieldErrors(RoutingContext ctx, Throwable failure) {
     JsonObject fields = details(failure).getJsonObject("fields", new JsonObject());
     JsonObject sentences = new JsonObject();
-    fields.forEach(e -> sentences.put(e.getKey(), Pages.text(ctx, "fieldError." + e.getValue())));
+    fields.forEach(e -> sentences.put(e.getKey(), Pages.fieldError(ctx, e.getKey(), String.valueOf(e.getValue()))));
     return sentences;
   }
 

@@ -44,6 +44,7 @@ class StudentPagesBrowserTest {
   private long ai;
   private long full;
   private long termId;
+  private long restricted;
   private List<String> students;
   private Browser alice;
   private Browser bob;
@@ -58,6 +59,7 @@ class StudentPagesBrowserTest {
     ai = term.section("AI1", 30, 2, "19:00", "20:00");
     full = term.section("WL1", 1, 5, "08:00", "09:00");
     termId = term.id;
+    restricted = term.section("RS1", 5, 3, "08:00", "09:00", "Z99");
     students = term.students("S", 3);
     service.start();
     assertEquals(201, service.select(service.login(students.get(1)), full, false).await().statusCode());
@@ -163,10 +165,11 @@ class StudentPagesBrowserTest {
     // The other section of the course now offers a swap; the overlapping one refuses with a reason.
     assertTrue(button(alice, pythonLater, "swap").isDisplayed());
     assertFalse(button(alice, pythonLater, "select").isDisplayed());
-    click(alice, ai, "select");
-    waitIn(alice).until(d -> !resultOf(alice, ai).isEmpty());
-    String conflict = resultOf(alice, ai);
+    // The card says why before any click, and offers no select.
+    String conflict = card(alice, ai).findElement(By.className("why")).getText();
     assertTrue(conflict.contains("时间冲突") && conflict.contains("PY1 title"), conflict);
+    assertFalse(button(alice, ai, "select").isDisplayed());
+    alice.screenshot("catalog-card-says-why");
 
     // A full section offers its waitlist.
     assertFalse(button(alice, full, "select").isDisplayed());
@@ -187,7 +190,8 @@ class StudentPagesBrowserTest {
     alice.driver.get(url("/"));
     waitIn(alice).until(d -> button(alice, pythonLater, "swap").isDisplayed());
     click(alice, pythonLater, "swap");
-    waitIn(alice).until(d -> resultOf(alice, pythonLater).equals("已换班，已选上本班"));
+    waitIn(alice).withMessage(() -> "result: " + resultOf(alice, pythonLater))
+      .until(d -> resultOf(alice, pythonLater).equals("已换班，已选上本班"));
     assertTrue(button(alice, python, "swap").isDisplayed(), "the old section now offers the swap back");
     waitIn(bob).until(d -> "30".equals(d.findElement(By.cssSelector("[data-seats-of='" + python + "']")).getText()));
 
@@ -280,6 +284,77 @@ class StudentPagesBrowserTest {
     alice.checkAccessibility("catalog after a login elsewhere");
   }
 
+  private List<Long> visibleCards(Browser browser) {
+    return browser.driver.findElements(By.cssSelector(".card[data-section]")).stream().filter(WebElement::isDisplayed)
+      .map(c -> Long.parseLong(c.getDomAttribute("data-section"))).toList();
+  }
+
+  /** Search and filters without a reload, the "已选 n / max" summary, and a card saying up front why it cannot be taken. */
+  @Test
+  void findAndTakeACourseFast() {
+    logIn(alice, students.get(0), false);
+    ((JavascriptExecutor) alice.driver).executeScript("window.notReloaded = true;");
+    assertEquals(5, visibleCards(alice).size());
+    WebElement search = alice.driver.findElement(By.id("search"));
+    search.sendKeys("ai1");
+    waitIn(alice).until(d -> visibleCards(alice).equals(List.of(ai)));
+    assertTrue(alice.driver.getCurrentUrl().contains("q=ai1"), "the address keeps the search: " + alice.driver.getCurrentUrl());
+    assertEquals("1 个课程班符合条件", alice.driver.findElement(By.id("match-count")).getText());
+    alice.screenshot("catalog-search");
+    search.clear();
+    search.sendKeys("没有这门课");
+    waitIn(alice).until(d -> visibleCards(alice).isEmpty());
+    assertTrue(alice.driver.findElement(By.id("no-match")).isDisplayed());
+    search.clear();
+    search.sendKeys(" ");
+    waitIn(alice).until(d -> visibleCards(alice).size() == 5);
+    alice.driver.findElement(By.cssSelector(".more-filters summary")).click();
+    new org.openqa.selenium.support.ui.Select(alice.driver.findElement(By.name("weekday"))).selectByValue("2");
+    waitIn(alice).until(d -> visibleCards(alice).equals(List.of(python, ai)));
+    new org.openqa.selenium.support.ui.Select(alice.driver.findElement(By.name("weekday"))).selectByValue("0");
+    assertEquals(Boolean.TRUE, ((JavascriptExecutor) alice.driver).executeScript("return window.notReloaded === true;"));
+
+    WebElement summary = alice.driver.findElement(By.id("summary"));
+    assertTrue(summary.getText().contains("0 / 3"), summary.getText());
+    String onlyFor = card(alice, restricted).findElement(By.className("why")).getText();
+    assertTrue(onlyFor.contains("Z99"), onlyFor);
+    assertFalse(button(alice, restricted, "select").isDisplayed());
+    click(alice, python, "select");
+    waitIn(alice).until(d -> summary.getText().contains("1 / 3") && summary.getText().contains("PY1 title"));
+    assertTrue(card(alice, python).getText().contains("非专业班"), "the course's nature on the card");
+    assertTrue(card(alice, python).getText().contains("第 1 阶段"), "the period on the card");
+    alice.checkAccessibility("catalog after search and select");
+  }
+
+  /** At 390×844 the first section's button is on the first screen, dates do not wrap, and the timetable stays usable. */
+  @Test
+  void thePhoneLayout() {
+    logIn(alice, students.get(0), false);
+    alice.driver.manage().window().setSize(new org.openqa.selenium.Dimension(390, 844));
+    alice.driver.navigate().refresh();
+    WebElement first = alice.driver.findElements(By.cssSelector(".card button[data-action='select']")).stream()
+      .filter(WebElement::isDisplayed).findFirst().orElseThrow();
+    long bottom = ((Number) ((JavascriptExecutor) alice.driver).executeScript(
+      "return arguments[0].getBoundingClientRect().bottom;", first)).longValue();
+    long screen = ((Number) ((JavascriptExecutor) alice.driver).executeScript("return window.innerHeight;")).longValue();
+    assertTrue(bottom <= screen, "the first select button ends at " + bottom + " px of a " + screen + " px screen");
+    Object wrapped = ((JavascriptExecutor) alice.driver).executeScript(
+      "return [...document.querySelectorAll('.nowrap')].filter(e => e.getClientRects().length > 1).map(e => e.textContent);");
+    assertEquals(List.of(), wrapped, "dates and times never wrap mid-value");
+    assertFalse(scrollsSideways(alice));
+    alice.screenshot("catalog-390x844");
+    alice.checkAccessibility("catalog at 390 px");
+    click(alice, python, "select");
+    waitIn(alice).until(d -> resultOf(alice, python).equals("已选上"));
+
+    alice.driver.get(url("/timetable"));
+    WebElement slot = alice.driver.findElement(By.cssSelector("[data-grid-section='" + python + "']"));
+    assertTrue(slot.getText().contains("第 1 阶段"), slot.getText());
+    assertFalse(scrollsSideways(alice), "only the grid's own region scrolls");
+    alice.screenshot("timetable-390x844");
+    alice.checkAccessibility("timetable at 390 px");
+  }
+
   @Test
   void profileErrorsPasswordPageAndLanguage() {
     logIn(alice, students.get(0), false);
@@ -289,7 +364,7 @@ class StudentPagesBrowserTest {
     email.sendKeys("not-an-email");
     alice.driver.findElement(By.id("profile-save")).click();
     WebElement error = waitIn(alice).until(ExpectedConditions.presenceOfElementLocated(By.id("email-error")));
-    assertEquals("格式不正确。", error.getText());
+    assertEquals("邮箱格式不正确，如 zhangsan@example.edu.cn。", error.getText(), "the error says the expected format");
     assertEquals("true", alice.driver.findElement(By.id("email")).getAttribute("aria-invalid"));
     alice.screenshot("profile-error");
     alice.checkAccessibility("profile with a field error");
