@@ -14,11 +14,13 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.Reader;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -37,18 +39,44 @@ public final class StudentFile {
   public record Parsed(List<JsonObject> rows, List<JsonObject> errors) {
   }
 
-  /** Thrown when the file as a whole cannot be read (no 学号 column, not CSV/XLSX, corrupt). */
+  /**
+   * Thrown when the file as a whole cannot be read (no 学号 column, not CSV/XLSX, corrupt, over a
+   * size bound); {@code row} is where reading stopped when known, else 0, and {@code line} the
+   * CSV line where the record that broke began (0 when not a CSV error).
+   */
   public static final class Unreadable extends Exception {
     public final String code;
+    public final int row;
+    public final long line;
 
     Unreadable(String code) {
+      this(code, 0);
+    }
+
+    Unreadable(String code, int row) {
+      this(code, row, 0);
+    }
+
+    Unreadable(String code, int row, long line) {
       super(code);
       this.code = code;
+      this.row = row;
+      this.line = line;
+    }
+
+    /** As a job lists it: {row, code} and, for a CSV, the line. */
+    public JsonObject error() {
+      JsonObject error = new JsonObject().put("row", row).put("code", code);
+      return line > 0 ? error.put("line", line) : error;
     }
   }
 
   /** Data rows a file may have: the parsed rows are held in memory until the job ends. */
   public static final int MAX_ROWS = 100_000;
+  /** Characters a CSV line may have: the parser holds a whole field, and real rows are a few hundred. */
+  static final int MAX_CSV_LINE_CHARS = 64 * 1024;
+  /** Columns read of an XLSX row: a row may claim column XFD (16,384) in a few bytes. */
+  private static final int MAX_COLUMNS = 256;
 
   private static final Map<String, String> HEADERS = new HashMap<>();
   private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
@@ -89,10 +117,22 @@ public final class StudentFile {
   }
 
   private Parsed readCsv(File file) throws IOException, Unreadable {
-    try (Reader in = new BufferedReader(new InputStreamReader(Files.newInputStream(file.toPath()), StandardCharsets.UTF_8));
+    try (Reader in = new LineBoundReader(new BufferedReader(new InputStreamReader(Files.newInputStream(file.toPath()),
+           StandardCharsets.UTF_8)), MAX_CSV_LINE_CHARS);
          CSVParser parser = CSVFormat.DEFAULT.builder().setIgnoreEmptyLines(false).get().parse(in)) {
       Checker checker = null;
-      for (CSVRecord record : parser) {
+      Iterator<CSVRecord> records = parser.iterator();
+      while (true) {
+        // The parser's line count before a record is where that record begins (less one).
+        long startsOnLine = parser.getCurrentLineNumber() + 1;
+        int row = (int) parser.getRecordNumber() + 1;
+        CSVRecord record;
+        try {
+          if (!records.hasNext()) break;
+          record = records.next();
+        } catch (UncheckedIOException e) {
+          throw csvProblem(e.getCause(), row, startsOnLine);
+        }
         List<String> cells = record.toList();
         if (checker == null) checker = new Checker(columns(cells));
         else checker.row((int) record.getRecordNumber(), cells);
@@ -102,7 +142,20 @@ public final class StudentFile {
     }
   }
 
+  /** An unterminated quote, a stray character after one, or a line over the bound, where its record began. */
+  private static Unreadable csvProblem(IOException cause, int row, long line) {
+    if (cause instanceof LineBoundReader.TooLong) return new Unreadable("ROW_TOO_LONG", row, line);
+    String message = String.valueOf(cause.getMessage());
+    String code = message.contains("EOF reached before encapsulated token finished") ? "UNTERMINATED_QUOTE" : "MALFORMED_CSV";
+    return new Unreadable(code, row, line);
+  }
+
   private Parsed readXlsx(File file) throws Unreadable {
+    try {
+      XlsxBounds.check(file);
+    } catch (IOException notAZip) {
+      throw new Unreadable("UNREADABLE_FILE");
+    }
     try (ReadableWorkbook workbook = new ReadableWorkbook(file);
          Stream<Row> rows = workbook.getFirstSheet().openStream()) {
       Checker[] checker = new Checker[1];
@@ -110,7 +163,7 @@ public final class StudentFile {
       rows.forEach(row -> {
         if (bad[0] != null) return;
         List<String> cells = new ArrayList<>();
-        for (int c = 0; c < row.getCellCount(); c++) cells.add(cellText(row, c));
+        for (int c = 0; c < Math.min(row.getCellCount(), MAX_COLUMNS); c++) cells.add(cellText(row, c));
         try {
           if (checker[0] == null) checker[0] = new Checker(columns(cells));
           else checker[0].row(row.getRowNum(), cells);

@@ -90,7 +90,8 @@ public final class Persister {
     return StreamConsumer.ensureGroup(api, keys.events(), GROUP);
   }
 
-  private Future<Void> write(List<StreamConsumer.Entry> entries) {
+  /** Writes one batch in one transaction (package-private: PersisterReplayTest replays batches through it). */
+  Future<Void> write(List<StreamConsumer.Entry> entries) {
     if (entries.isEmpty()) return Future.succeededFuture();
     List<Event> events = entries.stream().map(Event::new).toList();
     return mysql.withTransaction(conn -> conn.preparedQuery(GENERATION).execute(Tuple.of(keys.termId()))

@@ -1,7 +1,6 @@
 package edu.xuanke.course;
 
 import edu.xuanke.core.ErrorCode;
-import edu.xuanke.core.Failures;
 import edu.xuanke.core.Fields;
 import edu.xuanke.core.RedisScript;
 import edu.xuanke.core.Times;
@@ -100,7 +99,6 @@ public final class Rounds {
 
   public Future<JsonArray> list(long termId) {
     return mysql.preparedQuery(SELECT + " WHERE r.term_id = ? ORDER BY r.opens_at, r.id").execute(Tuple.of(termId))
-      .recover(Failures::fromStore)
       .map(rows -> {
         JsonArray out = new JsonArray();
         rows.forEach(row -> out.add(json(row)));
@@ -110,7 +108,6 @@ public final class Rounds {
 
   public Future<JsonObject> get(long roundId) {
     return mysql.preparedQuery(SELECT + " WHERE r.id = ?").execute(Tuple.of(roundId))
-      .recover(Failures::fromStore)
       .compose(rows -> rows.size() == 0 ? ErrorCode.NOT_FOUND.fail() : Future.succeededFuture(json(rows.iterator().next())));
   }
 
@@ -119,8 +116,8 @@ public final class Rounds {
     return mysql.withTransaction(conn -> current(conn, id)
         .compose(existing -> write(conn, id, existing.copy().mergeIn(fields), existing)))
       .recover(failure -> failure instanceof io.vertx.mysqlclient.MySQLException e && e.getErrorCode() == 1452
-        ? ErrorCode.VALIDATION_FAILED.fail(new JsonObject().put("fields", new JsonObject().put("termId", "UNKNOWN")))
-        : Failures.fromStore(failure))
+        ? Fields.<JsonObject>invalid("termId", "UNKNOWN")
+        : Future.<JsonObject>failedFuture(failure))
       .onSuccess(saved -> vertx.eventBus().publish(CatalogService.CHANGED_ADDRESS,
         new JsonObject().put("termId", saved.getLong("termId"))));
   }
@@ -153,7 +150,7 @@ public final class Rounds {
     return conn.preparedQuery("SELECT selection_opens_at, selection_closes_at, drop_closes_at FROM terms"
         + " WHERE id = ? AND retired = FALSE FOR UPDATE").execute(Tuple.of(termId))
       .compose(term -> {
-        if (term.size() == 0) return ErrorCode.VALIDATION_FAILED.fail(new JsonObject().put("fields", new JsonObject().put("termId", "UNKNOWN")));
+        if (term.size() == 0) return Fields.invalid("termId", "UNKNOWN");
         // The term's window is the span in which it has live state: its rounds lie inside it.
         Row t = term.iterator().next();
         Instant termOpens = Times.fromUtc(t.getLocalDateTime("selection_opens_at"));
@@ -175,11 +172,9 @@ public final class Rounds {
               + " drop_closes_at = ?, max_wishes = ?, release_min_seconds = ?, release_max_seconds = ?, options = ?"
               + " WHERE id = ?").execute(values.addLong(id)).map(id);
         return written.compose(roundId -> overlapping(conn, termId)
-          .compose(clash -> clash ? ErrorCode.VALIDATION_FAILED.<Long>fail(new JsonObject().put("fields",
-            new JsonObject().put("opensAt", "OVERLAPS_ANOTHER_ROUND"))) : Future.succeededFuture(roundId)))
+          .compose(clash -> clash ? Fields.<Long>invalid("opensAt", "OVERLAPS_ANOTHER_ROUND") : Future.succeededFuture(roundId)))
           .compose(roundId -> windows(conn, termId)
             .compose(windows -> TERM_UPDATE.run(redis, List.of(new TermKeys(termId).term()), "rounds", windows))
-            .recover(Failures::fromStore)
             .compose(v -> conn.preparedQuery(SELECT + " WHERE r.id = ?").execute(Tuple.of(roundId)))
             .map(rows -> json(rows.iterator().next())));
       });

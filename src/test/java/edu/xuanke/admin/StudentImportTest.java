@@ -362,6 +362,11 @@ class StudentImportTest {
     assertEquals("UNREADABLE_FILE", finished(notXlsx.bodyAsJsonObject().getString("jobId")).getJsonArray("errors")
       .getJsonObject(0).getString("code"));
 
+    HttpResponse<Buffer> openQuote = upload("students.csv", Buffer.buffer("学号,姓名\nQ1,A\nQ2,\"B\nQ3,C\n"), term.id);
+    JsonObject quoted = finished(openQuote.bodyAsJsonObject().getString("jobId"));
+    assertEquals("FAILED", quoted.getString("state"));
+    assertEquals(new JsonArray().add(error(3, "UNTERMINATED_QUOTE").put("line", 3)), quoted.getJsonArray("errors"));
+
     HttpResponse<Buffer> unknownTerm = upload("students.csv", Buffer.buffer("学号\n1\n"), 999);
     assertEquals(400, unknownTerm.statusCode());
     assertEquals(List.of("0"), fixture.rows("SELECT COUNT(*) FROM accounts WHERE cohort_term_id = ?", term.id));

@@ -1,6 +1,7 @@
 package edu.xuanke.http;
 
 import edu.xuanke.support.Fixture;
+import edu.xuanke.support.RouterWalk;
 import edu.xuanke.support.Service;
 import edu.xuanke.support.TcpProxy;
 import edu.xuanke.support.TestConfig;
@@ -8,6 +9,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -16,6 +19,8 @@ import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -46,6 +51,7 @@ class StoreOutageTest {
     term = fixture.openTerm(3);
     section = term.section("C1", 10, 1, "08:00", "10:00");
     students = term.students("O", 3);
+    fixture.admin("outageadmin");
     service.start();
   }
 
@@ -133,6 +139,80 @@ class StoreOutageTest {
     mysqlProxy.start();
     assertEquals(List.of(), service.audit(term.id));
     assertEquals(200, service.http.get("/health").send().await().statusCode());
+  }
+
+  /** With MySQL away every route of the router answers as usual or 503 UNAVAILABLE, never another 5xx. */
+  @Test
+  void everyRouteAnswers503OrWorksWhileMySqlIsDown() {
+    assertEveryRouteSurvives(mysqlProxy);
+  }
+
+  /** Likewise with Redis away (sessions live there: most routes stop at the session check). */
+  @Test
+  void everyRouteAnswers503OrWorksWhileRedisIsDown() {
+    assertEveryRouteSurvives(redisProxy);
+  }
+
+  private void assertEveryRouteSurvives(TcpProxy store) {
+    String student = service.login(students.get(0));
+    String admin = service.login("outageadmin");
+    // Plausible values for the fields routes read, so that requests get past validation to the stores.
+    JsonObject body = new JsonObject().put("sectionId", section).put("from", section).put("to", section)
+      .put("termId", term.id).put("waitlist", true).put("studentId", students.get(1)).put("name", "Outage")
+      .put("email", "o@example.com").put("code", "123456").put("newPassword", "new-password-1")
+      .put("password", Fixture.PASSWORD).put("token", "x").put("gender", "F").put("className", "C")
+      .put("major", "M").put("college", "理学院").put("phone", "13800000000").put("capacity", 12);
+    Map<String, Set<String>> routes = RouterWalk.routes(service.config);
+    store.cut();
+    // All at once, as an outage meets them; logout last: it ends the session the other calls use.
+    Map<String, Future<HttpResponse<Buffer>>> answers = new TreeMap<>();
+    for (Map.Entry<String, Set<String>> route : routes.entrySet()) {
+      if (route.getKey().equals("/api/auth/logout")) continue;
+      for (String method : route.getValue()) {
+        answers.put(method + " " + route.getKey(), call(method, route.getKey(), body, route.getKey().contains("admin") ? admin : student));
+      }
+    }
+    Future.join(List.copyOf(answers.values())).await();
+    answers.put("POST /api/auth/logout", Future.succeededFuture(call("POST", "/api/auth/logout", body, student).await()));
+    List<String> wrong = new ArrayList<>();
+    int unavailable = 0;
+    for (Map.Entry<String, Future<HttpResponse<Buffer>>> answer : answers.entrySet()) {
+      if (answer.getValue().failed()) {
+        wrong.add(answer.getKey() + ": " + answer.getValue().cause());
+        continue;
+      }
+      HttpResponse<Buffer> response = answer.getValue().result();
+      if (response.statusCode() == 503) unavailable++;
+      if (response.statusCode() >= 500 && !isUnavailable(response)) {
+        wrong.add(answer.getKey() + ": " + response.statusCode() + " " + response.bodyAsString());
+      }
+    }
+    assertEquals(List.of(), wrong);
+    assertTrue(unavailable >= 10, unavailable + " routes answered 503");
+    store.start();
+    assertEquals(200, service.http.get("/health").send().await().statusCode());
+  }
+
+  private Future<HttpResponse<Buffer>> call(String method, String template, JsonObject body, String token) {
+    boolean page = !template.startsWith("/api/") && !template.equals("/health");
+    String path = RouterWalk.fill(template, template.contains("jobId") || template.contains("studentId") ? students.get(1)
+      : Long.toString(section)) + "?termId=" + term.id;
+    // A stream is asked with HEAD: its headers tell whether it would start, and it does not stay open.
+    HttpMethod verb = template.endsWith("/stream") ? HttpMethod.HEAD : HttpMethod.valueOf(method);
+    HttpRequest<Buffer> request = service.http.request(verb, path).followRedirects(false).timeout(30_000);
+    if (page) request.putHeader("Cookie", TokenAuth.COOKIE + "=" + token);
+    else request.bearerTokenAuthentication(token);
+    return method.equals("GET") || method.equals("DELETE") ? request.send() : request.sendJsonObject(body);
+  }
+
+  private static boolean isUnavailable(HttpResponse<Buffer> response) {
+    if (response.statusCode() != 503) return false;
+    String type = response.getHeader("Content-Type");
+    // Pages answer a 503 as an HTML error page, /health with its checks, the API with its error body.
+    if (type == null || response.body() == null || type.startsWith("text/html")) return type != null;
+    JsonObject json = response.bodyAsJsonObject();
+    JsonObject error = json.getJsonObject("error");
+    return error == null ? json.containsKey("checks") : "UNAVAILABLE".equals(error.getString("code"));
   }
 
   private static void assertUnavailable(HttpResponse<Buffer> response) {

@@ -142,9 +142,10 @@ public final class AdminServiceImpl implements AdminService {
       .compose(v -> jobs.finish(jobId, passwords.toString()))
       .onSuccess(v -> log.info("import {} of {} finished in {} ms", jobId, fileName, System.currentTimeMillis() - started))
       .recover(failure -> {
-        String code = failure instanceof StudentFile.Unreadable u ? u.code : "FAILED";
-        if (code.equals("FAILED")) log.warn("import {} failed", jobId, failure);
-        return jobs.fail(jobId, code, passwords.length() > header.length() ? passwords.toString() : null);
+        if (!(failure instanceof StudentFile.Unreadable)) log.warn("import {} failed", jobId, failure);
+        JsonObject error = failure instanceof StudentFile.Unreadable u ? u.error()
+          : new JsonObject().put("row", 0).put("code", "FAILED");
+        return jobs.fail(jobId, error, passwords.length() > header.length() ? passwords.toString() : null);
       })
       .onComplete(done -> vertx.fileSystem().delete(file.toString()).otherwiseEmpty());
   }

@@ -2,7 +2,7 @@ package edu.xuanke.round.impl;
 
 import edu.xuanke.auth.AuthService;
 import edu.xuanke.core.ErrorCode;
-import edu.xuanke.core.Failures;
+import edu.xuanke.core.Fields;
 import edu.xuanke.course.CatalogKind;
 import edu.xuanke.course.CatalogService;
 import edu.xuanke.course.SelectionService;
@@ -97,7 +97,6 @@ public final class RoundServiceImpl implements RoundService {
   private Future<Row> lotteryRun(long roundId) {
     return mysql.preparedQuery("SELECT term_id, seed, version, inputs_digest, students, wishes, cancelled, drawn_at,"
         + " published_at FROM lottery_runs WHERE round_id = ?").execute(Tuple.of(roundId))
-      .recover(Failures::fromStore)
       .map(rows -> rows.size() == 0 ? null : rows.iterator().next());
   }
 
@@ -137,7 +136,7 @@ public final class RoundServiceImpl implements RoundService {
   }
 
   private static <T> Future<T> invalid(String reason) {
-    return ErrorCode.VALIDATION_FAILED.fail(new JsonObject().put("fields", new JsonObject().put("sectionIds", reason)));
+    return Fields.invalid("sectionIds", reason);
   }
 
   private static boolean admits(String prefixes, String studentId) {
@@ -154,7 +153,6 @@ public final class RoundServiceImpl implements RoundService {
         .compose(deleted -> rows.isEmpty() ? Future.succeededFuture()
           : conn.preparedQuery("INSERT INTO plan_entries (term_id, student_id, rank_no, section_id) VALUES (?, ?, ?, ?)")
             .executeBatch(rows)))
-      .recover(Failures::fromStore)
       .map(done -> {
         JsonArray wishes = new JsonArray();
         for (int i = 0; i < ids.size(); i++) wishes.add(new JsonObject().put("sectionId", ids.get(i)).put("rank", i + 1));
@@ -165,7 +163,6 @@ public final class RoundServiceImpl implements RoundService {
   private Future<List<Long>> plan(String studentId, long termId) {
     return mysql.preparedQuery("SELECT section_id FROM plan_entries WHERE term_id = ? AND student_id = ? ORDER BY rank_no")
       .execute(Tuple.of(termId, studentId))
-      .recover(Failures::fromStore)
       .map(rows -> {
         List<Long> ids = new ArrayList<>();
         rows.forEach(row -> ids.add(row.getLong("section_id")));
@@ -224,7 +221,6 @@ public final class RoundServiceImpl implements RoundService {
     ids.forEach(args::addLong);
     return mysql.preparedQuery("SELECT section_id, COUNT(*) AS n FROM plan_entries WHERE term_id = ? AND section_id IN ("
         + marks + ") GROUP BY section_id").execute(args)
-      .recover(Failures::fromStore)
       .map(rows -> {
         Map<Long, Long> out = new HashMap<>();
         rows.forEach(row -> out.put(row.getLong("section_id"), row.getLong("n")));
@@ -235,7 +231,6 @@ public final class RoundServiceImpl implements RoundService {
   private Future<Map<Long, JsonObject>> outcomes(long roundId, String studentId) {
     return mysql.preparedQuery("SELECT section_id, outcome, draw_number, applicants, priority FROM lottery_results"
         + " WHERE round_id = ? AND student_id = ?").execute(Tuple.of(roundId, studentId))
-      .recover(Failures::fromStore)
       .map(rows -> {
         Map<Long, JsonObject> out = new HashMap<>();
         rows.forEach(row -> out.put(row.getLong("section_id"), new JsonObject().put("outcome", row.getString("outcome"))
@@ -259,9 +254,9 @@ public final class RoundServiceImpl implements RoundService {
         new JsonObject().put("closesAt", round.getString("closesAt")));
       return lotteryRun(roundId).compose(run -> {
         if (run != null && run.getValue("published_at") != null) return ErrorCode.ALREADY_PUBLISHED.<JsonObject>fail();
-        return jobs.lockRound(roundId, jobId).recover(Failures::fromStore).compose(locked -> {
+        return jobs.lockRound(roundId, jobId).compose(locked -> {
           if (!locked) return ErrorCode.LOTTERY_RUNNING.<JsonObject>fail();
-          return jobs.create(jobId, roundId, seed).recover(Failures::fromStore).map(created -> {
+          return jobs.create(jobId, roundId, seed).map(created -> {
             runLottery(jobId, round, seed)
               .recover(failure -> {
                 log.warn("lottery job {} of round {} failed", jobId, roundId, failure);
@@ -417,7 +412,7 @@ public final class RoundServiceImpl implements RoundService {
 
   @Override
   public Future<JsonObject> job(String jobId) {
-    return jobs.get(jobId).recover(Failures::fromStore)
+    return jobs.get(jobId)
       .compose(job -> job == null ? ErrorCode.NOT_FOUND.fail() : Future.succeededFuture(job));
   }
 
@@ -427,7 +422,6 @@ public final class RoundServiceImpl implements RoundService {
       if (run == null) return ErrorCode.NOT_DRAWN.<JsonArray>fail();
       return mysql.preparedQuery("SELECT student_id, section_id, rank_no, outcome, draw_number, applicants, priority"
           + " FROM lottery_results WHERE round_id = ? ORDER BY student_id, rank_no").execute(Tuple.of(roundId))
-        .recover(Failures::fromStore)
         // A lottery of 250,000 wishes makes as many objects: built on a worker, not the event loop.
         .compose(rows -> workers.executeBlocking(() -> {
           JsonArray out = new JsonArray();
@@ -442,7 +436,7 @@ public final class RoundServiceImpl implements RoundService {
 
   @Override
   public Future<JsonObject> publish(long roundId) {
-    return preselect(roundId).compose(round -> Future.all(lotteryRun(roundId), jobs.roundLocked(roundId).recover(Failures::fromStore))
+    return preselect(roundId).compose(round -> Future.all(lotteryRun(roundId), jobs.roundLocked(roundId))
       .compose(both -> {
         Row run = both.resultAt(0);
         if (run == null) return ErrorCode.NOT_DRAWN.<JsonObject>fail();
@@ -451,7 +445,6 @@ public final class RoundServiceImpl implements RoundService {
         long termId = round.getLong("termId");
         return mysql.preparedQuery("SELECT student_id, section_id FROM lottery_results WHERE round_id = ? AND outcome = ?"
             + " ORDER BY rank_no, student_id").execute(Tuple.of(roundId, Lottery.WON))
-          .recover(Failures::fromStore)
           .compose(winners -> {
             JsonArray placements = new JsonArray();
             winners.forEach(row -> placements.add(new JsonArray().add(row.getString("student_id")).add(row.getLong("section_id"))));
@@ -459,7 +452,7 @@ public final class RoundServiceImpl implements RoundService {
           })
           .compose(placed -> recordRefusals(roundId, placed.getJsonArray("refused"))
             .compose(v -> mysql.preparedQuery("UPDATE lottery_runs SET published_at = UTC_TIMESTAMP(3) WHERE round_id = ?")
-              .execute(Tuple.of(roundId)).recover(Failures::fromStore))
+              .execute(Tuple.of(roundId)))
             .map(v -> {
               mailResults(roundId, termId).onFailure(e -> log.warn("round {}: result mails not all queued: {}", roundId, e.toString()));
               return new JsonObject().put("roundId", roundId).put("placed", placed.getLong("placed"))
@@ -477,7 +470,7 @@ public final class RoundServiceImpl implements RoundService {
       rows.add(Tuple.of(x.getString("code"), roundId, x.getString("studentId"), x.getLong("sectionId")));
     });
     return mysql.preparedQuery("UPDATE lottery_results SET outcome = ? WHERE round_id = ? AND student_id = ? AND section_id = ?")
-      .executeBatch(rows).recover(Failures::fromStore).mapEmpty();
+      .executeBatch(rows).mapEmpty();
   }
 
   /** Mails every student of the lottery their outcomes: a page of students at a time, a few mails at once. */
