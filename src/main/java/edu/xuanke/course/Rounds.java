@@ -83,7 +83,7 @@ public final class Rounds {
     List<String> scriptKeys = new ArrayList<>(keys.scriptKeys(List.of()));
     rosterIndex.keySet().forEach(section -> scriptKeys.add(keys.roster(section)));
     String[] argv = args.toArray(String[]::new);
-    return live.ensureLoaded(termId).compose(v -> PLACE.run(redis, scriptKeys, argv)).recover(Failures::fromStore).map(reply -> {
+    return live.ensureLoaded(termId).compose(v -> PLACE.run(redis, scriptKeys, argv)).map(reply -> {
       if ("TERM_NOT_READY".equals(reply.get(0).toString())) throw ErrorCode.UNAVAILABLE.exception();
       JsonObject out = new JsonObject().put("alreadyPlaced", "ALREADY_PLACED".equals(reply.get(0).toString()));
       JsonArray refused = new JsonArray();
