@@ -36,6 +36,12 @@ public final class Rounds {
 
   public static final Set<String> KINDS = Set.of("PRESELECT", "FIRST_COME", "ADD_DROP");
   private static final RedisScript TERM_UPDATE = RedisScript.fromResources("lua/term_update.lua");
+  /**
+   * Run on the pooled connection, not the selection scripts' pipelined one: placing a whole term's
+   * winners takes as long as the term is large (30,000 seats: about a second), far over the
+   * selection scripts' timeout.
+   */
+  private static final RedisScript PLACE = RedisScript.fromResources("lua/lib.lua", "lua/place.lua");
   private static final String SELECT = "SELECT r.id, r.term_id, r.kind, r.opens_at, r.closes_at, r.drop_closes_at,"
     + " r.max_wishes, r.release_min_seconds, r.release_max_seconds, r.options, t.selection_opens_at,"
     + " t.selection_closes_at, t.drop_closes_at AS term_drop_closes_at"
@@ -76,7 +82,9 @@ public final class Rounds {
     TermKeys keys = live.keys(termId);
     List<String> scriptKeys = new ArrayList<>(keys.scriptKeys(List.of()));
     rosterIndex.keySet().forEach(section -> scriptKeys.add(keys.roster(section)));
-    return live.run(termId, Scripts.Script.PLACE, scriptKeys, args.toArray(String[]::new)).map(reply -> {
+    String[] argv = args.toArray(String[]::new);
+    return live.ensureLoaded(termId).compose(v -> PLACE.run(redis, scriptKeys, argv)).map(reply -> {
+      if ("TERM_NOT_READY".equals(reply.get(0).toString())) throw ErrorCode.UNAVAILABLE.exception();
       JsonObject out = new JsonObject().put("alreadyPlaced", "ALREADY_PLACED".equals(reply.get(0).toString()));
       JsonArray refused = new JsonArray();
       if (!out.getBoolean("alreadyPlaced")) {

@@ -18,9 +18,9 @@ public final class Scripts {
 
   /**
    * The selection scripts, the admin's section edits (which promote from the waitlist like a
-   * drop), a plan tried whole (PLAN) and a lottery's winners placed (PLACE).
+   * drop), and a plan tried whole (PLAN).
    */
-  public enum Script { SELECT, DROP, SWAP, SECTION_UPDATE, SECTION_RETIRE, PLAN, PLACE }
+  public enum Script { SELECT, DROP, SWAP, SECTION_UPDATE, SECTION_RETIRE, PLAN }
 
   private final PipelinedRedis redis;
   private final Map<Script, RedisScript> scripts = new EnumMap<>(Script.class);
