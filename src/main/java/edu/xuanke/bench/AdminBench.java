@@ -81,7 +81,7 @@ public final class AdminBench {
     AppConfig running = main.start(config).await();
     try {
       Api api = new Api(running.httpPort());
-      api.login("bench-admin", SyntheticTerm.PASSWORD);
+      api.login("benchadmin", SyntheticTerm.PASSWORD);
       benchImport(api, term.termId, importRows);
       benchExport(config, api, term.termId, enrollments);
       System.out.printf("blocked-thread warnings: %d%n", blocked.count());
@@ -109,7 +109,7 @@ public final class AdminBench {
         closed.executeUpdate();
       }
       try (PreparedStatement admin = db.prepareStatement("INSERT INTO accounts (student_id, password_hash, role) VALUES (?, ?, 'ADMIN')")) {
-        admin.setString(1, "bench-admin");
+        admin.setString(1, "benchadmin");
         admin.setString(2, PasswordHasher.hashNow(SyntheticTerm.PASSWORD, 16));
         admin.executeUpdate();
       }
