@@ -9,6 +9,8 @@ import io.vertx.redis.client.RedisOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 
+import java.util.concurrent.TimeUnit;
+
 /** Clients of the backing stores, built the same way by every verticle that needs them. */
 public final class Stores {
 
@@ -26,20 +28,40 @@ public final class Stores {
       .setCachePreparedStatements(true);
   }
 
+  /**
+   * A bounded pool: a caller waits at most {@code mysqlPoolWaitMs} for a connection, and at most
+   * {@code mysqlPoolWaiting} callers wait at all, so an overload fails fast (503 UNAVAILABLE,
+   * nothing changed) instead of queueing without end.
+   */
   public static Pool mysql(Vertx vertx, AppConfig config) {
     return MySQLBuilder.pool()
-      .with(new PoolOptions().setMaxSize(config.mysqlPoolSize()))
+      .with(new PoolOptions().setMaxSize(config.mysqlPoolSize()).setMaxWaitQueueSize(config.mysqlPoolWaiting())
+        .setConnectionTimeout((int) config.mysqlPoolWaitMs()).setConnectionTimeoutUnit(TimeUnit.MILLISECONDS))
       .connectingTo(mysqlOptions(config))
       .using(vertx)
       .build();
   }
 
+  /**
+   * The shared pool: short commands only. Blocking commands (XREADGROUP … BLOCK) never use it —
+   * they would hold a connection each — but {@link #dedicatedRedis}. At most
+   * {@code redisPoolWaiting} calls wait for a connection; beyond that a call fails at once (503).
+   */
   public static Redis redis(Vertx vertx, AppConfig config) {
-    return Redis.createClient(vertx, new RedisOptions()
-      .setConnectionString(config.redisUrl())
+    return Redis.createClient(vertx, options(config)
       .setMaxPoolSize(config.redisPoolSize())
-      .setMaxPoolWaiting(4096)
+      .setMaxPoolWaiting(config.redisPoolWaiting()));
+  }
+
+  /** A client of exactly one connection, for one blocking reader (see core/StreamReader). */
+  public static Redis dedicatedRedis(Vertx vertx, AppConfig config) {
+    return Redis.createClient(vertx, options(config).setMaxPoolSize(1).setMaxPoolWaiting(1));
+  }
+
+  private static RedisOptions options(AppConfig config) {
+    return new RedisOptions()
+      .setConnectionString(config.redisUrl())
       // RESP2 keeps replies plain arrays (streams, hashes), which the parsers here expect.
-      .setPreferredProtocolVersion(ProtocolVersion.RESP2));
+      .setPreferredProtocolVersion(ProtocolVersion.RESP2);
   }
 }

@@ -50,24 +50,22 @@ public final class TermLoader {
   private final Pool mysql;
   private final Catalog catalog;
   private final AuthService auth;
-  private final Persisters persisters;
   private final Map<Long, Future<Void>> loading = new ConcurrentHashMap<>();
 
-  public TermLoader(Vertx vertx, Redis redis, Pool mysql, Catalog catalog, AuthService auth, Persisters persisters) {
+  public TermLoader(Vertx vertx, Redis redis, Pool mysql, Catalog catalog, AuthService auth) {
     this.vertx = vertx;
     this.redis = redis;
     this.api = RedisAPI.api(redis);
     this.mysql = mysql;
     this.catalog = catalog;
     this.auth = auth;
-    this.persisters = persisters;
   }
 
   public Future<Void> ensureLoaded(long termId) {
     Future<Void> inFlight = loading.get(termId);
     if (inFlight != null) return inFlight;
     TermKeys keys = new TermKeys(termId);
-    Future<Void> load = persisters.ensureRunning(termId)
+    Future<Void> load = Persisters.ensureRunning(vertx, termId)
       .compose(v -> isReady(keys))
       .compose(ready -> ready ? Future.succeededFuture() : lockAndRebuild(keys));
     loading.put(termId, load);

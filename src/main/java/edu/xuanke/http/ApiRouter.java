@@ -16,12 +16,9 @@ import edu.xuanke.http.pages.AdminPages;
 import edu.xuanke.http.pages.Pages;
 import edu.xuanke.http.pages.StudentPages;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.web.Router;
 import io.vertx.micrometer.PrometheusScrapingHandler;
-import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 
 /**
@@ -53,7 +50,9 @@ public final class ApiRouter {
     Router router = Router.router(vertx);
     adminRoutes.mountUpload(router, csrf.apiGuard(), withSession, config.importFileLimit());
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(config.httpBodyLimit()));
-    router.get("/health").handler(ctx -> health(catalog, ctx));
+    Health health = new Health(vertx, catalog);
+    router.get("/health").handler(health::handle);
+    router.head("/health").handler(health::handle);
     router.get("/metrics").handler(PrometheusScrapingHandler.create());
     router.get("/openapi.yaml").handler(ctx -> ctx.response().putHeader("Content-Type", "application/yaml; charset=utf-8")
       .sendFile("webroot/openapi.yaml"));
@@ -75,19 +74,5 @@ public final class ApiRouter {
     router.route().last().handler(ctx -> ctx.fail(404));
     router.route().failureHandler(ApiErrors::handle);
     return router;
-  }
-
-  /** 200 when Redis and MySQL both answer, else 503; the checks say which is down. */
-  private static void health(CatalogService catalog, RoutingContext ctx) {
-    catalog.health()
-      .otherwise(new JsonObject().put("redis", "DOWN").put("mysql", "DOWN"))
-      .onSuccess(stores -> {
-        boolean up = "UP".equals(stores.getString("redis")) && "UP".equals(stores.getString("mysql"));
-        JsonArray checks = new JsonArray();
-        stores.forEach(e -> checks.add(new JsonObject().put("id", e.getKey()).put("status", e.getValue())));
-        ctx.response().setStatusCode(up ? 200 : 503)
-          .putHeader("Content-Type", "application/json; charset=utf-8")
-          .end(new JsonObject().put("status", up ? "UP" : "DOWN").put("checks", checks).toBuffer());
-      });
   }
 }

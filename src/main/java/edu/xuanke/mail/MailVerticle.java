@@ -22,13 +22,16 @@ import io.vertx.serviceproxy.ServiceBinder;
 public class MailVerticle extends VerticleBase {
 
   private Mailer mailer;
+  private Redis redis;
+  private Redis dedicated;
 
   @Override
   public Future<?> start() {
     AppConfig config = new AppConfig(config());
-    Redis redis = Stores.redis(vertx, config);
+    redis = Stores.redis(vertx, config);
+    dedicated = Stores.dedicatedRedis(vertx, config);
     MailService service = new MailServiceImpl(RedisAPI.api(redis));
-    mailer = new Mailer(vertx, redis, smtp(config), config.mailFrom(), config.instanceId(), config.mailMaxAttempts(),
+    mailer = new Mailer(vertx, redis, dedicated, smtp(config), config.mailFrom(), config.instanceId(), config.mailMaxAttempts(),
       config.mailRetryBaseMs());
     PromotionNotifier notifier = new PromotionNotifier(vertx, AuthService.createProxy(vertx),
       CatalogService.createProxy(vertx), MailService.createProxy(vertx));
@@ -40,7 +43,7 @@ public class MailVerticle extends VerticleBase {
   /** Lets the mail in hand finish; what is queued stays in the outbox for the next start. */
   @Override
   public Future<?> stop() {
-    return mailer.stop();
+    return mailer.stop().eventually(() -> Future.join(redis.close(), dedicated.close()));
   }
 
   private MailClient smtp(AppConfig config) {

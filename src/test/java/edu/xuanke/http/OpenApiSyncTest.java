@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class OpenApiSyncTest {
 
   private static final Pattern PATH = Pattern.compile("^  (/\\S*):\\s*$");
-  private static final Pattern METHOD = Pattern.compile("^    (get|post|put|delete|patch):\\s*$");
+  private static final Pattern METHOD = Pattern.compile("^    (get|head|post|put|delete|patch):\\s*$");
 
   @Test
   void everyRouteIsDocumentedAndNothingElse() throws IOException {
