@@ -1,5 +1,5 @@
 -- wrk script for the selection route, with the tokens the harness writes:
---   java -jar target/xuanke.jar bench --hold true          (prints the URL and the section ids)
+--   java -cp target/xuanke.jar edu.xuanke.bench.Bench --hold true          (prints the URL and the section ids)
 --   wrk -t2 -c256 -d30s -s bin/wrk-select.lua http://localhost:PORT -- target/bench-tokens.txt FIRST LAST
 -- Each request selects a random section in [FIRST, LAST] as a random student.
 local tokens = {}

@@ -1,7 +1,8 @@
 -- Drop a held section (its seat goes to the waitlist head in this same step), or leave its
--- waitlist. ARGV: studentId, sectionId, session id.
+-- waitlist: two intents, so that a page showing a waitlist place can never drop the seat a
+-- promotion gave meanwhile. ARGV: studentId, sectionId, session id, intent ('SEAT' | 'WAITLIST').
 -- Returns {'DROPPED', seatsLeft, promoted...} | {'LEFT_WAITLIST'} | {refusal code, detail...}
-local student, section, sid = ARGV[1], ARGV[2], ARGV[3]
+local student, section, sid, intent = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local K_ROSTER, K_WL = KEYS[11], KEYS[12]
 
 local term = load_term()
@@ -15,14 +16,16 @@ if now >= term.dropCloses then return { 'DROP_CLOSED', tostring(term.dropCloses)
 local raw = redis.call('HGET', K_SEC, section)
 if not raw then return { 'SECTION_NOT_FOUND' } end
 
-if not list_has(redis.call('HGET', K_HOLDS, student), section) then
-  if redis.call('ZSCORE', K_WL, student) then
-    leave_waitlist(student, section, K_WL)
-    emit('UNWAITLIST', student, section, now)
-    return { 'LEFT_WAITLIST' }
-  end
-  return { 'NOT_ENROLLED' }
+local holds = list_has(redis.call('HGET', K_HOLDS, student), section)
+if intent == 'WAITLIST' then
+  -- A student promoted meanwhile keeps the seat: 'HELD' tells the page to show it as selected.
+  if holds then return { 'NOT_WAITLISTED', 'HELD' } end
+  if not redis.call('ZSCORE', K_WL, student) then return { 'NOT_WAITLISTED' } end
+  leave_waitlist(student, section, K_WL)
+  emit('UNWAITLIST', student, section, now)
+  return { 'LEFT_WAITLIST' }
 end
+if not holds then return { 'NOT_ENROLLED' } end
 
 release_seat(student, section, K_ROSTER, now)
 local promoted = promote(section, parse_meta(raw), K_ROSTER, K_WL, term, now)

@@ -1,9 +1,11 @@
 -- Shared by select.lua, drop.lua and swap.lua: the loader prepends this file to each of them.
 --
 -- Every key is passed in KEYS and carries the term's hash tag:
---   1 term    hash  opens closes dropCloses (epoch ms) max profileRequired gen ready
+--   1 term    hash  opens closes dropCloses (epoch ms) max profileRequired gen ready (= META_LAYOUT)
 --   2 cohort  hash  studentId -> "1" (profile complete) | "0"
---   3 sec     hash  sectionId -> "capacity|course|weekday|startMin|endMin|periodStart|periodEnd|prefixes"
+--   3 sec     hash  sectionId -> "capacity|weekday|startMin|endMin|periodStart|periodEnd|n|<course><prefixes>"
+--                   n is the course code's length in bytes; the space-separated prefixes follow it
+--                   (written by course/SectionMeta.encode; parse_meta below is the only reader)
 --   4 seats   hash  sectionId -> seats left
 --   5 holds   hash  studentId -> "id,id" sections held
 --   6 waits   hash  studentId -> "id,id" sections waitlisted
@@ -32,9 +34,13 @@ end
 -- The generation of the live state (see TermLoader), written into every event.
 local TERM_GEN = '0'
 
+-- The term's "ready" flag names the layout of its section metadata: a state written in an older
+-- layout is not ready, and TermLoader rebuilds it (SectionMeta.LAYOUT).
+local META_LAYOUT = '2'
+
 local function load_term()
   local v = redis.call('HMGET', K_TERM, 'opens', 'closes', 'dropCloses', 'max', 'profileRequired', 'ready', 'gen')
-  if not v[6] then return nil end
+  if v[6] ~= META_LAYOUT then return nil end
   TERM_GEN = v[7] or '0'
   return { opens = tonumber(v[1]), closes = tonumber(v[2]), dropCloses = tonumber(v[3]),
            max = tonumber(v[4]), profileRequired = v[5] == '1' }
@@ -66,13 +72,15 @@ local function list_remove(key, student, id)
   else redis.call('HSET', key, student, table.concat(kept, ',')) end
 end
 
--- One pattern match: a gmatch loop over the fields cost 1 µs more per section parsed.
+-- One pattern match: a gmatch loop over the fields cost 1 µs more per section parsed. The course
+-- code is cut by its length, so no character in it can move the fields after it.
 local function parse_meta(s)
-  local capacity, course, weekday, startMin, endMin, periodStart, periodEnd, prefixes =
-    string.match(s, '^([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|?(.*)$')
-  return { capacity = tonumber(capacity), course = course, weekday = tonumber(weekday),
+  local capacity, weekday, startMin, endMin, periodStart, periodEnd, n, rest =
+    string.match(s, '^(%d+)|(%d+)|(%d+)|(%d+)|(%d+)|(%d+)|(%d+)|(.*)$')
+  n = tonumber(n)
+  return { capacity = tonumber(capacity), course = string.sub(rest, 1, n), weekday = tonumber(weekday),
            startMin = tonumber(startMin), endMin = tonumber(endMin),
-           periodStart = tonumber(periodStart), periodEnd = tonumber(periodEnd), prefixes = prefixes }
+           periodStart = tonumber(periodStart), periodEnd = tonumber(periodEnd), prefixes = string.sub(rest, n + 1) }
 end
 
 local function allowed(meta, student)

@@ -2,14 +2,12 @@ package edu.xuanke;
 
 import edu.xuanke.admin.AdminVerticle;
 import edu.xuanke.auth.AuthVerticle;
-import edu.xuanke.bench.AdminBench;
-import edu.xuanke.bench.Bench;
 import edu.xuanke.core.AppConfig;
 import edu.xuanke.core.ConfigLoader;
-import edu.xuanke.core.Metrics;
 import edu.xuanke.core.Migrations;
 import edu.xuanke.core.Secrets;
 import edu.xuanke.core.Stores;
+import edu.xuanke.core.VertxSettings;
 import edu.xuanke.course.CourseVerticle;
 import edu.xuanke.course.PersisterVerticle;
 import edu.xuanke.demo.DemoData;
@@ -20,13 +18,14 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisAPI;
 import io.vertx.sqlclient.Pool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -46,7 +45,7 @@ public final class Main {
   private final Deque<String> deployments = new ArrayDeque<>();
 
   public Main(Vertx vertx) {
-    this(vertx, vertxOptions().getEventLoopPoolSize());
+    this(vertx, VertxSettings.options().getEventLoopPoolSize());
   }
 
   public Main(Vertx vertx, int eventLoops) {
@@ -54,29 +53,9 @@ public final class Main {
     this.eventLoops = eventLoops;
   }
 
-  /**
-   * Options of the service's Vert.x instance. One event loop per core: nothing here blocks a
-   * loop, and Vert.x's default of two per core measured 23.7k selections/s, p99 31 ms, against
-   * 28.8k, p99 22 ms with one per core (the harness, 2 cores). The count is fixed before any
-   * config can be read through Vert.x, so it comes from XUANKE_EVENT_LOOPS.
-   */
-  public static VertxOptions vertxOptions() {
-    String loops = System.getenv("XUANKE_EVENT_LOOPS");
-    return new VertxOptions().setPreferNativeTransport(true).setEventLoopPoolSize(
-        loops == null || loops.isBlank() ? Runtime.getRuntime().availableProcessors() : Integer.parseInt(loops.trim()))
-      .setMetricsOptions(Metrics.options());
-  }
-
-  public static void main(String[] args) throws Exception {
-    if (args.length > 0 && args[0].equals("bench-admin")) {
-      AdminBench.main(List.of(args).subList(1, args.length));
-      return;
-    }
-    if (args.length > 0 && args[0].equals("bench")) {
-      Bench.main(List.of(args).subList(1, args.length));
-      return;
-    }
-    VertxOptions options = vertxOptions();
+  /** The service; the bench harness has its own entry points ({@code edu.xuanke.bench.Bench}, {@code AdminBench}). */
+  public static void main(String[] args) {
+    VertxOptions options = VertxSettings.options();
     Vertx vertx = Vertx.vertx(options);
     Main main = new Main(vertx, options.getEventLoopPoolSize());
     ConfigLoader.load(vertx)
@@ -98,6 +77,7 @@ public final class Main {
         Migrations.migrate(config);
         return config;
       })
+      .compose(config -> verifyDurability(config).map(config))
       .compose(config -> (config.demo() ? seedDemo(config) : Future.<Void>succeededFuture()).map(config))
       .compose(config -> deploy(AuthVerticle.class, config, eventLoops)
         .compose(v -> deploy(new PersisterVerticle(), config))
@@ -106,6 +86,16 @@ public final class Main {
         .compose(v -> deploy(new AdminVerticle(), config))
         .compose(v -> deploy(HttpVerticle.class, config, eventLoops))
         .map(config));
+  }
+
+  /** Refuses to start on a Redis that keeps less than the configured durability promises. */
+  private Future<Void> verifyDurability(AppConfig config) {
+    Redis redis = Stores.redis(vertx, config);
+    return config.durability().verify(RedisAPI.api(redis), Stores.redisAddress(config))
+      .eventually(() -> {
+        redis.close();
+        return Future.succeededFuture();
+      });
   }
 
   private Future<Void> seedDemo(AppConfig config) {

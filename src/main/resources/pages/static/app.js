@@ -44,15 +44,26 @@
   const cardOf = id => document.querySelector(`.card[data-section="${id}"]`);
 
   function refresh(card) {
-    if (card.dataset.seats === undefined) return;
     const state = card.dataset.state;
+    const confirming = state === 'held' && card.dataset.confirm === '1';
+    if (card.dataset.seats === undefined) {
+      // Timetable rows: only drop (with its confirmation) and leave.
+      card.querySelectorAll('button[data-action]').forEach(b => {
+        const a = b.dataset.action;
+        b.hidden = !(a === 'drop' ? state === 'held' && !confirming : a === 'leave' ? state === 'waiting'
+          : (a === 'confirm-drop' || a === 'cancel-drop') && confirming);
+      });
+      return;
+    }
     const seats = Number(card.dataset.seats);
     const swap = card.dataset.swapFrom;
     const show = {
       select: state === 'none' && seats > 0 && !swap,
       swap: state === 'none' && seats > 0 && !!swap,
       waitlist: state === 'none' && seats <= 0,
-      drop: state === 'held',
+      drop: state === 'held' && !confirming,
+      'confirm-drop': confirming,
+      'cancel-drop': confirming,
       leave: state === 'waiting'
     };
     card.querySelectorAll('button[data-action]').forEach(b => { b.hidden = !show[b.dataset.action]; });
@@ -88,8 +99,35 @@
     });
   }
 
+  /** The card now holds its section (selected, swapped into, or promoted from the waitlist). */
+  function nowHeld(card, message) {
+    card.dataset.state = 'held';
+    card.dataset.confirm = '';
+    card.dataset.swapFrom = '';
+    if (card.dataset.course) markCourse(card.dataset.course, card.dataset.section);
+    say(card, message, true);
+  }
+
+  function nowFree(card, message) {
+    const wasHeld = card.dataset.state === 'held';
+    card.dataset.state = 'none';
+    card.dataset.confirm = '';
+    if (wasHeld && card.dataset.course) markCourse(card.dataset.course, null);
+    document.querySelectorAll(`[data-grid-section="${card.dataset.section}"]`).forEach(el => el.remove());
+    say(card, message, true);
+  }
+
   async function act(card, action) {
     const id = Number(card.dataset.section);
+    if (action === 'drop' || action === 'cancel-drop') {
+      // Dropping gives the seat away at once (to the waitlist head): it takes a second click.
+      card.dataset.confirm = action === 'drop' ? '1' : '';
+      say(card, action === 'drop' ? texts.confirmDrop : '', true);
+      refresh(card);
+      const next = card.querySelector(action === 'drop' ? 'button[data-action="cancel-drop"]' : 'button[data-action="drop"]');
+      if (next) next.focus();
+      return;
+    }
     const buttons = card.querySelectorAll('button');
     buttons.forEach(b => { b.disabled = true; });
     try {
@@ -98,6 +136,8 @@
         r = await api('POST', '/api/selections', { sectionId: id, waitlist: action === 'waitlist' });
       } else if (action === 'swap') {
         r = await api('POST', '/api/selections/swap', { from: Number(card.dataset.swapFrom), to: id });
+      } else if (action === 'leave') {
+        r = await api('DELETE', '/api/waitlist/' + id);
       } else {
         r = await api('DELETE', '/api/selections/' + id);
       }
@@ -106,16 +146,21 @@
         return;
       }
       if (!r.ok) {
+        const error = (r.data && r.data.error) || {};
+        if (error.code === 'NOT_WAITLISTED' && error.details && error.details.enrolled) {
+          // Promoted between the page's last update and the click: the seat is kept.
+          nowHeld(card, texts.promoted);
+          return;
+        }
+        card.dataset.confirm = '';
         say(card, errorMessage(r), false);
-        if (r.data && r.data.error && r.data.error.code === 'SECTION_FULL') setSeats(id, 0);
+        if (error.code === 'SECTION_FULL') setSeats(id, 0);
         return;
       }
       if (action === 'select' || action === 'waitlist') {
         if (r.data.status === 'ENROLLED') {
-          card.dataset.state = 'held';
           setSeats(id, r.data.seatsLeft);
-          markCourse(card.dataset.course, id);
-          say(card, texts.enrolled, true);
+          nowHeld(card, texts.enrolled);
         } else {
           card.dataset.state = 'waiting';
           say(card, fmt(texts.waitlisted, r.data.position), true);
@@ -126,17 +171,10 @@
           from.dataset.state = 'none';
           say(from, '', true);
         }
-        card.dataset.state = 'held';
-        card.dataset.swapFrom = '';
         if (r.data.seatsLeft !== undefined) setSeats(id, r.data.seatsLeft);
-        markCourse(card.dataset.course, id);
-        say(card, texts.swapped, true);
+        nowHeld(card, texts.swapped);
       } else {
-        const wasHeld = card.dataset.state === 'held';
-        card.dataset.state = 'none';
-        if (wasHeld && card.dataset.course) markCourse(card.dataset.course, null);
-        document.querySelectorAll(`[data-grid-section="${id}"]`).forEach(el => el.remove());
-        say(card, action === 'drop' ? texts.dropped : texts.left, true);
+        nowFree(card, action === 'confirm-drop' ? texts.dropped : texts.left);
         if (card.dataset.seats === undefined) card.querySelector('.actions').remove();
       }
     } catch (offline) {
@@ -144,6 +182,7 @@
     } finally {
       buttons.forEach(b => { b.disabled = false; });
       refresh(card);
+      summarize();
       const result = card.querySelector('.result');
       result.tabIndex = -1;
       if (!card.contains(document.activeElement) || document.activeElement.hidden) result.focus();
@@ -157,17 +196,80 @@
     if (card) act(card, button.dataset.action);
   });
 
-  // ---- live seat counts: one EventSource per page
-  const list = document.getElementById('sections');
-  if (list && window.EventSource) {
-    const source = new EventSource('/api/seats/stream?termId=' + encodeURIComponent(list.dataset.term));
+  /** "已选 n / max" and the held sections' names, kept true after every change. */
+  function summarize() {
+    const summary = document.getElementById('summary');
+    if (!summary) return;
+    const held = [...cards()].filter(c => c.dataset.state === 'held');
+    summary.querySelector('[data-held-count]').textContent = held.length;
+    const names = summary.querySelector('[data-held-names]');
+    names.textContent = held.map(c => c.dataset.title).join('、');
+  }
+
+  /**
+   * The student's own standing from the stream (a change in another tab, a promotion, the
+   * office): cards follow it. The timetable reloads instead, its grid is drawn by the server.
+   */
+  function applyMine(mine) {
+    const enrolled = new Set(mine.enrolled.map(String));
+    const waiting = new Set(mine.waitlisted.map(String));
+    const list = document.getElementById('sections');
+    if (!list) {
+      const shown = [...cards()].filter(c => c.dataset.state !== 'none');
+      const same = shown.length === enrolled.size + waiting.size && shown.every(c =>
+        (c.dataset.state === 'held' ? enrolled : waiting).has(c.dataset.section));
+      if (!same) location.reload();
+      return;
+    }
+    cards().forEach(card => {
+      const id = card.dataset.section;
+      const state = enrolled.has(id) ? 'held' : waiting.has(id) ? 'waiting' : 'none';
+      if (state === card.dataset.state) return;
+      if (state === 'held') nowHeld(card, card.dataset.state === 'waiting' ? texts.promoted : texts.enrolled);
+      else if (state === 'none') nowFree(card, card.dataset.state === 'held' ? texts.droppedElsewhere : texts.left);
+      else {
+        card.dataset.state = 'waiting';
+        say(card, texts.waitingElsewhere, true);
+      }
+      refresh(card);
+    });
+    // Which held section each course's other cards would swap from.
+    cards().forEach(card => {
+      if (card.dataset.state !== 'none' || !card.dataset.course) return;
+      const held = [...cards()].find(c => c.dataset.course === card.dataset.course && c.dataset.state === 'held');
+      card.dataset.swapFrom = held ? held.dataset.section : '';
+      refresh(card);
+    });
+    summarize();
+  }
+
+  /** Another login (or a logout elsewhere) ended this session: say so instead of failing on the next click. */
+  function sessionGone(why) {
+    const banner = document.getElementById('session-gone');
+    if (!banner) return;
+    banner.querySelector('[data-why]').textContent = why.replaced ? texts.sessionReplaced : texts.sessionEnded;
+    banner.hidden = false;
+    document.querySelectorAll('button[data-action]').forEach(b => { b.disabled = true; });
+    banner.focus();
+  }
+
+  // ---- live seat counts and the student's own changes: one EventSource per page
+  const watched = document.querySelector('[data-stream-term]');
+  if (watched && window.EventSource) {
+    const source = new EventSource('/api/seats/stream?termId=' + encodeURIComponent(watched.dataset.streamTerm));
     source.addEventListener('seats', e => {
       Object.entries(JSON.parse(e.data)).forEach(([id, seats]) => setSeats(id, seats));
     });
     source.addEventListener('waitlisted', e => {
       Object.entries(JSON.parse(e.data)).forEach(([id, length]) => setWaiting(id, length));
     });
+    source.addEventListener('mine', e => applyMine(JSON.parse(e.data)));
+    source.addEventListener('session', e => {
+      source.close();
+      sessionGone(JSON.parse(e.data));
+    });
   }
+  summarize();
 
   // ---- selection window countdown
   const countdown = document.getElementById('countdown');

@@ -3,13 +3,13 @@ package edu.xuanke.admin;
 import edu.xuanke.admin.impl.AdminServiceImpl;
 import edu.xuanke.auth.AuthService;
 import edu.xuanke.core.AppConfig;
+import edu.xuanke.core.ServiceBoundary;
 import edu.xuanke.core.Stores;
 import edu.xuanke.course.CatalogService;
 import edu.xuanke.mail.MailService;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.redis.client.RedisAPI;
-import io.vertx.serviceproxy.ServiceBinder;
 
 /**
  * The admin domain; registers {@link AdminService} on the event bus, clustered and for this
@@ -26,8 +26,7 @@ public class AdminVerticle extends VerticleBase {
     AdminService impl = new AdminServiceImpl(vertx, config,
       RedisAPI.api(Stores.redis(vertx, config)), vertx.createSharedWorkerExecutor("xuanke-admin", WORKERS),
       AuthService.createProxy(vertx), CatalogService.createProxy(vertx), MailService.createProxy(vertx));
-    ServiceBinder binder = new ServiceBinder(vertx);
-    return Future.all(binder.setAddress(AdminService.ADDRESS).register(AdminService.class, impl).completion(),
-      binder.setAddress(AdminService.LOCAL_ADDRESS).registerLocal(AdminService.class, impl).completion());
+    return Future.all(ServiceBoundary.register(vertx, AdminService.ADDRESS, AdminService.class, impl).completion(),
+      ServiceBoundary.registerLocal(vertx, AdminService.LOCAL_ADDRESS, AdminService.class, impl).completion());
   }
 }

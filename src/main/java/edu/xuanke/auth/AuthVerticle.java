@@ -2,13 +2,13 @@ package edu.xuanke.auth;
 
 import edu.xuanke.auth.impl.AuthServiceImpl;
 import edu.xuanke.core.AppConfig;
+import edu.xuanke.core.ServiceBoundary;
 import edu.xuanke.core.Stores;
 import edu.xuanke.course.CatalogService;
 import edu.xuanke.mail.MailService;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.redis.client.RedisAPI;
-import io.vertx.serviceproxy.ServiceBinder;
 
 /**
  * The accounts domain; registers {@link AuthService} on the event bus. Passwords are hashed on
@@ -25,6 +25,6 @@ public class AuthVerticle extends VerticleBase {
       config.hashQueueLimit());
     AuthService impl = new AuthServiceImpl(config, Stores.mysql(vertx, config), RedisAPI.api(Stores.redis(vertx, config)),
       hasher, Tokens.provider(vertx, config), CatalogService.createProxy(vertx), MailService.createProxy(vertx));
-    return new ServiceBinder(vertx).setAddress(AuthService.ADDRESS).register(AuthService.class, impl).completion();
+    return ServiceBoundary.register(vertx, AuthService.ADDRESS, AuthService.class, impl).completion();
   }
 }

@@ -32,7 +32,7 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * {@code java -jar target/xuanke.jar bench-admin [students-to-import] [enrollments-to-export]}:
+ * {@code java -cp target/xuanke.jar edu.xuanke.bench.AdminBench [students-to-import] [enrollments-to-export]}:
  * imports a generated student list through the API while probing /health, then exports a term of
  * that many enrollments, printing the import time and the heap in use (after a collection) at
  * several row counts of the export. Runs the whole service in-process on its own database
@@ -48,7 +48,8 @@ public final class AdminBench {
   private AdminBench() {
   }
 
-  public static void main(List<String> args) throws Exception {
+  public static void main(String[] arguments) throws Exception {
+    List<String> args = List.of(arguments);
     int importRows = args.size() > 0 ? Integer.parseInt(args.get(0)) : 50_000;
     int exportRows = args.size() > 1 ? Integer.parseInt(args.get(1)) : 100_000;
     BlockedThreadCounter blocked = BlockedThreadCounter.attach();

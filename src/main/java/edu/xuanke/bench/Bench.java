@@ -2,6 +2,7 @@ package edu.xuanke.bench;
 
 import edu.xuanke.Main;
 import edu.xuanke.core.AppConfig;
+import edu.xuanke.core.VertxSettings;
 import edu.xuanke.core.ConfigLoader;
 import edu.xuanke.core.Stores;
 import edu.xuanke.course.Audit;
@@ -35,7 +36,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * {@code java -jar target/xuanke.jar bench [options]}: a synthetic term in its own database, the
+ * {@code java -cp target/xuanke.jar edu.xuanke.bench.Bench [options]}: a synthetic term in its own database, the
  * service in this JVM, real logins, then three phases with the same connections: a bare "hello"
  * handler, a bare handler doing one EVALSHA, the selection route (POST /api/selections, sections
  * skewed to popular ones), and the whole selection API under a stampede mix.
@@ -48,7 +49,8 @@ public final class Bench {
   private Bench() {
   }
 
-  public static void main(List<String> args) throws Exception {
+  public static void main(String[] arguments) throws Exception {
+    List<String> args = List.of(arguments);
     BenchOptions options;
     try {
       options = BenchOptions.parse(args);
@@ -59,7 +61,7 @@ public final class Bench {
     }
     BlockedThreadCounter blocked = BlockedThreadCounter.attach();
     HeapSampler heap = new HeapSampler();
-    VertxOptions serviceOptions = Main.vertxOptions();
+    VertxOptions serviceOptions = VertxSettings.options();
     Vertx service = Vertx.vertx(serviceOptions);
     AppConfig config = benchConfig(ConfigLoader.load(service).await());
 

@@ -20,7 +20,7 @@ final class BenchOptions {
   boolean hold;
 
   static final String USAGE = """
-    usage: java -jar target/xuanke.jar bench [options]
+    usage: java -cp target/xuanke.jar edu.xuanke.bench.Bench [options]
       --students N      students in the synthetic term (default 50000)
       --sections N      sections (default 500)
       --seats N         seats per section (default 60)

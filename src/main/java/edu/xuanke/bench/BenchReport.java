@@ -1,6 +1,6 @@
 package edu.xuanke.bench;
 
-import edu.xuanke.Main;
+import edu.xuanke.core.VertxSettings;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.HdrHistogram.Histogram;
@@ -87,7 +87,7 @@ final class BenchReport {
         .put("seats", options.seats).put("skew", options.skew).put("connections", options.connections)
         .put("durationSeconds", options.duration.toSeconds()).put("logins", logins))
       .put("machine", new JsonObject().put("cores", Runtime.getRuntime().availableProcessors())
-        .put("serviceEventLoops", Main.vertxOptions().getEventLoopPoolSize())
+        .put("serviceEventLoops", VertxSettings.options().getEventLoopPoolSize())
         .put("java", System.getProperty("java.version")).put("os", System.getProperty("os.name")));
   }
 

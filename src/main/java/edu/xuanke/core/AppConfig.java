@@ -101,6 +101,18 @@ public final class AppConfig {
   public String demoPassword() { return json.getString("demoPassword", ""); }
   public ZoneId timeZone() { return ZoneId.of(json.getString("timeZone", "Asia/Shanghai")); }
   public int persisterBatchSize() { return json.getInteger("persisterBatchSize", 500); }
+
+  /**
+   * How an answered selection is kept before it reaches MySQL: {@link Durability#AOF} (the default;
+   * Redis appends and fsyncs each write before it replies), {@link Durability#REPLICA} (AOF, and the
+   * answers of each pipelined batch wait for a replica's acknowledgement) or {@link Durability#MEMORY}
+   * (Redis's memory only: a Redis crash loses what the persister had not yet written).
+   */
+  public Durability durability() { return Durability.parse(json.getString("durability", "aof")); }
+  /** How long a batch of answers waits for the replica's acknowledgement in {@link Durability#REPLICA} mode. */
+  public long replicaWaitMs() { return json.getLong("replicaWaitMs", 500L); }
+  /** Longest wait for a Redis reply before a request is answered 503 UNAVAILABLE. */
+  public long redisTimeoutMs() { return json.getLong("redisTimeoutMs", 800L); }
   /** Names this instance's stream consumer; a restarted instance must keep its name to finish its pending work. */
   public String instanceId() {
     String id = json.getString("instanceId", "");

@@ -28,6 +28,7 @@ public enum ErrorCode {
   LIMIT_REACHED(409),
   RESTRICTED(409),
   NOT_ENROLLED(409),
+  NOT_WAITLISTED(409),
   DROP_CLOSED(409),
   CAPACITY_BELOW_ROSTER(409),
   HAS_STUDENTS(409),
@@ -37,7 +38,9 @@ public enum ErrorCode {
   PAYLOAD_TOO_LARGE(413),
   RATE_LIMITED(429),
   INTERNAL(500),
-  UNAVAILABLE(503);
+  UNAVAILABLE(503),
+  /** The term's live state is being rebuilt from MySQL (missing, or older than MySQL); nothing was changed. */
+  TERM_NOT_READY(503);
 
   public final int status;
 

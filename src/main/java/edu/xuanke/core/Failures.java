@@ -6,7 +6,10 @@ import io.vertx.serviceproxy.ServiceException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** How a failure of Redis or MySQL reaches a caller. */
+/**
+ * How a failure of Redis or MySQL reaches a caller. Applied once per service, where
+ * {@link ServiceBoundary} registers it; code inside a domain lets store failures travel as they are.
+ */
 public final class Failures {
 
   private static final Logger log = LoggerFactory.getLogger(Failures.class);
@@ -15,8 +18,9 @@ public final class Failures {
   }
 
   /**
-   * For {@code Future.recover}: our own refusals pass; an error reply from Redis is a defect
-   * (INTERNAL); anything else means a store is out of reach (UNAVAILABLE, nothing changed).
+   * For {@code Future.recover}: our own refusals pass; an error reply from Redis or a fault of
+   * our own code is a defect (INTERNAL, logged with its trace); anything else means a store or a
+   * service is out of reach (UNAVAILABLE, nothing changed).
    */
   public static <T> Future<T> fromStore(Throwable failure) {
     if (failure instanceof ServiceException) return Future.failedFuture(failure);
@@ -24,7 +28,18 @@ public final class Failures {
       log.error("Redis refused a command", failure);
       return ErrorCode.INTERNAL.fail();
     }
+    if (isDefect(failure)) {
+      log.error("a service failed", failure);
+      return ErrorCode.INTERNAL.fail();
+    }
     log.warn("a backing store is unavailable: {}", failure.toString());
     return ErrorCode.UNAVAILABLE.fail();
+  }
+
+  /** Faults no outage can cause: answering them 503 would hide a bug behind "try again". */
+  private static boolean isDefect(Throwable failure) {
+    return failure instanceof NullPointerException || failure instanceof ClassCastException
+      || failure instanceof IndexOutOfBoundsException || failure instanceof ArithmeticException
+      || failure instanceof NumberFormatException;
   }
 }

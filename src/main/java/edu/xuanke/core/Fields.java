@@ -32,6 +32,13 @@ public final class Fields {
     return trimmed;
   }
 
+  /** Text that must match {@code pattern} as a whole (an identifier's alphabet): INVALID_CHARACTERS otherwise. */
+  public String matching(String name, java.util.regex.Pattern pattern, int maxLength, boolean required) {
+    String value = text(name, maxLength, required);
+    if (errors.containsKey(name) || pattern.matcher(value).matches()) return value;
+    return reject(name, "INVALID_CHARACTERS", value);
+  }
+
   public int integer(String name, int min, int max) {
     Object value = input.getValue(name);
     if (value == null) return reject(name, "REQUIRED", 0);

@@ -42,6 +42,12 @@ public final class Stores {
       .build();
   }
 
+  /** host:port of the configured Redis, for messages (the URL may carry a password). */
+  public static String redisAddress(AppConfig config) {
+    java.net.URI uri = java.net.URI.create(config.redisUrl());
+    return "Redis " + uri.getHost() + ":" + (uri.getPort() < 0 ? 6379 : uri.getPort());
+  }
+
   /**
    * The shared pool: short commands only. Blocking commands (XREADGROUP … BLOCK) never use it —
    * they would hold a connection each — but {@link #dedicatedRedis}. At most
@@ -59,7 +65,10 @@ public final class Stores {
   }
 
   private static RedisOptions options(AppConfig config) {
-    return new RedisOptions()
+    RedisOptions options = new RedisOptions();
+    // A Redis that is down is noticed within the request's budget, not after the OS's connect timeout.
+    options.getNetClientOptions().setConnectTimeout((int) config.redisTimeoutMs());
+    return options
       .setConnectionString(config.redisUrl())
       // RESP2 keeps replies plain arrays (streams, hashes), which the parsers here expect.
       .setPreferredProtocolVersion(ProtocolVersion.RESP2);

@@ -46,10 +46,9 @@ public final class Catalog {
                         int capacity, String nature, int weekday, LocalTime startTime,
                         LocalTime endTime, String allowedPrefixes) {
 
-    /** The section as selection scripts see it; the layout is documented in lua/lib.lua. */
-    public String redisMeta() {
-      return capacity + "|" + courseCode + "|" + weekday + "|" + minutes(startTime) + "|" + minutes(endTime)
-        + "|" + basicDate(periodStart) + "|" + basicDate(periodEnd) + "|" + allowedPrefixes;
+    /** The section as the selection scripts see it. */
+    public SectionMeta meta() {
+      return new SectionMeta(capacity, courseCode, weekday, startTime, endTime, periodStart, periodEnd, allowedPrefixes);
     }
 
     public JsonObject toJson() {
@@ -74,10 +73,6 @@ public final class Catalog {
         .put("capacity", capacity)
         .put("restricted", !allowedPrefixes.isBlank());
     }
-
-    private static int minutes(LocalTime t) { return t.getHour() * 60 + t.getMinute(); }
-
-    private static String basicDate(LocalDate d) { return DateTimeFormatter.BASIC_ISO_DATE.format(d); }
   }
 
   private static final DateTimeFormatter HH_MM = DateTimeFormatter.ofPattern("HH:mm");

@@ -1,7 +1,6 @@
 package edu.xuanke.course;
 
 import edu.xuanke.core.ErrorCode;
-import edu.xuanke.core.Failures;
 import edu.xuanke.core.Fields;
 import edu.xuanke.core.RedisScript;
 import edu.xuanke.core.Times;
@@ -36,7 +35,6 @@ import java.util.function.Function;
  */
 public final class CatalogEditor {
 
-  public static final Set<String> KINDS = Set.of("terms", "periods", "course-types", "sections");
   private static final Set<String> NATURES = Set.of("MAJOR", "GENERAL");
   private static final RedisScript TERM_UPDATE = RedisScript.fromResources("lua/term_update.lua");
 
@@ -47,6 +45,14 @@ public final class CatalogEditor {
   private static final String SECTION_SQL = "SELECT id, term_id, period_id, type_id, course_code, course_title, teacher,"
     + " assistant, location, capacity, nature, weekday, TIME_FORMAT(start_time, '%H:%i') AS start_time,"
     + " TIME_FORMAT(end_time, '%H:%i') AS end_time, allowed_prefixes, retired FROM sections";
+  /** The columns an admin writes, in the order of {@link #sectionValues}'s tuple. */
+  private static final List<String> SECTION_COLUMNS = List.of("term_id", "period_id", "type_id", "course_code",
+    "course_title", "teacher", "assistant", "location", "capacity", "nature", "weekday", "start_time", "end_time",
+    "allowed_prefixes");
+  private static final String SECTION_INSERT = "INSERT INTO sections (" + String.join(", ", SECTION_COLUMNS)
+    + ") VALUES (" + String.join(", ", java.util.Collections.nCopies(SECTION_COLUMNS.size(), "?")) + ")";
+  private static final String SECTION_UPDATE = "UPDATE sections SET " + String.join(" = ?, ", SECTION_COLUMNS)
+    + " = ? WHERE id = ?";
 
   private final Vertx vertx;
   private final Pool mysql;
@@ -63,11 +69,10 @@ public final class CatalogEditor {
   }
 
   /** Everything of a kind (periods and sections of one term when termId > 0), retired ones included. */
-  public Future<JsonArray> list(String kind, long termId) {
-    String where = termId > 0 && (kind.equals("periods") || kind.equals("sections")) ? " WHERE term_id = ?" : "";
+  public Future<JsonArray> list(CatalogKind kind, long termId) {
+    String where = termId > 0 && kind.ofTerm() ? " WHERE term_id = ?" : "";
     Tuple args = where.isEmpty() ? Tuple.tuple() : Tuple.of(termId);
     return mysql.preparedQuery(select(kind) + where + " ORDER BY id").execute(args)
-      .recover(Failures::fromStore)
       .map(rows -> {
         JsonArray out = new JsonArray();
         rows.forEach(row -> out.add(json(kind, row)));
@@ -76,28 +81,28 @@ public final class CatalogEditor {
   }
 
   /** Creates ({@code id} 0) or changes a record; a change needs only the fields that change. */
-  public Future<JsonObject> save(String kind, long id, JsonObject fields) {
+  public Future<JsonObject> save(CatalogKind kind, long id, JsonObject fields) {
     Future<JsonObject> saved = mysql.withTransaction(conn -> current(conn, kind, id)
         .compose(existing -> {
           JsonObject merged = existing.copy().mergeIn(fields);
           return switch (kind) {
-            case "terms" -> saveTerm(conn, id, merged);
-            case "periods" -> savePeriod(conn, id, merged, existing);
-            case "course-types" -> saveType(conn, id, merged);
-            default -> saveSection(conn, id, merged, existing);
+            case TERMS -> saveTerm(conn, id, merged);
+            case PERIODS -> savePeriod(conn, id, merged, existing);
+            case COURSE_TYPES -> saveType(conn, id, merged);
+            case SECTIONS -> saveSection(conn, id, merged, existing);
           };
         }))
       .recover(CatalogEditor::storeFailure);
-    return saved.compose(json -> announce(json.getLong("termId", "terms".equals(kind) ? json.getLong("id") : 0L))
+    return saved.compose(json -> announce(json.getLong("termId", kind == CatalogKind.TERMS ? json.getLong("id") : 0L))
       .map(json));
   }
 
   /** Retires a term or section (kept for the record), deletes an unused period or course type. */
-  public Future<Void> retire(String kind, long id) {
+  public Future<Void> retire(CatalogKind kind, long id) {
     Future<Long> termId = mysql.withTransaction(conn -> current(conn, kind, id).compose(existing -> switch (kind) {
-        case "terms" -> retireTerm(conn, id, existing);
-        case "sections" -> retireSection(conn, id, existing);
-        default -> conn.preparedQuery("DELETE FROM " + table(kind) + " WHERE id = ?").execute(Tuple.of(id))
+        case TERMS -> retireTerm(conn, id, existing);
+        case SECTIONS -> retireSection(conn, id, existing);
+        case PERIODS, COURSE_TYPES -> conn.preparedQuery("DELETE FROM " + table(kind) + " WHERE id = ?").execute(Tuple.of(id))
           .map(existing.getLong("termId", 0L));
       }))
       .recover(CatalogEditor::storeFailure);
@@ -110,7 +115,7 @@ public final class CatalogEditor {
   }
 
   /** The record as JSON, locked for the transaction; an empty object for a new one. */
-  private Future<JsonObject> current(SqlConnection conn, String kind, long id) {
+  private Future<JsonObject> current(SqlConnection conn, CatalogKind kind, long id) {
     if (id == 0) return Future.succeededFuture(new JsonObject());
     return conn.preparedQuery(select(kind) + " WHERE id = ? FOR UPDATE").execute(Tuple.of(id))
       .compose(rows -> rows.size() == 0 ? ErrorCode.NOT_FOUND.fail() : Future.succeededFuture(json(kind, rows.iterator().next())));
@@ -140,7 +145,7 @@ public final class CatalogEditor {
           "closes", Long.toString(closes.toInstant().toEpochMilli()),
           "dropCloses", Long.toString(dropCloses.toInstant().toEpochMilli()),
           "max", Integer.toString(max), "profileRequired", profileRequired ? "1" : "0")
-        .compose(v -> reread(conn, "terms", termId)));
+        .compose(v -> reread(conn, CatalogKind.TERMS, termId)));
   }
 
   private Future<JsonObject> savePeriod(SqlConnection conn, long id, JsonObject in, JsonObject before) {
@@ -173,10 +178,10 @@ public final class CatalogEditor {
         .compose(sections -> {
           Future<Void> chain = Future.succeededFuture();
           for (Row row : sections) {
-            JsonObject section = json("sections", row);
+            JsonObject section = json(CatalogKind.SECTIONS, row);
             chain = chain.compose(v -> writeLiveSection(conn, section).mapEmpty());
           }
-          return chain.compose(v -> reread(conn, "periods", periodId));
+          return chain.compose(v -> reread(conn, CatalogKind.PERIODS, periodId));
         }));
   }
 
@@ -192,7 +197,7 @@ public final class CatalogEditor {
       counts.add(redis.scard(keys.roster(row.getLong("id"))));
       counts.add(redis.zcard(keys.waitlist(row.getLong("id"))));
     }
-    return Future.all(counts).recover(Failures::fromStore).compose(all -> {
+    return Future.all(counts).compose(all -> {
       for (int i = 0; i < all.size(); i++) {
         if (all.<Response>resultAt(i).toLong() > 0) return ErrorCode.HAS_STUDENTS.fail();
       }
@@ -210,7 +215,7 @@ public final class CatalogEditor {
     Future<Long> written = id == 0
       ? conn.preparedQuery("INSERT INTO course_types (name, logo) VALUES (?, ?)").execute(values).map(CatalogEditor::newId)
       : conn.preparedQuery("UPDATE course_types SET name = ?, logo = ? WHERE id = ?").execute(values.addLong(id)).map(id);
-    return written.compose(typeId -> reread(conn, "course-types", typeId));
+    return written.compose(typeId -> reread(conn, CatalogKind.COURSE_TYPES, typeId));
   }
 
   private Future<JsonObject> saveSection(SqlConnection conn, long id, JsonObject in, JsonObject before) {
@@ -220,7 +225,7 @@ public final class CatalogEditor {
     long termId = f.id("termId");
     long periodId = f.id("periodId");
     long typeId = f.id("typeId");
-    String code = f.text("courseCode", 32, true);
+    String code = f.matching("courseCode", SectionMeta.COURSE_CODE, 32, true);
     String title = f.text("courseTitle", 200, true);
     String teacher = f.text("teacher", 100, false);
     String assistant = f.text("assistant", 100, false);
@@ -230,7 +235,7 @@ public final class CatalogEditor {
     int weekday = f.integer("weekday", 1, 7);
     LocalTime start = f.time("startTime");
     LocalTime end = f.time("endTime");
-    String prefixes = f.text("allowedPrefixes", 255, false);
+    String prefixes = f.matching("allowedPrefixes", SectionMeta.PREFIXES, 255, false).replaceAll(" +", " ");
     if (start != null && end != null) f.after("endTime", end.isAfter(start));
     if (id != 0 && termId != before.getLong("termId")) f.reject("termId", "CANNOT_CHANGE", null);
     Future<JsonObject> invalid = f.check();
@@ -248,14 +253,10 @@ public final class CatalogEditor {
         Tuple values = Tuple.of(termId, periodId, typeId, code, title, teacher).addString(assistant).addString(location)
           .addInteger(capacity).addString(nature).addInteger(weekday).addValue(start).addValue(end).addString(prefixes);
         return id == 0
-          ? conn.preparedQuery("INSERT INTO sections (term_id, period_id, type_id, course_code, course_title, teacher,"
-            + " assistant, location, capacity, nature, weekday, start_time, end_time, allowed_prefixes)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)").execute(values).map(CatalogEditor::newId)
-          : conn.preparedQuery("UPDATE sections SET term_id = ?, period_id = ?, type_id = ?, course_code = ?,"
-            + " course_title = ?, teacher = ?, assistant = ?, location = ?, capacity = ?, nature = ?, weekday = ?,"
-            + " start_time = ?, end_time = ?, allowed_prefixes = ? WHERE id = ?").execute(values.addLong(id)).map(id);
+          ? conn.preparedQuery(SECTION_INSERT).execute(values).map(CatalogEditor::newId)
+          : conn.preparedQuery(SECTION_UPDATE).execute(values.addLong(id)).map(id);
       })
-      .compose(sectionId -> reread(conn, "sections", sectionId))
+      .compose(sectionId -> reread(conn, CatalogKind.SECTIONS, sectionId))
       .compose(saved -> enrolledInMysql(conn, saved.getLong("id")).compose(enrolled -> enrolled > capacity
           ? ErrorCode.CAPACITY_BELOW_ROSTER.<JsonArray>fail(new JsonObject().put("enrolled", enrolled))
           : writeLiveSection(conn, saved))
@@ -269,16 +270,15 @@ public final class CatalogEditor {
   private Future<JsonArray> writeLiveSection(SqlConnection conn, JsonObject section) {
     long sectionId = section.getLong("id");
     TermKeys keys = new TermKeys(section.getLong("termId"));
-    return conn.preparedQuery("SELECT starts_on, ends_on, idx FROM periods WHERE id = ?")
+    return conn.preparedQuery("SELECT starts_on, ends_on FROM periods WHERE id = ?")
       .execute(Tuple.of(section.getLong("periodId")))
       .compose(periods -> {
         Row period = periods.iterator().next();
-        String meta = new Catalog.Section(sectionId, keys.termId(), section.getLong("periodId"), period.getInteger("idx"),
-          period.getLocalDate("starts_on"), period.getLocalDate("ends_on"), section.getLong("typeId"), "",
-          section.getString("courseCode"), section.getString("courseTitle"), "", "", "", section.getInteger("capacity"),
-          section.getString("nature"), section.getInteger("weekday"), LocalTime.parse(section.getString("startTime")),
-          LocalTime.parse(section.getString("endTime")), section.getString("allowedPrefixes")).redisMeta();
-        return scripts.run(Scripts.Script.SECTION_UPDATE, keys.scriptKeys(sectionId), Long.toString(sectionId), meta);
+        SectionMeta meta = new SectionMeta(section.getInteger("capacity"), section.getString("courseCode"),
+          section.getInteger("weekday"), LocalTime.parse(section.getString("startTime")),
+          LocalTime.parse(section.getString("endTime")), period.getLocalDate("starts_on"), period.getLocalDate("ends_on"),
+          section.getString("allowedPrefixes"));
+        return scripts.run(Scripts.Script.SECTION_UPDATE, keys.scriptKeys(sectionId), Long.toString(sectionId), meta.encode());
       })
       .compose(reply -> switch (reply.get(0).toString()) {
         case "BELOW_ROSTER" -> ErrorCode.CAPACITY_BELOW_ROSTER.fail(new JsonObject().put("enrolled", reply.get(1).toLong()));
@@ -330,40 +330,44 @@ public final class CatalogEditor {
       .execute(Tuple.of(sectionId)).map(rows -> rows.iterator().next().getLong("n"));
   }
 
-  private Future<JsonObject> reread(SqlConnection conn, String kind, long id) {
+  private Future<JsonObject> reread(SqlConnection conn, CatalogKind kind, long id) {
     return conn.preparedQuery(select(kind) + " WHERE id = ?").execute(Tuple.of(id))
       .map(rows -> json(kind, rows.iterator().next()));
   }
 
-  private static String select(String kind) {
+  private static String select(CatalogKind kind) {
     return switch (kind) {
-      case "terms" -> TERM_SQL;
-      case "periods" -> PERIOD_SQL;
-      case "course-types" -> TYPE_SQL;
-      case "sections" -> SECTION_SQL;
-      default -> throw new IllegalArgumentException(kind);
+      case TERMS -> TERM_SQL;
+      case PERIODS -> PERIOD_SQL;
+      case COURSE_TYPES -> TYPE_SQL;
+      case SECTIONS -> SECTION_SQL;
     };
   }
 
-  private static String table(String kind) {
-    return kind.equals("course-types") ? "course_types" : kind;
+  private static String table(CatalogKind kind) {
+    return switch (kind) {
+      case TERMS -> "terms";
+      case PERIODS -> "periods";
+      case COURSE_TYPES -> "course_types";
+      case SECTIONS -> "sections";
+    };
   }
 
-  private JsonObject json(String kind, Row row) {
+  private JsonObject json(CatalogKind kind, Row row) {
     Function<String, String> instant = column -> Times.iso(Times.fromUtc(row.getLocalDateTime(column)), zone);
     return switch (kind) {
-      case "terms" -> new JsonObject().put("id", row.getLong("id")).put("name", row.getString("name"))
+      case TERMS -> new JsonObject().put("id", row.getLong("id")).put("name", row.getString("name"))
         .put("selectionOpensAt", instant.apply("selection_opens_at"))
         .put("selectionClosesAt", instant.apply("selection_closes_at"))
         .put("dropClosesAt", instant.apply("drop_closes_at"))
         .put("maxSectionsPerStudent", row.getInteger("max_sections_per_student"))
         .put("profileRequired", row.getBoolean("profile_required")).put("retired", row.getBoolean("retired"));
-      case "periods" -> new JsonObject().put("id", row.getLong("id")).put("termId", row.getLong("term_id"))
+      case PERIODS -> new JsonObject().put("id", row.getLong("id")).put("termId", row.getLong("term_id"))
         .put("index", row.getInteger("idx")).put("startsOn", row.getLocalDate("starts_on").toString())
         .put("endsOn", row.getLocalDate("ends_on").toString());
-      case "course-types" -> new JsonObject().put("id", row.getLong("id")).put("name", row.getString("name"))
+      case COURSE_TYPES -> new JsonObject().put("id", row.getLong("id")).put("name", row.getString("name"))
         .put("logo", row.getString("logo") == null ? "" : row.getString("logo"));
-      default -> new JsonObject().put("id", row.getLong("id")).put("termId", row.getLong("term_id"))
+      case SECTIONS -> new JsonObject().put("id", row.getLong("id")).put("termId", row.getLong("term_id"))
         .put("periodId", row.getLong("period_id")).put("typeId", row.getLong("type_id"))
         .put("courseCode", row.getString("course_code")).put("courseTitle", row.getString("course_title"))
         .put("teacher", row.getString("teacher")).put("assistant", row.getString("assistant"))
@@ -390,6 +394,6 @@ public final class CatalogEditor {
       if (code == 1452) return ErrorCode.VALIDATION_FAILED.fail(fieldError("reference", "UNKNOWN"));
       if (code == 1062) return ErrorCode.VALIDATION_FAILED.fail(fieldError("name", "DUPLICATE"));
     }
-    return Failures.fromStore(failure);
+    return Future.failedFuture(failure);
   }
 }

@@ -47,18 +47,18 @@ public interface CatalogService {
   /** Adds students to a term's live cohort: {"studentId": profileComplete}. */
   Future<Void> updateCohort(long termId, JsonObject members);
 
-  /** Admin: every record of a kind (terms, periods, course-types, sections; the last two of one term when termId > 0). */
-  Future<JsonArray> records(String kind, long termId);
+  /** Admin: every record of a kind (those of one term when termId > 0 and the kind {@link CatalogKind#ofTerm}). */
+  Future<JsonArray> records(CatalogKind kind, long termId);
 
   /**
    * Admin: creates (id 0) or changes a record; a change needs only the fields that change.
    * VALIDATION_FAILED names each bad field; CAPACITY_BELOW_ROSTER when a section would hold
    * fewer seats than students. Raised capacity goes to the waitlist first (field "promoted").
    */
-  Future<JsonObject> saveRecord(String kind, long id, JsonObject fields);
+  Future<JsonObject> saveRecord(CatalogKind kind, long id, JsonObject fields);
 
   /** Admin: retires a term or section, deletes an unused period or course type (HAS_STUDENTS, TERM_LIVE, IN_USE). */
-  Future<Void> retireRecord(String kind, long id);
+  Future<Void> retireRecord(CatalogKind kind, long id);
 
   /** Admin: waits (a few seconds at most, else UNAVAILABLE) until the term's accepted changes are all in MySQL. */
   Future<Void> awaitPersisted(long termId);

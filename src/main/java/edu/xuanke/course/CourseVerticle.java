@@ -4,6 +4,7 @@ import edu.xuanke.auth.AuthService;
 import edu.xuanke.core.AppConfig;
 import edu.xuanke.core.Bounded;
 import edu.xuanke.core.PipelinedRedis;
+import edu.xuanke.core.ServiceBoundary;
 import edu.xuanke.core.Stores;
 import edu.xuanke.course.impl.CatalogServiceImpl;
 import edu.xuanke.course.impl.SelectionServiceImpl;
@@ -13,7 +14,6 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
-import io.vertx.serviceproxy.ServiceBinder;
 import io.vertx.sqlclient.Pool;
 
 import org.slf4j.Logger;
@@ -53,26 +53,31 @@ public class CourseVerticle extends VerticleBase {
     mysql = Stores.mysql(vertx, config);
     redis = Stores.redis(vertx, config);
     RedisAPI api = RedisAPI.api(redis);
-    Scripts scripts = new Scripts(new PipelinedRedis(redis));
+    PipelinedRedis pipelined = new PipelinedRedis(redis, config.redisTimeoutMs());
+    Scripts scripts = new Scripts(pipelined);
     Catalog catalog = new Catalog(mysql);
-    TermLoader loader = new TermLoader(vertx, redis, mysql, catalog, AuthService.createProxy(vertx));
+    PersistedMarks marks = new PersistedMarks(vertx);
+    TermLoader loader = new TermLoader(vertx, redis, mysql, catalog, AuthService.createProxy(vertx), marks);
+    // A new connection may be to a Redis that restarted on older data: check before any script runs on it.
+    pipelined.beforeUse(connection -> loader.checkLoadedTerms());
     LiveState live = new LiveState(api, scripts, loader);
 
     return Future.all(scripts.load(), catalog.reload())
       .onSuccess(v -> loadLiveTerms(catalog, loader))
-      .onSuccess(v -> {
-        ServiceBinder binder = new ServiceBinder(vertx);
+      .compose(v -> {
         RefusalCounts refusals = new RefusalCounts();
         refusalFlush = vertx.setPeriodic(REFUSAL_FLUSH_MS, t -> refusals.flush(api));
         SelectionService selection = new SelectionServiceImpl(catalog, live, config.timeZone(), refusals);
-        services.add(binder.setAddress(SelectionService.ADDRESS).register(SelectionService.class, selection));
-        services.add(binder.setAddress(SelectionService.addressOnThisLoop()).setIncludeDebugInfo(false)
-          .registerLocal(SelectionService.class, selection));
-        services.add(binder.setAddress(CatalogService.ADDRESS)
-          .register(CatalogService.class, new CatalogServiceImpl(catalog, live, mysql, config.timeZone(),
+        services.add(ServiceBoundary.register(vertx, SelectionService.ADDRESS, SelectionService.class, selection));
+        services.add(ServiceBoundary.registerLocal(vertx, SelectionService.addressOnThisLoop(), SelectionService.class,
+          selection));
+        services.add(ServiceBoundary.register(vertx, CatalogService.ADDRESS, CatalogService.class,
+          new CatalogServiceImpl(catalog, live, mysql, config.timeZone(),
             new CatalogEditor(vertx, mysql, api, scripts, config.timeZone()), new Reconciliation(vertx, api, mysql))));
         services.add(vertx.eventBus().consumer(CatalogService.CHANGED_ADDRESS,
           changed -> reloadAfterEdit(catalog, loader, changed.body().getLong("termId", 0L))));
+        // Started once every address is registered (cluster-wide ones included), as the other verticles.
+        return Future.all(services.stream().map(MessageConsumer::completion).toList());
       });
   }
 

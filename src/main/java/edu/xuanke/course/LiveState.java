@@ -1,7 +1,6 @@
 package edu.xuanke.course;
 
 import edu.xuanke.core.ErrorCode;
-import edu.xuanke.core.Failures;
 import edu.xuanke.core.ServiceCalls;
 import edu.xuanke.core.Replies;
 import io.vertx.core.Future;
@@ -11,6 +10,7 @@ import io.vertx.redis.client.Response;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -42,18 +42,18 @@ public final class LiveState {
   }
 
   /**
-   * Runs a script; when the term's state is missing it is rebuilt and the script run again. A
-   * rebuild that takes longer than the caller waits for an answer ends the request with
-   * UNAVAILABLE without running the script, so a 503 never hides a change.
+   * Runs a script; when the term's state is missing (or was found older than MySQL) it is rebuilt
+   * and the script run again. A rebuild that takes longer than the caller waits for an answer ends
+   * the request with TERM_NOT_READY without running the script, so a 503 never hides a change.
    */
   public Future<Response> run(long termId, Scripts.Script script, List<String> scriptKeys, String... args) {
     return scripts.run(script, scriptKeys, args)
       .compose(reply -> notReady(reply)
         ? loader.ensureLoaded(termId).timeout(REBUILD_WAIT_MS, TimeUnit.MILLISECONDS)
+          .recover(failure -> failure instanceof TimeoutException ? ErrorCode.TERM_NOT_READY.fail() : Future.failedFuture(failure))
           .compose(v -> scripts.run(script, scriptKeys, args))
-          .compose(again -> notReady(again) ? ErrorCode.UNAVAILABLE.<Response>fail() : Future.succeededFuture(again))
-        : Future.succeededFuture(reply))
-      .recover(Failures::fromStore);
+          .compose(again -> notReady(again) ? ErrorCode.TERM_NOT_READY.<Response>fail() : Future.succeededFuture(again))
+        : Future.succeededFuture(reply));
   }
 
   private static boolean notReady(Response reply) {
@@ -64,12 +64,11 @@ public final class LiveState {
   public Future<Map<String, String>> readHash(long termId, String key) {
     return redis.hgetall(key).map(Replies::hash)
       .compose(found -> !found.isEmpty() ? Future.succeededFuture(found)
-        : loader.ensureLoaded(termId).compose(v -> redis.hgetall(key)).map(Replies::hash))
-      .recover(Failures::fromStore);
+        : loader.ensureLoaded(termId).compose(v -> redis.hgetall(key)).map(Replies::hash));
   }
 
   public Future<Void> ensureLoaded(long termId) {
-    return loader.ensureLoaded(termId).recover(Failures::fromStore);
+    return loader.ensureLoaded(termId);
   }
 
 }

@@ -53,11 +53,13 @@ public final class Persister {
   private final Vertx vertx;
   private final Pool mysql;
   private final TermKeys keys;
+  private final PersistedMarks marks;
 
-  public Persister(Vertx vertx, Pool mysql, TermKeys keys) {
+  public Persister(Vertx vertx, Pool mysql, TermKeys keys, PersistedMarks marks) {
     this.vertx = vertx;
     this.mysql = mysql;
     this.keys = keys;
+    this.marks = marks;
   }
 
   /** Creates the term's stream and the persister's group unless they exist. */
@@ -83,13 +85,23 @@ public final class Persister {
               : conn.preparedQuery(UPSERT_ENROLLMENT).executeBatch(rows.enrollments))
             .compose(r -> rows.waitlist.isEmpty() ? Future.succeededFuture()
               : conn.preparedQuery(UPSERT_WAITLIST).executeBatch(rows.waitlist))
-            .map(rows.promotions);
+            .map(r -> {
+              String newest = current.stream().map(Event::sortableId).max(String::compareTo).orElse("");
+              return new Committed(new PersistedMarks.Mark(generation, newest), rows.promotions);
+            });
         }))
-      .map(promotions -> {
+      .map(committed -> {
+        long now = System.currentTimeMillis();
+        for (Event e : events) PersistenceLag.record(e.appendedAtMs(), now);
+        marks.advance(keys.termId(), committed.mark);
+        List<Event> promotions = committed.promotions;
         promotions.forEach(p -> vertx.eventBus().publish(SelectionService.PROMOTED, new JsonObject()
           .put("studentId", p.student).put("sectionId", p.section).put("termId", keys.termId()).put("eventId", p.id)));
         return null;
       });
+  }
+
+  private record Committed(PersistedMarks.Mark mark, List<Event> promotions) {
   }
 
   /** The statements' rows for a batch of events. */
@@ -125,6 +137,12 @@ public final class Persister {
       enrollments.sort(byKey);
       waitlist.sort(byKey);
     }
+  }
+
+  /** A stream id zero-padded, as MySQL stores it, so that comparing strings compares stream order. */
+  public static String sortableId(String streamId) {
+    int dash = streamId.indexOf('-');
+    return String.format("%013d-%010d", Long.parseLong(streamId.substring(0, dash)), Long.parseLong(streamId.substring(dash + 1)));
   }
 
   /** Completes once the term's stream is empty: every event there will ever be is in MySQL. */
@@ -170,10 +188,13 @@ public final class Persister {
       this.gen = Long.parseLong(entry.fields().getOrDefault("gen", "0"));
     }
 
-    /** The stream id zero-padded so that comparing strings compares stream order. */
     String sortableId() {
-      int dash = id.indexOf('-');
-      return String.format("%013d-%010d", Long.parseLong(id.substring(0, dash)), Long.parseLong(id.substring(dash + 1)));
+      return Persister.sortableId(id);
+    }
+
+    /** Redis's clock when the event was appended (the first part of its stream id). */
+    long appendedAtMs() {
+      return Long.parseLong(id.substring(0, id.indexOf('-')));
     }
   }
 }

@@ -30,7 +30,8 @@ public class PersisterVerticle extends VerticleBase {
     pooled = Stores.redis(vertx, config);
     dedicated = Stores.dedicatedRedis(vertx, config);
     // The consumer name stays the same across restarts, so a restarted node finishes its own pending entries.
-    persisters = new Persisters(vertx, pooled, dedicated, mysql, config.instanceId(), config.persisterBatchSize());
+    persisters = new Persisters(vertx, pooled, dedicated, mysql, config.instanceId(), config.persisterBatchSize(),
+      new PersistedMarks(vertx));
     requests = vertx.eventBus().localConsumer(Persisters.ENSURE_ADDRESS, request -> persisters.ensureRunning(request.body())
       .onSuccess(v -> request.reply(null))
       .onFailure(failure -> request.fail(503, String.valueOf(failure.getMessage()))));

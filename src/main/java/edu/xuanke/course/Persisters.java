@@ -30,9 +30,12 @@ public final class Persisters {
   private final Redis redis;
   private final Pool mysql;
   private final StreamReader reader;
+  private final PersistedMarks marks;
   private final Set<Long> terms = ConcurrentHashMap.newKeySet();
 
-  public Persisters(Vertx vertx, Redis pooled, Redis dedicated, Pool mysql, String consumer, int batchSize) {
+  public Persisters(Vertx vertx, Redis pooled, Redis dedicated, Pool mysql, String consumer, int batchSize,
+                    PersistedMarks marks) {
+    this.marks = marks;
     this.vertx = vertx;
     this.redis = pooled;
     this.mysql = mysql;
@@ -51,7 +54,7 @@ public final class Persisters {
 
   public Future<Void> ensureRunning(long termId) {
     TermKeys keys = new TermKeys(termId);
-    return reader.add(keys.events(), new Persister(vertx, mysql, keys)::write).onSuccess(v -> terms.add(termId));
+    return reader.add(keys.events(), new Persister(vertx, mysql, keys, marks)::write).onSuccess(v -> terms.add(termId));
   }
 
   /** Lets the reader write what the streams hold (up to {@code timeoutMs}), then stops it. */

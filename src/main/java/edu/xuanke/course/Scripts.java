@@ -31,11 +31,11 @@ public final class Scripts {
 
   public Future<Void> load() {
     List<Future<Void>> loads = new ArrayList<>();
-    scripts.values().forEach(script -> loads.add(redis.api().compose(script::load)));
+    scripts.values().forEach(script -> loads.add(redis.call(script::load)));
     return Future.all(loads).mapEmpty();
   }
 
   public Future<Response> run(Script script, List<String> keys, String... args) {
-    return redis.api().compose(api -> scripts.get(script).run(api, keys, args));
+    return redis.call(api -> scripts.get(script).run(api, keys, args));
   }
 }

@@ -7,6 +7,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 
+import java.util.List;
+
 /**
  * Selecting, dropping and swapping sections, each one atomic step in Redis (lua/*.lua).
  * Refusals fail with the API's error codes (see {@link edu.xuanke.core.ErrorCode}).
@@ -42,11 +44,25 @@ public interface SelectionService {
    */
   Future<JsonObject> select(String studentId, String sessionId, long sectionId, boolean waitlist);
 
-  /** Drops a held section or leaves its waitlist. */
+  /** Drops a held section (NOT_ENROLLED when the student does not hold it). */
   Future<Void> drop(String studentId, String sessionId, long sectionId);
+
+  /**
+   * Leaves a section's waitlist. NOT_WAITLISTED when the student is not waiting, with
+   * details.enrolled = true when a promotion gave them the seat meanwhile (the seat is kept).
+   */
+  Future<Void> leaveWaitlist(String studentId, String sessionId, long sectionId);
 
   /** {status: ENROLLED, sectionId: to, seatsLeft}; on any refusal the student still holds {@code from}. */
   Future<JsonObject> swap(String studentId, String sessionId, long fromSectionId, long toSectionId);
+
+  /**
+   * What each of these students holds and waits for in the term, and their live session id:
+   * {studentId: {enrolled: [sectionId...], waitlisted: [sectionId...], session}} (session absent
+   * when none is live). Three reads however many students: the seat stream asks once a second for
+   * everyone watching, to push a student's own changes to their open pages.
+   */
+  Future<JsonObject> standings(long termId, List<String> studentIds);
 
   /** {enrolled: [section...], waitlisted: [{sectionId, position}]} in the current term. */
   Future<JsonObject> selections(String studentId);

@@ -23,8 +23,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Builds a term's live Redis state from MySQL, the system of record, when the state is missing
@@ -43,6 +45,11 @@ public final class TermLoader {
   private static final String HASH_TABLE_FIELD = "~hash-table";
   private static final RedisScript RELEASE = RedisScript.fromResources("lua/delete_if_equals.lua");
   private static final RedisScript MARK_READY = RedisScript.fromResources("lua/term_ready.lua");
+  private static final RedisScript MARK_STALE = RedisScript.fromResources("lua/term_stale.lua");
+  /** How long a freshness check waits for MySQL before it falls back on the marks this instance knows. */
+  private static final long MYSQL_CHECK_MS = 2_000;
+  private static final String STORED_MARK = "SELECT t.live_generation,"
+    + " (SELECT MAX(event_id) FROM selection_events e WHERE e.term_id = t.id) AS last_event FROM terms t WHERE t.id = ?";
 
   private final Vertx vertx;
   private final Redis redis;
@@ -50,9 +57,13 @@ public final class TermLoader {
   private final Pool mysql;
   private final Catalog catalog;
   private final AuthService auth;
+  private final PersistedMarks marks;
+  /** The terms this instance has loaded: checked again after a reconnect to Redis. */
+  private final Set<Long> loaded = ConcurrentHashMap.newKeySet();
   private final Map<Long, Future<Void>> loading = new ConcurrentHashMap<>();
 
-  public TermLoader(Vertx vertx, Redis redis, Pool mysql, Catalog catalog, AuthService auth) {
+  public TermLoader(Vertx vertx, Redis redis, Pool mysql, Catalog catalog, AuthService auth, PersistedMarks marks) {
+    this.marks = marks;
     this.vertx = vertx;
     this.redis = redis;
     this.api = RedisAPI.api(redis);
@@ -66,8 +77,9 @@ public final class TermLoader {
     if (inFlight != null) return inFlight;
     TermKeys keys = new TermKeys(termId);
     Future<Void> load = Persisters.ensureRunning(vertx, termId)
-      .compose(v -> isReady(keys))
-      .compose(ready -> ready ? Future.succeededFuture() : lockAndRebuild(keys));
+      .compose(v -> isCurrent(keys))
+      .compose(current -> current ? Future.succeededFuture() : lockAndRebuild(keys))
+      .onSuccess(v -> loaded.add(termId));
     loading.put(termId, load);
     load.onComplete(done -> loading.remove(termId));
     return load;
@@ -84,8 +96,61 @@ public final class TermLoader {
     });
   }
 
+  /**
+   * Checks every term this instance has loaded against MySQL (after a reconnect to Redis: the
+   * Redis may have restarted on older data, or be a replica promoted before it had everything).
+   * A term found behind stops taking selections; the next request rebuilds it.
+   */
+  public Future<Void> checkLoadedTerms() {
+    return Future.all(loaded.stream().map(termId -> isCurrent(new TermKeys(termId))).toList()).mapEmpty();
+  }
+
+  /**
+   * Whether the term's live state is ready and not older than MySQL: its generation is MySQL's and
+   * its stream has produced every event MySQL holds. A Redis restarted from an older log or
+   * snapshot, or a replica promoted before it had everything, fails this; the term is then taken out
+   * of service (TERM_NOT_READY) until rebuilt, so no seat MySQL already gave away is sold again.
+   */
+  private Future<Boolean> isCurrent(TermKeys keys) {
+    Future<PersistedMarks.Mark> stored = storedMark(keys.termId());
+    Future<Response> term = api.hmget(List.of(keys.term(), "ready", "gen"));
+    Future<String> streamLast = api.exists(List.of(keys.events()))
+      .compose(exists -> exists.toInteger() == 0 ? Future.succeededFuture("0-0")
+        : api.xinfo(List.of("STREAM", keys.events())).map(info -> Replies.hash(info).get("last-generated-id")));
+    return Future.all(stored, term, streamLast).compose(all -> {
+      Response ready = term.result().get(0);
+      if (ready == null || !SectionMeta.LAYOUT.equals(ready.toString())) return Future.succeededFuture(false);
+      String gen = term.result().get(1) == null ? "0" : term.result().get(1).toString();
+      String lastEvent = Persister.sortableId(streamLast.result());
+      PersistedMarks.Mark mysqlHas = stored.result();
+      if (Long.parseLong(gen) >= mysqlHas.generation() && lastEvent.compareTo(mysqlHas.lastEvent()) >= 0) {
+        return Future.succeededFuture(true);
+      }
+      log.warn("term {}: Redis's live state (generation {}, last event {}) is older than MySQL's (generation {},"
+        + " last event {}): no selections until it is rebuilt", keys.termId(), gen, lastEvent,
+        mysqlHas.generation(), mysqlHas.lastEvent());
+      return MARK_STALE.run(api, List.of(keys.term()), gen).map(false);
+    });
+  }
+
+  /** What MySQL holds of the term, or what this instance last knew of it while MySQL does not answer. */
+  private Future<PersistedMarks.Mark> storedMark(long termId) {
+    return mysql.preparedQuery(STORED_MARK).execute(Tuple.of(termId))
+      .timeout(MYSQL_CHECK_MS, TimeUnit.MILLISECONDS)
+      .map(rows -> {
+        Row row = rows.iterator().next();
+        String last = row.getString("last_event");
+        return marks.advance(termId, new PersistedMarks.Mark(row.getLong("live_generation"), last == null ? "" : last));
+      })
+      .otherwise(failure -> {
+        log.warn("term {}: MySQL does not answer ({}); checking Redis against what this instance last saw",
+          termId, failure.toString());
+        return marks.get(termId);
+      });
+  }
+
   private Future<Boolean> isReady(TermKeys keys) {
-    return api.hget(keys.term(), "ready").map(r -> r != null);
+    return api.hget(keys.term(), "ready").map(r -> r != null && SectionMeta.LAYOUT.equals(r.toString()));
   }
 
   private Future<Void> awaitReady(TermKeys keys) {
@@ -172,7 +237,7 @@ public final class TermLoader {
     Map<String, String> seats = new HashMap<>();
     Map<String, String> lengths = new HashMap<>();
     for (Catalog.Section s : sections) {
-      meta.put(Long.toString(s.id()), s.redisMeta());
+      meta.put(Long.toString(s.id()), s.meta().encode());
       seats.put(Long.toString(s.id()), Integer.toString(s.capacity() - taken.getOrDefault(s.id(), 0)));
       lengths.put(Long.toString(s.id()), Integer.toString(waitlistLengths.getOrDefault(s.id(), 0)));
     }
@@ -225,23 +290,24 @@ public final class TermLoader {
         "dropCloses", Long.toString(term.dropClosesAt().toEpochMilli()),
         "max", Integer.toString(term.maxSectionsPerStudent()),
         "profileRequired", term.profileRequired() ? "1" : "0",
-        "ready", "1")
+        "ready", SectionMeta.LAYOUT)
       .compose(marked -> marked.toInteger() == 1 ? Future.succeededFuture()
         : Future.failedFuture("term " + term.id() + ": the rebuild lost its lock; another instance rebuilds"));
   }
 
   /**
-   * A stream created afresh (Redis flushed) starts its ids after the last event MySQL has, so
-   * the persister's newest-event-wins rule keeps holding even if this Redis's clock is behind.
+   * The stream's ids continue after the newest event MySQL has (a stream created afresh after a
+   * flush, or one of an older Redis), so the persister's newest-event-wins rule keeps holding even
+   * if this Redis's clock is behind. Called once the stream is drained.
    */
   private Future<Void> continueEventIds(TermKeys keys) {
     return api.xinfo(List.of("STREAM", keys.events())).compose(info -> {
-      if (!"0-0".equals(Replies.hash(info).get("last-generated-id"))) return Future.<Void>succeededFuture();
+      String streamLast = Persister.sortableId(Replies.hash(info).get("last-generated-id"));
       return mysql.preparedQuery("SELECT MAX(event_id) AS last FROM selection_events WHERE term_id = ?")
         .execute(Tuple.of(keys.termId()))
         .compose(rows -> {
           String last = rows.iterator().next().getString("last");
-          if (last == null) return Future.<Void>succeededFuture();
+          if (last == null || last.compareTo(streamLast) <= 0) return Future.<Void>succeededFuture();
           String[] parts = last.split("-");
           return api.xsetid(List.of(keys.events(), Long.parseLong(parts[0]) + "-" + Long.parseLong(parts[1]))).mapEmpty();
         });

@@ -62,7 +62,7 @@ public final class ApiRouter {
     selectionRoutes.mountChanges(router, TokenAuth.signatureOnly(jwt));
     router.route("/api/*").handler(withSession);
     new CatalogRoutes(catalog).mount(router);
-    new SeatsStream(vertx, catalog).mount(router);
+    new SeatsStream(vertx, catalog, SelectionService.createProxy(vertx)).mount(router);
     new MeRoutes(auth, hashingAuth, clientIp).mount(router);
     selectionRoutes.mountReads(router);
     adminRoutes.mount(router);

@@ -2,6 +2,7 @@ package edu.xuanke.mail;
 
 import edu.xuanke.auth.AuthService;
 import edu.xuanke.core.AppConfig;
+import edu.xuanke.core.ServiceBoundary;
 import edu.xuanke.core.Stores;
 import edu.xuanke.course.CatalogService;
 import edu.xuanke.mail.impl.MailServiceImpl;
@@ -13,7 +14,6 @@ import io.vertx.ext.mail.MailConfig;
 import io.vertx.ext.mail.StartTLSOptions;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
-import io.vertx.serviceproxy.ServiceBinder;
 
 /**
  * The mail domain: registers {@link MailService} (queues into the outbox), runs the
@@ -35,7 +35,7 @@ public class MailVerticle extends VerticleBase {
       config.mailRetryBaseMs());
     PromotionNotifier notifier = new PromotionNotifier(vertx, AuthService.createProxy(vertx),
       CatalogService.createProxy(vertx), MailService.createProxy(vertx));
-    return new ServiceBinder(vertx).setAddress(MailService.ADDRESS).register(MailService.class, service).completion()
+    return ServiceBoundary.register(vertx, MailService.ADDRESS, MailService.class, service).completion()
       .compose(v -> notifier.start())
       .compose(v -> mailer.start());
   }

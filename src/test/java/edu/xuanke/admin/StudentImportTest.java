@@ -291,7 +291,7 @@ class StudentImportTest {
     assertEquals(201, selected.statusCode(), "the import gave them a complete profile: " + selected.bodyAsString());
   }
 
-  /** The 50,000-row figure comes from `bench-admin` (README); here a tenth of it, with the same checks. */
+  /** The 50,000-row figure comes from `AdminBench` (README); here a tenth of it, with the same checks. */
   @Test
   void fiveThousandRowsImportWhileTheServiceKeepsAnswering() {
     int rows = 5_000;

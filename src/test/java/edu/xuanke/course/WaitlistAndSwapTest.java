@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -107,11 +108,76 @@ class WaitlistAndSwapTest {
     service.select(first, small, false).await();
     service.select(second, small, true).await();
     service.select(third, small, true).await();
-    assertEquals(204, service.drop(second, small).await().statusCode());
+    assertEquals("NOT_ENROLLED", Service.errorCode(service.drop(second, small).await()), "a drop never leaves a waitlist");
+    assertEquals(204, service.leaveWaitlist(second, small).await().statusCode());
     assertEquals(1L, service.select(third, small, true).await().bodyAsJsonObject().getLong("position"));
     assertEquals(List.of(), service.audit(term.id));
     assertEquals(List.of(students.get(1) + "|LEFT", students.get(2) + "|WAITING"),
       fixture.rows("SELECT student_id, state FROM waitlist_entries WHERE section_id = ? ORDER BY seq", small));
+  }
+
+  @Test
+  void leavingAWaitlistAfterAPromotionKeepsTheSeat() {
+    // The page still shows "waiting, 1st" when the promotion happens; the click means "stop waiting".
+    String first = service.login(students.get(0));
+    String second = service.login(students.get(1));
+    service.select(first, small, false).await();
+    assertEquals(202, service.select(second, small, true).await().statusCode());
+    assertEquals(204, service.drop(first, small).await().statusCode());
+    service.drain(term.id);
+    Map<String, String> before = service.snapshot(term.id);
+
+    HttpResponse<Buffer> left = service.leaveWaitlist(second, small).await();
+
+    assertEquals(409, left.statusCode());
+    JsonObject error = left.bodyAsJsonObject().getJsonObject("error");
+    assertEquals("NOT_WAITLISTED", error.getString("code"));
+    assertEquals(true, error.getJsonObject("details").getBoolean("enrolled"));
+    assertEquals(before, service.snapshot(term.id), "nothing changed");
+    assertEquals(students.get(1), memberOf(service.redis.smembers(keys.roster(small)).await()));
+    assertEquals(List.of(), service.audit(term.id));
+  }
+
+  @Test
+  void leavingAWaitlistNeverDropsAndDroppingNeverLeaves() {
+    String first = service.login(students.get(0));
+    String second = service.login(students.get(1));
+    service.select(first, small, false).await();
+    service.select(second, small, true).await();
+    String third = service.login(students.get(2));
+    service.drain(term.id);
+    Map<String, String> before = service.snapshot(term.id);
+    HttpResponse<Buffer> neverWaited = service.leaveWaitlist(third, small).await();
+    assertEquals("NOT_WAITLISTED", Service.errorCode(neverWaited));
+    assertEquals(false, neverWaited.bodyAsJsonObject().getJsonObject("error").getJsonObject("details").getBoolean("enrolled"));
+    assertEquals("NOT_WAITLISTED", Service.errorCode(service.leaveWaitlist(first, small).await()));
+    assertEquals("NOT_ENROLLED", Service.errorCode(service.drop(second, small).await()));
+    assertEquals(before, service.snapshot(term.id), "nothing changed");
+  }
+
+  /** Many promotions racing with the promoted students' clicks on "leave the waitlist": no seat is ever lost. */
+  @Test
+  void promotionsRacingWithLeaveClicksNeverLoseASeat() {
+    String holder = service.login(students.get(0));
+    String waiter = service.login(students.get(1));
+    for (int round = 0; round < 20; round++) {
+      assertEquals(201, service.select(holder, small, false).await().statusCode());
+      assertEquals(202, service.select(waiter, small, true).await().statusCode());
+      Future<HttpResponse<Buffer>> drop = service.drop(holder, small);
+      Future<HttpResponse<Buffer>> leave = service.leaveWaitlist(waiter, small);
+      Future.all(drop, leave).await();
+      assertEquals(204, drop.result().statusCode());
+      Response holds = service.redis.hget(keys.holds(), students.get(1)).await();
+      String held = holds == null ? "" : holds.toString();
+      if (leave.result().statusCode() == 204) {
+        assertEquals("", held, "left before the promotion: no seat, no wait");
+      } else {
+        assertEquals("NOT_WAITLISTED", Service.errorCode(leave.result()));
+        assertEquals(Long.toString(small), held, "promoted first: the seat is kept");
+        assertEquals(204, service.drop(waiter, small).await().statusCode());
+      }
+    }
+    assertEquals(List.of(), service.audit(term.id));
   }
 
   @Test

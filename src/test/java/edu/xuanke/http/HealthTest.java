@@ -1,6 +1,6 @@
 package edu.xuanke.http;
 
-import edu.xuanke.Main;
+import edu.xuanke.core.VertxSettings;
 import edu.xuanke.support.Service;
 import edu.xuanke.support.TestConfig;
 import io.vertx.core.Future;
@@ -61,7 +61,7 @@ class HealthTest {
       }
     }
     long seconds = (System.currentTimeMillis() - started) / 1000 + 1;
-    int eventLoops = Main.vertxOptions().getEventLoopPoolSize();
+    int eventLoops = VertxSettings.options().getEventLoopPoolSize();
     // At most one check per event loop and second, plus the one cached before the first probe.
     assertTrue(checks.size() <= (seconds + 1) * eventLoops,
       checks.size() + " checks for 500 probes in " + seconds + " s: " + checks);

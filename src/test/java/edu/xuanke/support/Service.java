@@ -4,6 +4,7 @@ import edu.xuanke.core.Poll;
 import edu.xuanke.core.Replies;
 import edu.xuanke.Main;
 import edu.xuanke.core.AppConfig;
+import edu.xuanke.core.VertxSettings;
 import edu.xuanke.core.Stores;
 import edu.xuanke.course.Audit;
 import edu.xuanke.course.Catalog;
@@ -53,7 +54,7 @@ public final class Service implements AutoCloseable {
    *               while the service reaches them through a {@link TcpProxy})
    */
   public Service(JsonObject config, JsonObject direct) {
-    this.vertx = Vertx.vertx(Main.vertxOptions());
+    this.vertx = Vertx.vertx(VertxSettings.options());
     this.config = new AppConfig(config);
     AppConfig directConfig = new AppConfig(direct);
     this.http = WebClient.create(vertx, new WebClientOptions().setDefaultHost("localhost")
@@ -115,6 +116,10 @@ public final class Service implements AutoCloseable {
 
   public Future<HttpResponse<Buffer>> drop(String token, long sectionId) {
     return http.delete("/api/selections/" + sectionId).bearerTokenAuthentication(token).send();
+  }
+
+  public Future<HttpResponse<Buffer>> leaveWaitlist(String token, long sectionId) {
+    return http.delete("/api/waitlist/" + sectionId).bearerTokenAuthentication(token).send();
   }
 
   public Future<HttpResponse<Buffer>> swap(String token, long from, long to) {

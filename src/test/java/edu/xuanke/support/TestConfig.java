@@ -33,6 +33,8 @@ public final class TestConfig {
         .put("passwordIterations", 1000)
         .put("demo", false)
         .put("instanceId", "test")
+        // The shared Redis keeps nothing on disk; the fault tests start their own in AOF mode.
+        .put("durability", "memory")
         .put("httpBodyLimit", 4096);
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -9,7 +9,6 @@ import edu.xuanke.auth.OneTimePasswords;
 import edu.xuanke.auth.PasswordHasher;
 import edu.xuanke.core.AppConfig;
 import edu.xuanke.core.ErrorCode;
-import edu.xuanke.core.Failures;
 import edu.xuanke.course.CatalogService;
 import edu.xuanke.mail.MailService;
 import io.vertx.core.Future;
@@ -123,7 +122,7 @@ public final class AdminServiceImpl implements AdminService {
     if (!StudentFile.supported(fileName)) return invalid("file", "UNSUPPORTED_FORMAT");
     String jobId = UUID.randomUUID().toString();
     return termExists(termId)
-      .compose(v -> jobs.create(jobId, termId, fileName).recover(Failures::fromStore))
+      .compose(v -> jobs.create(jobId, termId, fileName))
       .onSuccess(v -> runImport(jobId, termId, Path.of(uploadedFile), fileName))
       .map(v -> new JsonObject().put("jobId", jobId));
   }
@@ -192,13 +191,13 @@ public final class AdminServiceImpl implements AdminService {
 
   @Override
   public Future<JsonObject> job(String jobId) {
-    return jobs.get(jobId).recover(Failures::fromStore)
+    return jobs.get(jobId)
       .compose(job -> job == null ? ErrorCode.NOT_FOUND.fail() : Future.succeededFuture(job));
   }
 
   @Override
   public Future<String> takeImportPasswords(String jobId) {
-    return jobs.takePasswords(jobId).recover(Failures::fromStore)
+    return jobs.takePasswords(jobId)
       .compose(csv -> csv == null ? ErrorCode.NOT_FOUND.fail() : Future.succeededFuture(csv));
   }
 

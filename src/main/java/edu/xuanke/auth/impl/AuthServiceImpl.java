@@ -7,7 +7,6 @@ import edu.xuanke.auth.PasswordHasher;
 import edu.xuanke.auth.Sessions;
 import edu.xuanke.core.AppConfig;
 import edu.xuanke.core.ErrorCode;
-import edu.xuanke.core.Failures;
 import edu.xuanke.core.RedisScript;
 import edu.xuanke.core.Times;
 import edu.xuanke.course.CatalogService;
@@ -86,14 +85,13 @@ public final class AuthServiceImpl implements AuthService {
     String window = Long.toString(config.loginFailureWindow().toMillis());
     return LOGIN_ATTEMPT.run(redis, List.of(attempts, ipFailures), window, Integer.toString(config.loginFailureLimit()),
         Integer.toString(config.loginFailureLimitPerIp()))
-      .recover(Failures::fromStore)
       .compose(allowed -> allowed.get(0).toInteger() == 1 ? account(studentId)
         : rateLimited(allowed.get(1).toLong()))
       .compose(account -> checkPassword(account, password)
         .compose(ok -> ok ? Future.succeededFuture(account)
-          : LOGIN_FAILED.run(redis, List.of(ipFailures), window).recover(Failures::fromStore)
+          : LOGIN_FAILED.run(redis, List.of(ipFailures), window)
             .compose(counted -> ErrorCode.BAD_CREDENTIALS.<Row>fail())))
-      .compose(account -> redis.del(List.of(attempts)).recover(Failures::fromStore)
+      .compose(account -> redis.del(List.of(attempts))
         .compose(v -> sessionTerm(account))
         .compose(termId -> startSession(account, termId, lang)));
   }
@@ -114,7 +112,7 @@ public final class AuthServiceImpl implements AuthService {
     Long cohort = account.getLong("cohort_term_id");
     if (cohort == null) return ErrorCode.NOT_IN_TERM.fail();
     return catalog.term(cohort)
-      .recover(notFound -> ErrorCode.NOT_IN_TERM.fail())
+      .recover(failure -> ErrorCode.of(failure) == ErrorCode.NOT_FOUND ? ErrorCode.NOT_IN_TERM.fail() : Future.failedFuture(failure))
       .compose(term -> term.getBoolean("over") ? ErrorCode.NOT_IN_TERM.fail() : Future.succeededFuture(cohort));
   }
 
@@ -122,9 +120,9 @@ public final class AuthServiceImpl implements AuthService {
     String studentId = account.getString("student_id");
     Instant now = Instant.now();
     Instant expiresAt = sessions.expiry(now);
-    return sessions.begin(studentId, termId).recover(Failures::fromStore)
+    return sessions.begin(studentId, termId)
       .compose(sessionId -> mysql.preparedQuery("UPDATE accounts SET lang = ? WHERE id = ?")
-        .execute(Tuple.of(normalizedLang(lang), account.getLong("id"))).recover(Failures::fromStore)
+        .execute(Tuple.of(normalizedLang(lang), account.getLong("id")))
         .map(updated -> new JsonObject()
           .put("token", jwt.generateToken(new JsonObject()
               .put("sub", studentId).put("uid", account.getLong("id")).put("role", account.getString("role"))
@@ -141,12 +139,12 @@ public final class AuthServiceImpl implements AuthService {
 
   @Override
   public Future<Void> logout(String studentId, String sessionId, long sessionTermId) {
-    return sessions.end(studentId, sessionId, sessionTermId).recover(Failures::fromStore);
+    return sessions.end(studentId, sessionId, sessionTermId);
   }
 
   @Override
   public Future<Boolean> sessionLive(String studentId, String sessionId, long sessionTermId) {
-    return sessions.isLive(studentId, sessionId, sessionTermId).recover(Failures::fromStore);
+    return sessions.isLive(studentId, sessionId, sessionTermId);
   }
 
   @Override
@@ -182,7 +180,6 @@ public final class AuthServiceImpl implements AuthService {
       .execute(Tuple.of(profile.getString("name").trim(), profile.getString("gender"),
         profile.getString("className").trim(), profile.getString("major").trim(), profile.getString("college"),
         profile.getString("email").trim(), profile.getString("phone").trim(), studentId))
-      .recover(Failures::fromStore)
       .compose(updated -> profile(studentId))
       .compose(updated -> updated.getLong("termId") == null ? Future.succeededFuture(updated)
         : catalog.updateCohortMember(updated.getLong("termId"), studentId, updated.getBoolean("profileComplete"))
@@ -206,7 +203,6 @@ public final class AuthServiceImpl implements AuthService {
           signer.hash(studentId + ":" + code), Long.toString(config.emailCodeTtl().toMillis()),
           Long.toString(config.emailCodeInterval().toMillis()), Long.toString(config.emailCodeWindow().toMillis()),
           Integer.toString(config.emailCodeDailyLimit()), UUID.randomUUID().toString())
-        .recover(Failures::fromStore)
         .compose(issued -> issued.get(0).toInteger() == 1
           ? mail.send("code", own, account.getString("lang"), new JsonObject().put("code", code)
               .put("name", account.getString("name")).put("minutes", config.emailCodeTtl().toMinutes()))
@@ -220,7 +216,6 @@ public final class AuthServiceImpl implements AuthService {
     if (newPassword.length() < MIN_PASSWORD) return invalid("newPassword", "TOO_SHORT");
     return CONSUME_CODE.run(redis, List.of("xk:email-code:" + studentId), signer.hash(studentId + ":" + code),
         Integer.toString(WRONG_CODES_ALLOWED))
-      .recover(Failures::fromStore)
       .compose(result -> result.toInteger() == 1 ? setPassword(studentId, newPassword)
         : invalid("code", result.toInteger() == 0 ? "WRONG" : "EXPIRED_OR_USED"));
   }
@@ -235,7 +230,6 @@ public final class AuthServiceImpl implements AuthService {
       String token = signer.sign(new JsonObject().put("s", studentId).put("n", nonce).put("e", expiresAt.toEpochMilli()));
       // One live link per student: a new link, or any password change, voids the earlier one.
       return redis.set(List.of(activationKey(studentId), nonce, "PX", Long.toString(config.activationTtl().toMillis())))
-        .recover(Failures::fromStore)
         .compose(v -> mail.send("activation", account.getString("email"), account.getString("lang"), new JsonObject()
           .put("name", account.getString("name")).put("studentId", studentId)
           .put("link", config.publicBaseUrl() + "/activate?token=" + token)
@@ -249,7 +243,7 @@ public final class AuthServiceImpl implements AuthService {
     if (claims == null || claims.getLong("e", 0L) < System.currentTimeMillis()) return invalid("token", "INVALID_OR_EXPIRED");
     if (password.length() < MIN_PASSWORD) return invalid("password", "TOO_SHORT");
     String studentId = claims.getString("s");
-    return USE_ONCE.run(redis, List.of(activationKey(studentId)), claims.getString("n")).recover(Failures::fromStore)
+    return USE_ONCE.run(redis, List.of(activationKey(studentId)), claims.getString("n"))
       .compose(used -> used.toInteger() == 1 ? setPassword(studentId, password) : invalid("token", "USED"));
   }
 
@@ -257,10 +251,10 @@ public final class AuthServiceImpl implements AuthService {
     return hasher.hash(password)
       .compose(hash -> mysql.preparedQuery(
           "UPDATE accounts SET password_hash = ?, must_change_password = FALSE WHERE student_id = ?")
-        .execute(Tuple.of(hash, studentId)).recover(Failures::fromStore))
+        .execute(Tuple.of(hash, studentId)))
       .compose(updated -> account(studentId))
       .compose(account -> Future.all(sessions.endAll(studentId, termOf(account)), redis.del(List.of(activationKey(studentId))))
-        .<Void>mapEmpty().recover(Failures::fromStore));
+        .<Void>mapEmpty());
   }
 
   @Override
@@ -295,7 +289,7 @@ public final class AuthServiceImpl implements AuthService {
         rows.forEach(row -> out.add(profileOf(row)));
         return out;
       });
-    return Future.all(total, items).recover(Failures::fromStore).map(done -> new JsonObject()
+    return Future.all(total, items).map(done -> new JsonObject()
       .put("total", total.result()).put("page", page).put("size", size).put("items", items.result()));
   }
 
@@ -305,7 +299,7 @@ public final class AuthServiceImpl implements AuthService {
 
   @Override
   public Future<JsonObject> importStudents(long termId, JsonArray rows) {
-    return new StudentImportBatch(mysql, sessions, catalog, termId, rows).run().recover(Failures::fromStore);
+    return new StudentImportBatch(mysql, sessions, catalog, termId, rows).run();
   }
 
   @Override
@@ -315,9 +309,8 @@ public final class AuthServiceImpl implements AuthService {
       if (account == null || !"STUDENT".equals(account.getString("role"))) return ErrorCode.NOT_FOUND.<JsonObject>fail();
       return hasher.run(() -> OneTimePasswords.hash(temporary))
         .compose(hash -> mysql.preparedQuery("UPDATE accounts SET password_hash = ?, must_change_password = TRUE"
-          + " WHERE student_id = ?").execute(Tuple.of(hash, studentId)).recover(Failures::fromStore))
-        .compose(updated -> Future.all(sessions.endAll(studentId, termOf(account)), redis.del(List.of(activationKey(studentId))))
-          .recover(Failures::fromStore))
+          + " WHERE student_id = ?").execute(Tuple.of(hash, studentId)))
+        .compose(updated -> Future.all(sessions.endAll(studentId, termOf(account)), redis.del(List.of(activationKey(studentId)))))
         .compose(ended -> account.getString("email").isBlank() ? Future.<Void>succeededFuture()
           : mail.send("password_reset", account.getString("email"), account.getString("lang"), new JsonObject()
             .put("name", account.getString("name")))
@@ -351,7 +344,6 @@ public final class AuthServiceImpl implements AuthService {
     return mysql.preparedQuery("SELECT student_id, " + COMPLETE + " AS complete"
           + " FROM accounts WHERE cohort_term_id = ? AND role = 'STUDENT'")
       .execute(Tuple.of(termId))
-      .recover(Failures::fromStore)
       .map(rows -> {
         JsonObject cohort = new JsonObject();
         rows.forEach(row -> cohort.put(row.getString("student_id"), row.getInteger("complete") == 1));
@@ -369,7 +361,6 @@ public final class AuthServiceImpl implements AuthService {
   private Future<Row> account(String studentId) {
     return mysql.preparedQuery("SELECT " + ACCOUNT_COLUMNS + ", " + COMPLETE + " AS complete FROM accounts WHERE student_id = ?")
       .execute(Tuple.of(studentId))
-      .recover(Failures::fromStore)
       .map(rows -> rows.size() == 0 ? null : rows.iterator().next());
   }
 

@@ -1,10 +1,10 @@
 package edu.xuanke.course.impl;
 
 import edu.xuanke.core.ErrorCode;
-import edu.xuanke.core.Failures;
 import edu.xuanke.core.Times;
 import edu.xuanke.course.Catalog;
 import edu.xuanke.course.CatalogEditor;
+import edu.xuanke.course.CatalogKind;
 import edu.xuanke.course.Reconciliation;
 import edu.xuanke.core.ServiceCalls;
 import edu.xuanke.course.CatalogService;
@@ -90,7 +90,7 @@ public final class CatalogServiceImpl implements CatalogService {
 
   @Override
   public Future<JsonObject> section(long sectionId) {
-    return catalog.findSection(sectionId).recover(Failures::fromStore).compose(found -> {
+    return catalog.findSection(sectionId).compose(found -> {
       if (found.isEmpty()) return ErrorCode.SECTION_NOT_FOUND.fail();
       Catalog.Section s = found.get();
       return liveCounts(s.termId()).map(counts -> counts.apply(s));
@@ -110,7 +110,7 @@ public final class CatalogServiceImpl implements CatalogService {
   public Future<Void> updateCohortMember(long termId, String studentId, boolean profileComplete) {
     // A term not loaded yet reads the cohort from the accounts when it is built.
     return live.redis().hset(List.of(live.keys(termId).cohort(), studentId, profileComplete ? "1" : "0"))
-      .<Void>mapEmpty().recover(Failures::fromStore);
+      .<Void>mapEmpty();
   }
 
   @Override
@@ -122,24 +122,21 @@ public final class CatalogServiceImpl implements CatalogService {
       args.add(e.getKey());
       args.add(Boolean.TRUE.equals(e.getValue()) ? "1" : "0");
     });
-    return live.redis().hset(args).<Void>mapEmpty().recover(Failures::fromStore);
+    return live.redis().hset(args).<Void>mapEmpty();
   }
 
   @Override
-  public Future<JsonArray> records(String kind, long termId) {
-    if (!CatalogEditor.KINDS.contains(kind)) return ErrorCode.NOT_FOUND.fail();
+  public Future<JsonArray> records(CatalogKind kind, long termId) {
     return editor.list(kind, termId);
   }
 
   @Override
-  public Future<JsonObject> saveRecord(String kind, long id, JsonObject fields) {
-    if (!CatalogEditor.KINDS.contains(kind)) return ErrorCode.NOT_FOUND.fail();
+  public Future<JsonObject> saveRecord(CatalogKind kind, long id, JsonObject fields) {
     return editor.save(kind, id, fields);
   }
 
   @Override
-  public Future<Void> retireRecord(String kind, long id) {
-    if (!CatalogEditor.KINDS.contains(kind)) return ErrorCode.NOT_FOUND.fail();
+  public Future<Void> retireRecord(CatalogKind kind, long id) {
     return editor.retire(kind, id);
   }
 
@@ -151,12 +148,12 @@ public final class CatalogServiceImpl implements CatalogService {
 
   @Override
   public Future<JsonArray> reconcile(long termId) {
-    return awaitPersisted(termId).compose(v -> reconciliation.differences(termId)).recover(Failures::fromStore);
+    return awaitPersisted(termId).compose(v -> reconciliation.differences(termId));
   }
 
   @Override
   public Future<JsonObject> liveFigures(long termId) {
-    return findTerm(termId).compose(term -> reconciliation.liveFigures(termId)).recover(Failures::fromStore);
+    return findTerm(termId).compose(term -> reconciliation.liveFigures(termId));
   }
 
   @Override

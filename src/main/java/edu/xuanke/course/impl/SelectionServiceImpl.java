@@ -1,7 +1,6 @@
 package edu.xuanke.course.impl;
 
 import edu.xuanke.core.ErrorCode;
-import edu.xuanke.core.Failures;
 import edu.xuanke.core.Times;
 import edu.xuanke.course.Catalog;
 import edu.xuanke.course.LiveState;
@@ -49,11 +48,21 @@ public final class SelectionServiceImpl implements SelectionService {
 
   @Override
   public Future<Void> drop(String studentId, String sessionId, long sectionId) {
+    return dropScript(studentId, sessionId, sectionId, "SEAT", "DROPPED");
+  }
+
+  @Override
+  public Future<Void> leaveWaitlist(String studentId, String sessionId, long sectionId) {
+    return dropScript(studentId, sessionId, sectionId, "WAITLIST", "LEFT_WAITLIST");
+  }
+
+  /** lua/drop.lua with its intent: SEAT drops a held seat only, WAITLIST leaves a waitlist only. */
+  private Future<Void> dropScript(String studentId, String sessionId, long sectionId, String intent, String done) {
     return section(sectionId).compose(section -> live.run(section.termId(), Script.DROP,
-        live.keys(section.termId()).scriptKeys(sectionId), studentId, Long.toString(sectionId), sessionId)
-      .map(reply -> switch (reply.get(0).toString()) {
-        case "DROPPED", "LEFT_WAITLIST" -> null;
-        default -> throw refusal(reply, section.termId());
+        live.keys(section.termId()).scriptKeys(sectionId), studentId, Long.toString(sectionId), sessionId, intent)
+      .map(reply -> {
+        if (!done.equals(reply.get(0).toString())) throw refusal(reply, section.termId());
+        return null;
       }));
   }
 
@@ -71,6 +80,33 @@ public final class SelectionServiceImpl implements SelectionService {
             .put("seatsLeft", reply.get(1).toLong());
         });
     }));
+  }
+
+  @Override
+  public Future<JsonObject> standings(long termId, List<String> studentIds) {
+    if (studentIds.isEmpty()) return Future.succeededFuture(new JsonObject());
+    TermKeys keys = live.keys(termId);
+    Future<Response> held = live.redis().hmget(withKey(keys.holds(), studentIds));
+    Future<Response> waiting = live.redis().hmget(withKey(keys.waits(), studentIds));
+    Future<Response> sessions = live.redis().hmget(withKey(keys.sessions(), studentIds));
+    return Future.all(held, waiting, sessions).map(all -> {
+      JsonObject standings = new JsonObject();
+      for (int i = 0; i < studentIds.size(); i++) {
+        Response session = sessions.result().get(i);
+        standings.put(studentIds.get(i), new JsonObject()
+          .put("enrolled", new JsonArray(ids(held.result().get(i))))
+          .put("waitlisted", new JsonArray(ids(waiting.result().get(i))))
+          .put("session", session == null ? null : session.toString()));
+      }
+      return standings;
+    });
+  }
+
+  private static List<String> withKey(String key, List<String> fields) {
+    List<String> args = new ArrayList<>(fields.size() + 1);
+    args.add(key);
+    args.addAll(fields);
+    return args;
   }
 
   @Override
@@ -99,13 +135,11 @@ public final class SelectionServiceImpl implements SelectionService {
             return new JsonObject().put("termId", term.id()).put("enrolled", enrolled).put("waitlisted", waitlisted);
           });
         });
-      })
-      .recover(Failures::fromStore);
+      });
   }
 
   private Future<Catalog.Section> section(long sectionId) {
     return catalog.findSection(sectionId)
-      .recover(Failures::fromStore)
       .compose(found -> found.map(Future::succeededFuture).orElseGet(ErrorCode.SECTION_NOT_FOUND::fail));
   }
 
@@ -119,6 +153,7 @@ public final class SelectionServiceImpl implements SelectionService {
         .put("closesAt", Times.iso(Instant.ofEpochMilli(reply.get(2).toLong()), zone));
       case DROP_CLOSED -> details.put("dropClosesAt", Times.iso(Instant.ofEpochMilli(reply.get(1).toLong()), zone));
       case COURSE_ALREADY_TAKEN, TIME_CONFLICT -> details.put("sectionId", reply.get(1).toLong());
+      case NOT_WAITLISTED -> details.put("enrolled", reply.size() > 1 && "HELD".equals(reply.get(1).toString()));
       default -> { }
     }
     return code.exception(details);

@@ -3,7 +3,7 @@ package edu.xuanke.http.api;
 import edu.xuanke.admin.AdminService;
 import edu.xuanke.auth.AuthService;
 import edu.xuanke.core.ErrorCode;
-import edu.xuanke.course.CatalogEditor;
+import edu.xuanke.course.CatalogKind;
 import edu.xuanke.course.CatalogService;
 import edu.xuanke.http.Requests;
 import edu.xuanke.http.TokenAuth;
@@ -20,7 +20,6 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.TreeSet;
 import java.util.UUID;
 
 /**
@@ -89,34 +88,23 @@ public final class AdminRoutes {
 
   public void mount(Router router) {
     router.route("/api/admin/*").handler(AdminRoutes::requireAdmin);
-    for (String kind : new TreeSet<>(CatalogEditor.KINDS)) {
-      String base = "/api/admin/" + kind;
-      router.get(base).handler(ctx -> catalog.records(kind, Requests.queryId(ctx, "termId"))
-        .onSuccess(records -> Json.ok(ctx, 200, records)).onFailure(ctx::fail));
-      router.post(base).handler(ctx -> catalog.saveRecord(kind, 0, Requests.body(ctx))
-        .onSuccess(saved -> Json.ok(ctx, 201, saved)).onFailure(ctx::fail));
-      router.put(base + "/:id").handler(ctx -> catalog.saveRecord(kind, Requests.pathId(ctx, "id"), Requests.body(ctx))
-        .onSuccess(saved -> Json.ok(ctx, 200, saved)).onFailure(ctx::fail));
-      router.delete(base + "/:id").handler(ctx -> catalog.retireRecord(kind, Requests.pathId(ctx, "id"))
-        .onSuccess(v -> ctx.response().setStatusCode(204).end()).onFailure(ctx::fail));
+    for (CatalogKind kind : CatalogKind.values()) {
+      String base = "/api/admin/" + kind.path();
+      router.get(base).handler(ctx -> Json.reply(ctx, 200, catalog.records(kind, Requests.queryId(ctx, "termId"))));
+      router.post(base).handler(ctx -> Json.reply(ctx, 201, catalog.saveRecord(kind, 0, Requests.body(ctx))));
+      router.put(base + "/:id").handler(ctx ->
+        Json.reply(ctx, 200, catalog.saveRecord(kind, Requests.pathId(ctx, "id"), Requests.body(ctx))));
+      router.delete(base + "/:id").handler(ctx -> Json.noContent(ctx, catalog.retireRecord(kind, Requests.pathId(ctx, "id"))));
     }
     router.get("/api/admin/students").handler(this::students);
     router.post("/api/admin/students").handler(ctx -> {
       JsonObject body = Requests.body(ctx);
       admin.addStudent(Requests.requiredId(body, "termId"), body)
-        .onSuccess(added -> {
-          // The answer may carry the new account's temporary password.
-          ctx.response().putHeader("Cache-Control", "no-store");
-          Json.ok(ctx, added.getBoolean("created") ? 201 : 200, added);
-        }).onFailure(ctx::fail);
+        .onSuccess(added -> Json.ok(ctx, added.getBoolean("created") ? 201 : 200, added)).onFailure(ctx::fail);
     });
-    router.post("/api/admin/students/:studentId/reset-password").handler(ctx -> auth.resetPassword(ctx.pathParam("studentId"))
-      .onSuccess(reset -> {
-        ctx.response().putHeader("Cache-Control", "no-store");
-        Json.ok(ctx, 200, reset);
-      }).onFailure(ctx::fail));
-    router.get("/api/admin/jobs/:jobId").handler(ctx -> admin.job(ctx.pathParam("jobId"))
-      .onSuccess(job -> Json.ok(ctx, 200, job)).onFailure(ctx::fail));
+    router.post("/api/admin/students/:studentId/reset-password").handler(ctx ->
+      Json.reply(ctx, 200, auth.resetPassword(ctx.pathParam("studentId"))));
+    router.get("/api/admin/jobs/:jobId").handler(ctx -> Json.reply(ctx, 200, admin.job(ctx.pathParam("jobId"))));
     router.get("/api/admin/jobs/:jobId/passwords").handler(ctx -> admin.takeImportPasswords(ctx.pathParam("jobId"))
       .onSuccess(csv -> ctx.response().putHeader("Content-Type", "text/csv; charset=utf-8")
         .putHeader("Cache-Control", "no-store")
@@ -124,11 +112,9 @@ public final class AdminRoutes {
         .end(csv))
       .onFailure(ctx::fail));
     router.get("/api/admin/export").handler(this::export);
-    router.get("/api/admin/reconcile").handler(ctx -> admin.reconcile(requiredTerm(ctx))
-      .onSuccess(differences -> Json.ok(ctx, 200, new JsonObject().put("differences", differences)))
-      .onFailure(ctx::fail));
-    router.get("/api/admin/stats").handler(ctx -> admin.stats(requiredTerm(ctx))
-      .onSuccess(stats -> Json.ok(ctx, 200, stats)).onFailure(ctx::fail));
+    router.get("/api/admin/reconcile").handler(ctx -> Json.reply(ctx, 200,
+      admin.reconcile(requiredTerm(ctx)).map(differences -> new JsonObject().put("differences", differences))));
+    router.get("/api/admin/stats").handler(ctx -> Json.reply(ctx, 200, admin.stats(requiredTerm(ctx))));
     router.get("/api/admin/stats/stream").handler(this::statsStream);
   }
 
@@ -153,7 +139,7 @@ public final class AdminRoutes {
         throw ErrorCode.BAD_REQUEST.exception(new JsonObject().put("fields", new JsonObject().put(name, "NOT_AN_INTEGER")));
       }
     }
-    auth.students(query).onSuccess(page -> Json.ok(ctx, 200, page)).onFailure(ctx::fail);
+    Json.reply(ctx, 200, auth.students(query));
   }
 
   private void startImport(RoutingContext ctx) {
@@ -167,11 +153,9 @@ public final class AdminRoutes {
     FileUpload upload = files.get(0);
     // The upload is deleted when this response ends; the job works on its own copy.
     String jobFile = Path.of(uploads, "import-" + UUID.randomUUID()).toString();
-    vertx.fileSystem().move(upload.uploadedFileName(), jobFile)
+    Json.reply(ctx, 202, vertx.fileSystem().move(upload.uploadedFileName(), jobFile)
       .compose(moved -> localAdmin.startImport(termId, jobFile, upload.fileName())
-        .onFailure(refused -> vertx.fileSystem().delete(jobFile)))
-      .onSuccess(job -> Json.ok(ctx, 202, job))
-      .onFailure(ctx::fail);
+        .onFailure(refused -> vertx.fileSystem().delete(jobFile))));
   }
 
   private void export(RoutingContext ctx) {
@@ -183,6 +167,7 @@ public final class AdminRoutes {
         String name = file.getString("fileName");
         HttpServerResponse response = ctx.response()
           .putHeader("Content-Type", file.getString("contentType"))
+          .putHeader("Cache-Control", "no-store")
           .putHeader("Content-Disposition", "attachment; filename=\"xuanke-term-" + termId + "." + format + "\"; filename*=UTF-8''"
             + URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20"));
         response.sendFile(path).onComplete(sent -> vertx.fileSystem().delete(path));

@@ -56,8 +56,6 @@ public final class AuthRoutes {
 
   private void activate(RoutingContext ctx) {
     JsonObject body = Requests.body(ctx);
-    auth.activate(Requests.requiredString(body, "token"), Requests.requiredString(body, "password"))
-      .onSuccess(v -> ctx.response().setStatusCode(204).end())
-      .onFailure(ctx::fail);
+    Json.noContent(ctx, auth.activate(Requests.requiredString(body, "token"), Requests.requiredString(body, "password")));
   }
 }

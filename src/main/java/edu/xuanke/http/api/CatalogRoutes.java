@@ -17,18 +17,14 @@ public final class CatalogRoutes {
   }
 
   public void mount(Router router) {
-    router.get("/api/terms/current").handler(ctx -> catalog.currentTerm()
-      .onSuccess(term -> Json.ok(ctx, 200, term)).onFailure(ctx::fail));
+    router.get("/api/terms/current").handler(ctx -> Json.reply(ctx, 200, catalog.currentTerm()));
     router.get("/api/sections").handler(this::sections);
-    router.get("/api/sections/:id").handler(ctx -> catalog.section(Requests.pathId(ctx, "id"))
-      .onSuccess(section -> Json.ok(ctx, 200, section)).onFailure(ctx::fail));
-    router.get("/api/seats").handler(ctx -> recentSeats.of(Requests.queryId(ctx, "termId"))
-      .onSuccess(seats -> Json.ok(ctx, 200, seats)).onFailure(ctx::fail));
+    router.get("/api/sections/:id").handler(ctx -> Json.reply(ctx, 200, catalog.section(Requests.pathId(ctx, "id"))));
+    router.get("/api/seats").handler(ctx -> Json.reply(ctx, 200, recentSeats.of(Requests.queryId(ctx, "termId"))));
   }
 
   private void sections(RoutingContext ctx) {
-    catalog.sections(Requests.queryId(ctx, "termId"), Requests.queryId(ctx, "typeId"), Requests.queryId(ctx, "periodId"))
-      .onSuccess(sections -> Json.ok(ctx, 200, sections))
-      .onFailure(ctx::fail);
+    Json.reply(ctx, 200, catalog.sections(Requests.queryId(ctx, "termId"), Requests.queryId(ctx, "typeId"),
+      Requests.queryId(ctx, "periodId")));
   }
 }

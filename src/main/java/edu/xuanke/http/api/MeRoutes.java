@@ -23,12 +23,9 @@ public final class MeRoutes {
   }
 
   public void mount(Router router) {
-    router.get("/api/me").handler(ctx -> auth.profile(TokenAuth.studentId(ctx))
-      .onSuccess(profile -> Json.ok(ctx, 200, profile)).onFailure(ctx::fail));
-    router.put("/api/me").handler(ctx -> auth.updateProfile(TokenAuth.studentId(ctx), Requests.body(ctx))
-      .onSuccess(profile -> Json.ok(ctx, 200, profile)).onFailure(ctx::fail));
-    router.get("/api/colleges").handler(ctx -> auth.colleges()
-      .onSuccess(colleges -> Json.ok(ctx, 200, colleges)).onFailure(ctx::fail));
+    router.get("/api/me").handler(ctx -> Json.reply(ctx, 200, auth.profile(TokenAuth.studentId(ctx))));
+    router.put("/api/me").handler(ctx -> Json.reply(ctx, 200, auth.updateProfile(TokenAuth.studentId(ctx), Requests.body(ctx))));
+    router.get("/api/colleges").handler(ctx -> Json.reply(ctx, 200, auth.colleges()));
     router.post("/api/me/email-code").handler(this::emailCode);
     router.put("/api/me/password").handler(this::password);
   }
@@ -44,10 +41,8 @@ public final class MeRoutes {
   private void password(RoutingContext ctx) {
     JsonObject body = Requests.body(ctx);
     String newPassword = Requests.requiredString(body, "newPassword");
-    (body.containsKey("currentPassword")
+    Json.noContent(ctx, body.containsKey("currentPassword")
       ? hashingAuth.replaceOneTimePassword(TokenAuth.studentId(ctx), Requests.requiredString(body, "currentPassword"), newPassword)
-      : hashingAuth.changePassword(TokenAuth.studentId(ctx), Requests.requiredString(body, "code"), newPassword))
-      .onSuccess(v -> ctx.response().setStatusCode(204).end())
-      .onFailure(ctx::fail);
+      : hashingAuth.changePassword(TokenAuth.studentId(ctx), Requests.requiredString(body, "code"), newPassword));
   }
 }

@@ -1,7 +1,9 @@
 package edu.xuanke.http.api;
 
 import edu.xuanke.course.CatalogService;
+import edu.xuanke.course.SelectionService;
 import edu.xuanke.http.Requests;
+import edu.xuanke.http.TokenAuth;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
@@ -10,8 +12,10 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -20,8 +24,14 @@ import java.util.Set;
  * and HTTP verticle (event loop) reads the counts once a second while anyone watches and sends
  * every viewer the entries that changed: event {@code seats} {"sectionId": seatsLeft} and event
  * {@code waitlisted} {"sectionId": length}. A new viewer first gets all entries; so does a viewer
- * whose write queue was full (it missed changes meanwhile). All state is touched on this verticle's
- * event loop only.
+ * whose write queue was full (it missed changes meanwhile).
+ *
+ * <p>A student watching also gets their own changes, however made (another tab, a promotion from
+ * a waitlist, the office): event {@code mine} {"enrolled": [ids], "waitlisted": [ids]} whenever
+ * it differs from what the stream last sent them, and event {@code session} {"replaced": true}
+ * (another login) or {"ended": true} (logout, expiry) once their session is gone, after which
+ * the stream ends. The same poll reads them for every student watching in three reads
+ * ({@link SelectionService#standings}). All state is touched on this verticle's event loop only.
  */
 public final class SeatsStream {
 
@@ -30,11 +40,25 @@ public final class SeatsStream {
 
   private final Vertx vertx;
   private final CatalogService catalog;
+  private final SelectionService selection;
   private final Map<Long, Feed> feeds = new HashMap<>();
 
-  public SeatsStream(Vertx vertx, CatalogService catalog) {
+  public SeatsStream(Vertx vertx, CatalogService catalog, SelectionService selection) {
     this.vertx = vertx;
     this.catalog = catalog;
+    this.selection = selection;
+  }
+
+  /** A student watching their own term: whose changes to push, and which session must stay live. */
+  private static final class Watcher {
+    final String studentId;
+    final String sessionId;
+    String lastMine = "";
+
+    Watcher(String studentId, String sessionId) {
+      this.studentId = studentId;
+      this.sessionId = sessionId;
+    }
   }
 
   public void mount(Router router) {
@@ -45,6 +69,7 @@ public final class SeatsStream {
     final long termId;
     final Set<HttpServerResponse> viewers = new HashSet<>();
     final Set<HttpServerResponse> fresh = new HashSet<>();
+    final Map<HttpServerResponse, Watcher> watchers = new HashMap<>();
     Map<String, Long> seats = Map.of();
     Map<String, Long> waiting = Map.of();
     long timer = -1;
@@ -55,14 +80,16 @@ public final class SeatsStream {
       this.termId = termId;
     }
 
-    void add(HttpServerResponse viewer) {
+    void add(HttpServerResponse viewer, Watcher watcher) {
       viewers.add(viewer);
+      if (watcher != null) watchers.put(viewer, watcher);
       fresh.add(viewer);
       if (timer < 0) timer = vertx.setPeriodic(1, POLL_MS, id -> poll());
     }
 
     void remove(HttpServerResponse viewer) {
-      viewers.remove(viewer);
+      if (!viewers.remove(viewer)) return; // ended by us, then closed: removed once
+      watchers.remove(viewer);
       fresh.remove(viewer);
       if (viewers.isEmpty()) {
         vertx.cancelTimer(timer);
@@ -73,9 +100,13 @@ public final class SeatsStream {
     private void poll() {
       if (polling) return; // a slow store: skip a beat rather than pile up reads
       polling = true;
-      catalog.sections(termId, 0, 0).onComplete(read -> {
+      List<String> students = watchers.values().stream().map(w -> w.studentId).distinct().toList();
+      Future<JsonArray> sections = catalog.sections(termId, 0, 0);
+      Future<JsonObject> standings = selection.standings(termId, students);
+      Future.join(sections, standings).onComplete(read -> {
         polling = false;
-        if (read.succeeded()) publish(read.result());
+        if (sections.succeeded()) publish(sections.result());
+        if (standings.succeeded()) pushOwnChanges(standings.result());
         if (++polls % KEEPALIVE_EVERY_POLLS == 0) {
           viewers.stream().filter(v -> !v.writeQueueFull()).forEach(v -> v.write(": keep-alive\n\n"));
         }
@@ -107,6 +138,28 @@ public final class SeatsStream {
         }
       }
     }
+
+    private void pushOwnChanges(JsonObject standings) {
+      for (Map.Entry<HttpServerResponse, Watcher> entry : new ArrayList<>(watchers.entrySet())) {
+        HttpServerResponse viewer = entry.getKey();
+        Watcher watcher = entry.getValue();
+        JsonObject standing = standings.getJsonObject(watcher.studentId);
+        if (standing == null || viewer.writeQueueFull()) continue;
+        String session = standing.getString("session");
+        if (!watcher.sessionId.equals(session)) {
+          JsonObject why = new JsonObject().put(session == null ? "ended" : "replaced", true);
+          viewer.end(event("session", why));
+          remove(viewer);
+          continue;
+        }
+        standing.remove("session");
+        String mine = event("mine", standing);
+        if (!mine.equals(watcher.lastMine)) {
+          watcher.lastMine = mine;
+          viewer.write(mine);
+        }
+      }
+    }
   }
 
   private void subscribe(RoutingContext ctx) {
@@ -120,8 +173,11 @@ public final class SeatsStream {
         .putHeader("Cache-Control", "no-cache")
         .putHeader("X-Accel-Buffering", "no");
       response.write("retry: 3000\n\n");
-      Feed feed = feeds.computeIfAbsent(found.getLong("id"), Feed::new);
-      feed.add(response);
+      long termId = found.getLong("id");
+      Feed feed = feeds.computeIfAbsent(termId, Feed::new);
+      // Only a student's session lives in the term's session hash, so only they are watched for their own changes.
+      boolean ownTerm = "STUDENT".equals(TokenAuth.role(ctx)) && TokenAuth.sessionTerm(ctx) == termId;
+      feed.add(response, ownTerm ? new Watcher(TokenAuth.studentId(ctx), TokenAuth.sessionId(ctx)) : null);
       response.closeHandler(closed -> feed.remove(response));
       // A stream never ends by itself: end it when the server shuts down, which then need not wait for it.
       ctx.request().connection().shutdownHandler(shutdown -> response.end());

@@ -10,7 +10,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
-/** Select, drop, swap and list: each a straight call to {@link SelectionService}. */
+/** Select, drop, leave a waitlist, swap and list: each a straight call to {@link SelectionService}. */
 public final class SelectionRoutes {
 
   private final SelectionService selection;
@@ -27,6 +27,7 @@ public final class SelectionRoutes {
     router.post("/api/selections/swap").handler(tokenOnly).handler(SelectionRoutes::passwordChosen).handler(this::swap);
     router.post("/api/selections").handler(tokenOnly).handler(SelectionRoutes::passwordChosen).handler(this::select);
     router.delete("/api/selections/:sectionId").handler(tokenOnly).handler(SelectionRoutes::passwordChosen).handler(this::drop);
+    router.delete("/api/waitlist/:sectionId").handler(tokenOnly).handler(SelectionRoutes::passwordChosen).handler(this::leaveWaitlist);
   }
 
   /** A student still on a one-time password changes it before anything else (a new login then selects). */
@@ -36,8 +37,7 @@ public final class SelectionRoutes {
   }
 
   public void mountReads(Router router) {
-    router.get("/api/selections").handler(ctx -> selection.selections(TokenAuth.studentId(ctx))
-      .onSuccess(held -> Json.ok(ctx, 200, held)).onFailure(ctx::fail));
+    router.get("/api/selections").handler(ctx -> Json.reply(ctx, 200, selection.selections(TokenAuth.studentId(ctx))));
   }
 
   private void select(RoutingContext ctx) {
@@ -50,6 +50,12 @@ public final class SelectionRoutes {
 
   private void drop(RoutingContext ctx) {
     selection.drop(TokenAuth.studentId(ctx), TokenAuth.sessionId(ctx), Requests.pathId(ctx, "sectionId"))
+      .onSuccess(v -> ctx.response().setStatusCode(204).end())
+      .onFailure(failure -> ApiErrors.respond(ctx, failure));
+  }
+
+  private void leaveWaitlist(RoutingContext ctx) {
+    selection.leaveWaitlist(TokenAuth.studentId(ctx), TokenAuth.sessionId(ctx), Requests.pathId(ctx, "sectionId"))
       .onSuccess(v -> ctx.response().setStatusCode(204).end())
       .onFailure(failure -> ApiErrors.respond(ctx, failure));
   }

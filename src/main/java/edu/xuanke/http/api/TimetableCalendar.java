@@ -42,6 +42,7 @@ public final class TimetableCalendar {
     selection.selections(studentId)
       .onSuccess(held -> ctx.response()
         .putHeader("Content-Type", "text/calendar; charset=utf-8")
+        .putHeader("Cache-Control", "no-store")
         .putHeader("Content-Disposition", "attachment; filename=\"timetable.ics\"")
         .end(ics(studentId, held.getJsonArray("enrolled", new JsonArray()))))
       .onFailure(ctx::fail);

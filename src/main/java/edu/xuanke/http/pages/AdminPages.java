@@ -1,6 +1,7 @@
 package edu.xuanke.http.pages;
 
 import edu.xuanke.auth.AuthService;
+import edu.xuanke.course.CatalogKind;
 import edu.xuanke.course.CatalogService;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -44,7 +45,7 @@ public final class AdminPages {
 
   /** The terms, and the one asked for (else the current one, else the newest). */
   private Future<Map<String, Object>> withTerms(RoutingContext ctx) {
-    return Future.all(catalog.records("terms", 0), pages.viewer(ctx), catalog.currentTerm().otherwiseEmpty())
+    return Future.all(catalog.records(CatalogKind.TERMS, 0), pages.viewer(ctx), catalog.currentTerm().otherwiseEmpty())
       .map(all -> {
         JsonArray terms = all.resultAt(0);
         JsonObject current = all.resultAt(2);
@@ -65,8 +66,8 @@ public final class AdminPages {
   private void catalogPage(RoutingContext ctx) {
     withTerms(ctx).compose(model -> {
         long termId = (Long) model.get("termId");
-        return Future.all(catalog.records("periods", termId), catalog.records("course-types", 0),
-            catalog.records("sections", termId))
+        return Future.all(catalog.records(CatalogKind.PERIODS, termId), catalog.records(CatalogKind.COURSE_TYPES, 0),
+            catalog.records(CatalogKind.SECTIONS, termId))
           .map(all -> {
             model.put("periods", all.resultAt(0));
             model.put("types", all.resultAt(1));

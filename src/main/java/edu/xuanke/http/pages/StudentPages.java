@@ -155,6 +155,7 @@ public final class StudentPages {
       model.put("waitlisted", timetable.waitlisted());
       model.put("slots", timetable.grid());
       model.put("weekdays", List.of(1, 2, 3, 4, 5, 6, 7));
+      model.put("termId", held.result().getLong("termId"));
       pages.render(ctx, 200, "timetable", model);
     }).onFailure(ctx::fail);
   }

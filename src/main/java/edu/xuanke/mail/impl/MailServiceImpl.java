@@ -1,7 +1,6 @@
 package edu.xuanke.mail.impl;
 
 import edu.xuanke.core.Replies;
-import edu.xuanke.core.Failures;
 import edu.xuanke.core.RedisScript;
 import edu.xuanke.mail.MailService;
 import edu.xuanke.mail.Outbox;
@@ -46,7 +45,7 @@ public final class MailServiceImpl implements MailService {
       xadd.addAll(List.of(fields));
       queued = redis.xadd(xadd);
     }
-    return queued.<Void>mapEmpty().recover(Failures::fromStore);
+    return queued.<Void>mapEmpty();
   }
 
   @Override
@@ -67,7 +66,6 @@ public final class MailServiceImpl implements MailService {
           .put("queued", ((Response) all.resultAt(1)).toLong())
           .put("waitingRetry", ((Response) all.resultAt(2)).toLong())
           .put("dead", dead);
-      })
-      .recover(Failures::fromStore);
+      });
   }
 }

@@ -12,6 +12,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.WindowType;
 import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -19,6 +20,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Stream;
 
@@ -41,6 +43,7 @@ class StudentPagesBrowserTest {
   private long pythonLater;
   private long ai;
   private long full;
+  private long termId;
   private List<String> students;
   private Browser alice;
   private Browser bob;
@@ -54,6 +57,7 @@ class StudentPagesBrowserTest {
     pythonLater = term.section("PY1", 30, 4, "18:45", "21:45");
     ai = term.section("AI1", 30, 2, "19:00", "20:00");
     full = term.section("WL1", 1, 5, "08:00", "09:00");
+    termId = term.id;
     students = term.students("S", 3);
     service.start();
     assertEquals(201, service.select(service.login(students.get(1)), full, false).await().statusCode());
@@ -187,10 +191,93 @@ class StudentPagesBrowserTest {
     assertTrue(button(alice, python, "swap").isDisplayed(), "the old section now offers the swap back");
     waitIn(bob).until(d -> "30".equals(d.findElement(By.cssSelector("[data-seats-of='" + python + "']")).getText()));
 
+    // Dropping asks first: cancel keeps the seat, confirm drops it.
     click(alice, pythonLater, "drop");
+    assertTrue(resultOf(alice, pythonLater).contains("确定退掉本班吗"), resultOf(alice, pythonLater));
+    assertTrue(button(alice, pythonLater, "confirm-drop").isDisplayed());
+    alice.screenshot("catalog-confirm-drop");
+    alice.checkAccessibility("catalog asking to confirm a drop");
+    click(alice, pythonLater, "cancel-drop");
+    assertTrue(button(alice, pythonLater, "drop").isDisplayed(), "cancelled: still held");
+    assertEquals(Long.toString(pythonLater), heldBy(students.get(0)));
+    click(alice, pythonLater, "drop");
+    click(alice, pythonLater, "confirm-drop");
     waitIn(alice).until(d -> resultOf(alice, pythonLater).equals("已退课"));
     assertTrue(button(alice, pythonLater, "select").isDisplayed());
     assertTrue(button(alice, python, "select").isDisplayed(), "no section of the course held: plain select again");
+  }
+
+  /** What the student holds in Redis now ("" for nothing). */
+  private String heldBy(String studentId) {
+    var held = service.redis.hget("xk:{t" + termId + "}:holds", studentId).await();
+    return held == null ? "" : held.toString();
+  }
+
+  /**
+   * The race of the issue: the page says "waiting, 1st", a drop promotes the student before the
+   * page hears of it (the stream is blocked here), the student clicks "leave the waitlist": the
+   * seat is kept and the card says so.
+   */
+  @Test
+  void aPromotionBetweenRenderAndClickKeepsTheSeat() {
+    String holder = service.login(students.get(1));
+    logIn(alice, students.get(0), false);
+    click(alice, full, "waitlist");
+    waitIn(alice).until(d -> resultOf(alice, full).equals("已加入候补，第 1 位"));
+    alice.driver.executeCdpCommand("Network.enable", Map.of());
+    alice.driver.executeCdpCommand("Network.setBlockedURLs", Map.of("urls", List.of("*/api/seats/stream*")));
+    alice.driver.navigate().refresh();
+    waitIn(alice).until(d -> resultOf(alice, full).equals("已加入候补，第 1 位"));
+
+    assertEquals(204, service.drop(holder, full).await().statusCode());
+    assertEquals(Long.toString(full), heldBy(students.get(0)), "promoted");
+    assertEquals("已加入候补，第 1 位", resultOf(alice, full), "the page has not heard of it");
+    click(alice, full, "leave");
+
+    waitIn(alice).until(d -> resultOf(alice, full).startsWith("已为你选上"));
+    assertEquals(Long.toString(full), heldBy(students.get(0)), "the seat is kept");
+    assertTrue(button(alice, full, "drop").isDisplayed());
+    assertFalse(button(alice, full, "leave").isDisplayed());
+    alice.screenshot("catalog-promoted-before-click");
+    alice.checkAccessibility("catalog after a promotion found by the click");
+    alice.driver.executeCdpCommand("Network.setBlockedURLs", Map.of("urls", List.of()));
+  }
+
+  /** A student's own changes reach their open pages: a promotion, a drop in another tab, a login elsewhere. */
+  @Test
+  void ownChangesArePushedToOpenPages() {
+    String holder = service.login(students.get(1));
+    logIn(alice, students.get(0), false);
+    click(alice, python, "select");
+    waitIn(alice).until(d -> resultOf(alice, python).equals("已选上"));
+    click(alice, full, "waitlist");
+    waitIn(alice).until(d -> resultOf(alice, full).equals("已加入候补，第 1 位"));
+    ((JavascriptExecutor) alice.driver).executeScript("window.notReloaded = true;");
+
+    assertEquals(204, service.drop(holder, full).await().statusCode());
+    waitIn(alice).until(d -> resultOf(alice, full).startsWith("已为你选上"));
+    assertTrue(button(alice, full, "drop").isDisplayed());
+
+    // Another tab of the same session drops the Python section; this tab follows.
+    String first = alice.driver.getWindowHandle();
+    alice.driver.switchTo().newWindow(WindowType.TAB);
+    alice.driver.get(url("/timetable"));
+    WebElement row = alice.driver.findElement(By.cssSelector("#held [data-section='" + python + "']"));
+    row.findElement(By.cssSelector("button[data-action='drop']")).click();
+    row.findElement(By.cssSelector("button[data-action='confirm-drop']")).click();
+    waitIn(alice).until(d -> row.findElement(By.className("result")).getText().equals("已退课"));
+    alice.driver.switchTo().window(first);
+    waitIn(alice).until(d -> resultOf(alice, python).equals("已在其他页面或由教务退课"));
+    assertTrue(button(alice, python, "select").isDisplayed());
+    assertEquals(Boolean.TRUE, ((JavascriptExecutor) alice.driver).executeScript("return window.notReloaded === true;"));
+
+    // A login elsewhere ends this session: the page says so instead of failing at the next click.
+    service.login(students.get(0));
+    WebElement gone = waitIn(alice).until(ExpectedConditions.visibilityOfElementLocated(By.id("session-gone")));
+    assertTrue(gone.getText().contains("你已在其他设备登录"), gone.getText());
+    assertFalse(button(alice, pythonLater, "select").isEnabled());
+    alice.screenshot("catalog-session-replaced");
+    alice.checkAccessibility("catalog after a login elsewhere");
   }
 
   @Test
