@@ -62,7 +62,7 @@ public class CourseVerticle extends VerticleBase {
     pipelined.beforeUse(connection -> loader.checkLoadedTerms());
     LiveState live = new LiveState(api, scripts, loader);
 
-    return Future.all(scripts.load(), catalog.reload())
+    return Future.all(scripts.load(api), catalog.reload())
       .onSuccess(v -> loadLiveTerms(catalog, loader))
       .compose(v -> {
         RefusalCounts refusals = new RefusalCounts();

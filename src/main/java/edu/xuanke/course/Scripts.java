@@ -3,6 +3,7 @@ package edu.xuanke.course;
 import edu.xuanke.core.PipelinedRedis;
 import edu.xuanke.core.RedisScript;
 import io.vertx.core.Future;
+import io.vertx.redis.client.RedisAPI;
 import io.vertx.redis.client.Response;
 
 import java.util.ArrayList;
@@ -29,9 +30,14 @@ public final class Scripts {
     }
   }
 
-  public Future<Void> load() {
+  /**
+   * Loads the scripts into Redis's cache at start, over {@code api} (the pool): the pipelined
+   * connection's per-request timeout is for requests, and a cold start on a busy machine can
+   * take longer than that.
+   */
+  public Future<Void> load(RedisAPI api) {
     List<Future<Void>> loads = new ArrayList<>();
-    scripts.values().forEach(script -> loads.add(redis.call(script::load)));
+    scripts.values().forEach(script -> loads.add(script.load(api)));
     return Future.all(loads).mapEmpty();
   }
 
