@@ -35,6 +35,10 @@ public enum ErrorCode {
   SECTION_RETIRED(409),
   TERM_LIVE(409),
   IN_USE(409),
+  /** An admin write with this Idempotency-Key is still running; retry in a moment. */
+  IDEMPOTENCY_IN_FLIGHT(409),
+  /** The Idempotency-Key was already used for a different request. */
+  IDEMPOTENCY_KEY_REUSED(422),
   PAYLOAD_TOO_LARGE(413),
   RATE_LIMITED(429),
   INTERNAL(500),

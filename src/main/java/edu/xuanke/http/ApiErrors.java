@@ -74,6 +74,7 @@ public final class ApiErrors {
     if (details.containsKey("retryAfterSeconds")) {
       ctx.response().putHeader("Retry-After", String.valueOf(details.getValue("retryAfterSeconds")));
     }
+    IdempotencyKeys.remember(ctx, body);
     ctx.response().setStatusCode(code.status)
       .putHeader(HttpHeaders.CONTENT_TYPE, JSON)
       .end(body);

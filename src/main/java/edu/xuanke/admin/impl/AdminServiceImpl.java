@@ -2,6 +2,7 @@ package edu.xuanke.admin.impl;
 
 import edu.xuanke.admin.AdminService;
 import edu.xuanke.admin.Export;
+import edu.xuanke.admin.IdempotentWrites;
 import edu.xuanke.admin.ImportJobs;
 import edu.xuanke.admin.StudentFile;
 import edu.xuanke.auth.AuthService;
@@ -46,6 +47,7 @@ public final class AdminServiceImpl implements AdminService {
   private final CatalogService catalog;
   private final MailService mail;
   private final ImportJobs jobs;
+  private final IdempotentWrites idempotent;
   private final StudentFile students;
   private final Export export;
   /** The last stream counter read per term, for selections per second between two stats calls. */
@@ -60,6 +62,7 @@ public final class AdminServiceImpl implements AdminService {
     this.catalog = catalog;
     this.mail = mail;
     this.jobs = new ImportJobs(redis);
+    this.idempotent = new IdempotentWrites(redis);
     this.students = new StudentFile(config.colleges(), config.phonePattern());
     this.export = new Export(config);
   }
@@ -277,5 +280,15 @@ public final class AdminServiceImpl implements AdminService {
 
   private static <T> Future<T> invalid(String field, String reason) {
     return ErrorCode.VALIDATION_FAILED.fail(new JsonObject().put("fields", new JsonObject().put(field, reason)));
+  }
+
+  @Override
+  public Future<JsonObject> beginIdempotentWrite(String admin, String key, String fingerprint) {
+    return idempotent.begin(admin, key, fingerprint);
+  }
+
+  @Override
+  public Future<Void> finishIdempotentWrite(String admin, String key, String fingerprint, JsonObject answer) {
+    return idempotent.finish(admin, key, fingerprint, answer);
   }
 }
