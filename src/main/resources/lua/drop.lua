@@ -1,8 +1,9 @@
 -- Drop a held section (its seat goes to the waitlist head in this same step), or leave its
 -- waitlist: two intents, so that a page showing a waitlist place can never drop the seat a
--- promotion gave meanwhile. ARGV: studentId, sectionId, session id, intent ('SEAT' | 'WAITLIST').
+-- promotion gave meanwhile. ARGV: studentId, sectionId, session id, intent ('SEAT' | 'WAITLIST'),
+-- random fraction in [0, 1) (the delay of a seat held back in an add/drop round that says so).
 -- Returns {'DROPPED', seatsLeft, promoted...} | {'LEFT_WAITLIST'} | {refusal code, detail...}
-local student, section, sid, intent = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+local student, section, sid, intent, draw = ARGV[1], ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5] or '0')
 local K_ROSTER, K_WL = KEYS[11], KEYS[12]
 
 local term = load_term()
@@ -10,6 +11,7 @@ if not term then return { 'TERM_NOT_READY' } end
 local denied = session_refusal(student, sid)
 if denied then return denied end
 local now = now_ms()
+apply_round(term, now)
 if now < term.opens then return { 'WINDOW_CLOSED', tostring(term.opens), tostring(term.closes) } end
 if now >= term.dropCloses then return { 'DROP_CLOSED', tostring(term.dropCloses) } end
 
@@ -28,7 +30,7 @@ end
 if not holds then return { 'NOT_ENROLLED' } end
 
 release_seat(student, section, K_ROSTER, now)
-local promoted = promote(section, parse_meta(raw), K_ROSTER, K_WL, term, now)
+local promoted = free_seat(term, student, section, parse_meta(raw), K_ROSTER, K_WL, now, draw)
 local reply = { 'DROPPED', tonumber(redis.call('HGET', K_SEATS, section)) }
 for _, p in ipairs(promoted) do reply[#reply + 1] = p end
 return reply

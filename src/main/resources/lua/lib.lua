@@ -1,10 +1,12 @@
 -- Shared by select.lua, drop.lua and swap.lua: the loader prepends this file to each of them.
 --
 -- Every key is passed in KEYS and carries the term's hash tag:
---   1 term    hash  opens closes dropCloses (epoch ms) max profileRequired gen ready (= META_LAYOUT)
+--   1 term    hash  opens closes dropCloses (epoch ms) max profileRequired gen ready (= META_LAYOUT); with
+--                   rounds also rounds ("opens:closes:dropCloses:releaseMinS:releaseMaxS;" per round, in
+--                   order) and release:<sectionId> ("releaseAtMs,..." seats held back after a drop)
 --   2 cohort  hash  studentId -> "1" (profile complete) | "0"
---   3 sec     hash  sectionId -> "capacity|weekday|startMin|endMin|periodStart|periodEnd|n|<course><prefixes>"
---                   n is the course code's length in bytes; the space-separated prefixes follow it
+--   3 sec     hash  sectionId -> "capacity|course|weekday|startMin|endMin|periodStart|periodEnd|prefixes"
+--                   course and prefixes with "%" and "|" escaped as %25 and %7C; prefixes space-separated
 --                   (written by course/SectionMeta.encode; parse_meta below is the only reader)
 --   4 seats   hash  sectionId -> seats left
 --   5 holds   hash  studentId -> "id,id" sections held
@@ -39,11 +41,42 @@ local TERM_GEN = '0'
 local META_LAYOUT = '2'
 
 local function load_term()
-  local v = redis.call('HMGET', K_TERM, 'opens', 'closes', 'dropCloses', 'max', 'profileRequired', 'ready', 'gen')
+  local v = redis.call('HMGET', K_TERM, 'opens', 'closes', 'dropCloses', 'max', 'profileRequired', 'ready', 'gen', 'rounds')
   if v[6] ~= META_LAYOUT then return nil end
   TERM_GEN = v[7] or '0'
   return { opens = tonumber(v[1]), closes = tonumber(v[2]), dropCloses = tonumber(v[3]),
-           max = tonumber(v[4]), profileRequired = v[5] == '1' }
+           max = tonumber(v[4]), profileRequired = v[5] == '1', rounds = v[8], releaseMin = 0, releaseMax = 0 }
+end
+
+-- A term with rounds: the round running at `now` (else the next one, else the last) gives the
+-- windows the checks use and the delay range of a held-back seat. Without rounds nothing changes.
+local function apply_round(term, now)
+  if not term.rounds or term.rounds == '' then return end
+  local chosen
+  for o, c, d, rmin, rmax in string.gmatch(term.rounds, '(%d+):(%d+):(%d+):(%d+):(%d+)') do
+    chosen = { tonumber(o), tonumber(c), tonumber(d), tonumber(rmin), tonumber(rmax) }
+    if now < math.max(chosen[2], chosen[3]) then break end
+  end
+  if chosen then
+    term.opens, term.closes, term.dropCloses, term.releaseMin, term.releaseMax = unpack(chosen)
+  end
+end
+
+-- Seats held back after drops (see hold_seat) whose time has come are given back to the section.
+-- Only terms with rounds can have them, so other terms pay nothing.
+local function release_due(term, section, now)
+  if not term.rounds then return end
+  local field = 'release:' .. section
+  local pending = redis.call('HGET', K_TERM, field)
+  if not pending then return end
+  local kept, freed = {}, 0
+  for at in string.gmatch(pending, '%d+') do
+    if tonumber(at) <= now then freed = freed + 1 else kept[#kept + 1] = at end
+  end
+  if freed == 0 then return end
+  redis.call('HINCRBY', K_SEATS, section, freed)
+  if #kept == 0 then redis.call('HDEL', K_TERM, field)
+  else redis.call('HSET', K_TERM, field, table.concat(kept, ',')) end
 end
 
 local function split_ids(s)
@@ -72,15 +105,15 @@ local function list_remove(key, student, id)
   else redis.call('HSET', key, student, table.concat(kept, ',')) end
 end
 
--- One pattern match: a gmatch loop over the fields cost 1 µs more per section parsed. The course
--- code is cut by its length, so no character in it can move the fields after it.
+-- One pattern match: a gmatch loop over the fields cost 1 µs more per section parsed. No value
+-- holds a raw "|" (SectionMeta escapes them); the course is only ever compared, never shown, so
+-- it stays escaped, and escaped prefixes could not match a student id either way.
 local function parse_meta(s)
-  local capacity, weekday, startMin, endMin, periodStart, periodEnd, n, rest =
-    string.match(s, '^(%d+)|(%d+)|(%d+)|(%d+)|(%d+)|(%d+)|(%d+)|(.*)$')
-  n = tonumber(n)
-  return { capacity = tonumber(capacity), course = string.sub(rest, 1, n), weekday = tonumber(weekday),
+  local capacity, course, weekday, startMin, endMin, periodStart, periodEnd, prefixes =
+    string.match(s, '^([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|?(.*)$')
+  return { capacity = tonumber(capacity), course = course, weekday = tonumber(weekday),
            startMin = tonumber(startMin), endMin = tonumber(endMin),
-           periodStart = tonumber(periodStart), periodEnd = tonumber(periodEnd), prefixes = string.sub(rest, n + 1) }
+           periodStart = tonumber(periodStart), periodEnd = tonumber(periodEnd), prefixes = prefixes }
 end
 
 local function allowed(meta, student)
@@ -161,6 +194,25 @@ local function promote(section, meta, rosterKey, wlKey, term, at)
     end
   end
   return promoted
+end
+
+-- A seat freed in an add/drop round that releases seats after a delay: it is taken off the seats
+-- left until a time within the round's range, decided here from `draw` (a random fraction in
+-- [0, 1) the caller passes), and recorded as a HOLD event whose `at` is that time.
+local function hold_seat(term, student, section, now, draw)
+  local at = now + math.floor((term.releaseMin + (term.releaseMax - term.releaseMin) * draw) * 1000)
+  redis.call('HINCRBY', K_SEATS, section, -1)
+  local field = 'release:' .. section
+  local pending = redis.call('HGET', K_TERM, field)
+  redis.call('HSET', K_TERM, field, pending and (pending .. ',' .. at) or tostring(at))
+  emit('HOLD', student, section, at)
+  return {}
+end
+
+-- A freed seat goes to the waitlist head(s), or is held back when the running round says so.
+local function free_seat(term, student, section, meta, rosterKey, wlKey, now, draw)
+  if term.releaseMax > 0 then return hold_seat(term, student, section, now, draw) end
+  return promote(section, meta, rosterKey, wlKey, term, now)
 end
 
 -- Checks common to select and swap: the window, the cohort, the section and its restriction.

@@ -1,17 +1,20 @@
--- Counts a login attempt of one account from one client IP in a fixed window, and refuses it
--- while that account has had too many attempts from that IP, or that IP too many failures
--- across all accounts (password spraying).
--- KEYS: 1 the account+IP counter, 2 the IP's failure counter.
--- ARGV: 1 window in ms, 2 attempts allowed per account and IP, 3 failures allowed per IP.
--- Returns {1} when the attempt may proceed, {0, ms until the window ends} when it may not.
--- A successful login deletes counter 1; a failed one adds to counter 2 (login_failed.lua).
-local ipFailures = tonumber(redis.call('GET', KEYS[2]) or '0')
-if ipFailures >= tonumber(ARGV[3]) then
-  return { 0, redis.call('PTTL', KEYS[2]) }
+-- Reserves one password check of an account from a client IP, or refuses it. The check counts
+-- as a failure from the moment it is reserved, before its password is hashed, and this script
+-- is one atomic step: however many attempts arrive at once, no more than the limits are ever
+-- checked. A right password gives the reservation back (login_succeeded.lua).
+-- KEYS: 1 the account+IP counter, 2 the IP's counter across accounts (both tagged {ip:<address>}).
+-- ARGV: 1 window in ms, 2 checks allowed per account and IP, 3 failures allowed per IP.
+-- Returns {1} when the check may proceed, {0, ms until the window ends} when it may not.
+local function full(key, limit)
+  if tonumber(redis.call('GET', key) or '0') >= tonumber(limit) then
+    return math.max(redis.call('PTTL', key), 1)
+  end
+  return nil
 end
-local count = redis.call('INCR', KEYS[1])
-if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
-if count > tonumber(ARGV[2]) then
-  return { 0, redis.call('PTTL', KEYS[1]) }
+
+local wait = full(KEYS[2], ARGV[3]) or full(KEYS[1], ARGV[2])
+if wait then return { 0, wait } end
+for _, key in ipairs(KEYS) do
+  if redis.call('INCR', key) == 1 then redis.call('PEXPIRE', key, ARGV[1]) end
 end
 return { 1 }

@@ -9,6 +9,7 @@ if not term then return { 'TERM_NOT_READY' } end
 local denied = session_refusal(student, sid)
 if denied then return denied end
 local now = now_ms()
+apply_round(term, now)
 local meta, refusal = admission(term, student, section, now)
 if refusal then return refusal end
 
@@ -20,6 +21,7 @@ if list_has(held, section) then return { 'ALREADY_ENROLLED' } end
 -- A full section is refused before the course, time and maximum checks: those the student could
 -- fix by dropping something, this not, and dropping for nothing would cost them a seat. It is
 -- also most answers of an opening, and skipping the holdings' metadata halves their cost.
+release_due(term, section, now)
 local left = tonumber(redis.call('HGET', K_SEATS, section))
 if left <= 0 and not wantWaitlist then return { 'SECTION_FULL' } end
 

@@ -10,9 +10,11 @@ import edu.xuanke.core.Stores;
 import edu.xuanke.core.VertxSettings;
 import edu.xuanke.course.CourseVerticle;
 import edu.xuanke.course.PersisterVerticle;
+import edu.xuanke.course.PromotionNotifier;
 import edu.xuanke.demo.DemoData;
 import edu.xuanke.http.HttpVerticle;
 import edu.xuanke.mail.MailVerticle;
+import edu.xuanke.round.RoundVerticle;
 import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -53,7 +55,7 @@ public final class Main {
     this.eventLoops = eventLoops;
   }
 
-  /** The service; the bench harness has its own entry points ({@code edu.xuanke.bench.Bench}, {@code AdminBench}). */
+  /** The service; the bench harness has its own entry points ({@code edu.xuanke.bench.Bench}, {@code AdminBench}, {@code LotteryBench}). */
   public static void main(String[] args) {
     VertxOptions options = VertxSettings.options();
     Vertx vertx = Vertx.vertx(options);
@@ -83,7 +85,9 @@ public final class Main {
         .compose(v -> deploy(new PersisterVerticle(), config))
         .compose(v -> deploy(CourseVerticle.class, config, eventLoops))
         .compose(v -> deploy(new MailVerticle(), config))
+        .compose(v -> deploy(new PromotionNotifier(), config))
         .compose(v -> deploy(new AdminVerticle(), config))
+        .compose(v -> deploy(new RoundVerticle(), config))
         .compose(v -> deploy(HttpVerticle.class, config, eventLoops))
         .map(config));
   }

@@ -77,9 +77,9 @@ public final class ImportJobs {
    * A job that fails after some batches were committed still hands out those students' one-time
    * passwords ({@code passwordsCsv} null when none were created): they cannot be had again.
    */
-  public Future<Void> fail(String jobId, String code, String passwordsCsv) {
+  public Future<Void> fail(String jobId, JsonObject error, String passwordsCsv) {
     Future<Void> kept = passwordsCsv == null ? Future.succeededFuture() : storePasswords(jobId, passwordsCsv);
-    return kept.compose(v -> redis.rpush(List.of(errorsKey(jobId), new JsonObject().put("row", 0).put("code", code).encode())))
+    return kept.compose(v -> redis.rpush(List.of(errorsKey(jobId), error.encode())))
       .compose(v -> redis.expire(List.of(errorsKey(jobId), TTL_SECONDS)))
       .compose(v -> redis.hincrby(key(jobId), "errorCount", "1"))
       .compose(v -> redis.hset(List.of(key(jobId), "state", "FAILED"))).mapEmpty();

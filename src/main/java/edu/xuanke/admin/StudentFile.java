@@ -1,5 +1,7 @@
 package edu.xuanke.admin;
 
+import edu.xuanke.auth.LoginIds;
+import edu.xuanke.core.PlainText;
 import io.vertx.core.json.JsonObject;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
@@ -12,11 +14,13 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.Reader;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -35,21 +39,46 @@ public final class StudentFile {
   public record Parsed(List<JsonObject> rows, List<JsonObject> errors) {
   }
 
-  /** Thrown when the file as a whole cannot be read (no 学号 column, not CSV/XLSX, corrupt). */
+  /**
+   * Thrown when the file as a whole cannot be read (no 学号 column, not CSV/XLSX, corrupt, over a
+   * size bound); {@code row} is where reading stopped when known, else 0, and {@code line} the
+   * CSV line where the record that broke began (0 when not a CSV error).
+   */
   public static final class Unreadable extends Exception {
     public final String code;
+    public final int row;
+    public final long line;
 
     Unreadable(String code) {
+      this(code, 0);
+    }
+
+    Unreadable(String code, int row) {
+      this(code, row, 0);
+    }
+
+    Unreadable(String code, int row, long line) {
       super(code);
       this.code = code;
+      this.row = row;
+      this.line = line;
+    }
+
+    /** As a job lists it: {row, code} and, for a CSV, the line. */
+    public JsonObject error() {
+      JsonObject error = new JsonObject().put("row", row).put("code", code);
+      return line > 0 ? error.put("line", line) : error;
     }
   }
 
   /** Data rows a file may have: the parsed rows are held in memory until the job ends. */
   public static final int MAX_ROWS = 100_000;
+  /** Characters a CSV line may have: the parser holds a whole field, and real rows are a few hundred. */
+  static final int MAX_CSV_LINE_CHARS = 64 * 1024;
+  /** Columns read of an XLSX row: a row may claim column XFD (16,384) in a few bytes. */
+  private static final int MAX_COLUMNS = 256;
 
   private static final Map<String, String> HEADERS = new HashMap<>();
-  private static final Pattern STUDENT_ID = Pattern.compile("[A-Za-z0-9]{1,32}");
   private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
 
   static {
@@ -88,10 +117,22 @@ public final class StudentFile {
   }
 
   private Parsed readCsv(File file) throws IOException, Unreadable {
-    try (Reader in = new BufferedReader(new InputStreamReader(Files.newInputStream(file.toPath()), StandardCharsets.UTF_8));
+    try (Reader in = new LineBoundReader(new BufferedReader(new InputStreamReader(Files.newInputStream(file.toPath()),
+           StandardCharsets.UTF_8)), MAX_CSV_LINE_CHARS);
          CSVParser parser = CSVFormat.DEFAULT.builder().setIgnoreEmptyLines(false).get().parse(in)) {
       Checker checker = null;
-      for (CSVRecord record : parser) {
+      Iterator<CSVRecord> records = parser.iterator();
+      while (true) {
+        // The parser's line count before a record is where that record begins (less one).
+        long startsOnLine = parser.getCurrentLineNumber() + 1;
+        int row = (int) parser.getRecordNumber() + 1;
+        CSVRecord record;
+        try {
+          if (!records.hasNext()) break;
+          record = records.next();
+        } catch (UncheckedIOException e) {
+          throw csvProblem(e.getCause(), row, startsOnLine);
+        }
         List<String> cells = record.toList();
         if (checker == null) checker = new Checker(columns(cells));
         else checker.row((int) record.getRecordNumber(), cells);
@@ -101,7 +142,20 @@ public final class StudentFile {
     }
   }
 
+  /** An unterminated quote, a stray character after one, or a line over the bound, where its record began. */
+  private static Unreadable csvProblem(IOException cause, int row, long line) {
+    if (cause instanceof LineBoundReader.TooLong) return new Unreadable("ROW_TOO_LONG", row, line);
+    String message = String.valueOf(cause.getMessage());
+    String code = message.contains("EOF reached before encapsulated token finished") ? "UNTERMINATED_QUOTE" : "MALFORMED_CSV";
+    return new Unreadable(code, row, line);
+  }
+
   private Parsed readXlsx(File file) throws Unreadable {
+    try {
+      XlsxBounds.check(file);
+    } catch (IOException notAZip) {
+      throw new Unreadable("UNREADABLE_FILE");
+    }
     try (ReadableWorkbook workbook = new ReadableWorkbook(file);
          Stream<Row> rows = workbook.getFirstSheet().openStream()) {
       Checker[] checker = new Checker[1];
@@ -109,7 +163,7 @@ public final class StudentFile {
       rows.forEach(row -> {
         if (bad[0] != null) return;
         List<String> cells = new ArrayList<>();
-        for (int c = 0; c < row.getCellCount(); c++) cells.add(cellText(row, c));
+        for (int c = 0; c < Math.min(row.getCellCount(), MAX_COLUMNS); c++) cells.add(cellText(row, c));
         try {
           if (checker[0] == null) checker[0] = new Checker(columns(cells));
           else checker[0].row(row.getRowNum(), cells);
@@ -187,12 +241,15 @@ public final class StudentFile {
 
   /**
    * The reason a student row (fields as the import reads them, all strings) is refused, or null;
-   * normalises the gender to M / F / "".
+   * brings the student id to its canonical form ({@link LoginIds}) and the gender to M / F / "".
    */
   public String problem(JsonObject row) {
-    String id = row.getString("studentId", "");
-    if (id.isEmpty()) return "MISSING_STUDENT_ID";
-    if (!STUDENT_ID.matcher(id).matches()) return "INVALID_STUDENT_ID";
+    String typed = row.getString("studentId", "");
+    if (typed.isEmpty()) return "MISSING_STUDENT_ID";
+    String id = LoginIds.canonical(typed);
+    if (id == null) return "INVALID_STUDENT_ID";
+    row.put("studentId", id);
+    if (multiLineField(row) != null) return "INVALID_CHARACTERS";
     String gender = gender(row.getString("gender", ""));
     if (gender == null) return "INVALID_GENDER";
     row.put("gender", gender);
@@ -204,6 +261,14 @@ public final class StudentFile {
     if (!college.isEmpty() && !colleges.contains(college)) return "UNKNOWN_COLLEGE";
     for (String field : List.of("name", "className", "major")) {
       if (row.getString(field, "").length() > 100) return "TOO_LONG";
+    }
+    return null;
+  }
+
+  /** The first text field holding a control or bidi character (see {@link PlainText}), or null. */
+  public static String multiLineField(JsonObject row) {
+    for (String field : List.of("name", "className", "major", "college", "email", "phone")) {
+      if (!PlainText.singleLine(row.getString(field, ""))) return field;
     }
     return null;
   }

@@ -26,9 +26,10 @@ public interface AuthService {
 
   /**
    * {token, expiresAt, user: {id, studentId, name, role, mustChangePassword}}. Ends the
-   * account's earlier session. BAD_CREDENTIALS for a wrong id or password alike; RATE_LIMITED
-   * after too many failures from one client IP; NOT_IN_TERM for a student outside the current
-   * term's cohort.
+   * account's earlier session. The id is normalised first ({@link LoginIds}); one outside the
+   * alphabet is VALIDATION_FAILED. BAD_CREDENTIALS for a wrong id or password alike;
+   * RATE_LIMITED after too many failures from one client IP; NOT_IN_TERM for a student outside
+   * the current term's cohort.
    */
   Future<JsonObject> login(String studentId, String password, String clientIp, String lang);
 
@@ -41,8 +42,11 @@ public interface AuthService {
   /** {studentId, name, gender, className, major, college, email, phone, termId, profileComplete}. */
   Future<JsonObject> profile(String studentId);
 
-  /** Replaces the profile (all fields required); VALIDATION_FAILED names each bad field. */
-  Future<JsonObject> updateProfile(String studentId, JsonObject profile);
+  /**
+   * Replaces the profile (all fields required, single-line); VALIDATION_FAILED names each bad
+   * field. A new email needs {@code currentPassword}, checked like a login from {@code clientIp}.
+   */
+  Future<JsonObject> updateProfile(String studentId, JsonObject profile, String clientIp);
 
   /** The colleges a profile may name. */
   Future<JsonArray> colleges();
@@ -61,6 +65,9 @@ public interface AuthService {
 
   /** The students of a term's cohort: {"studentId": profileComplete}. */
   Future<JsonObject> cohort(long termId);
+
+  /** The majors of a term's cohort, for a lottery's priority rules: {"studentId": major}. */
+  Future<JsonObject> cohortMajors(long termId);
 
   /** {studentId, name, email, lang}: where and how to write to the account. */
   Future<JsonObject> contact(String studentId);
@@ -85,6 +92,9 @@ public interface AuthService {
    */
   Future<JsonObject> resetPassword(String studentId);
 
-  /** Replaces a one-time password (mustChangePassword) with the student's own choice. */
-  Future<Void> replaceOneTimePassword(String studentId, String currentPassword, String newPassword);
+  /**
+   * Replaces a one-time password (mustChangePassword) with the student's own choice; the current
+   * one is checked like a login from {@code clientIp} (BAD_CREDENTIALS, RATE_LIMITED).
+   */
+  Future<Void> replaceOneTimePassword(String studentId, String currentPassword, String newPassword, String clientIp);
 }

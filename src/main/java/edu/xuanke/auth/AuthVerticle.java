@@ -4,7 +4,6 @@ import edu.xuanke.auth.impl.AuthServiceImpl;
 import edu.xuanke.core.AppConfig;
 import edu.xuanke.core.ServiceBoundary;
 import edu.xuanke.core.Stores;
-import edu.xuanke.course.CatalogService;
 import edu.xuanke.mail.MailService;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -24,7 +23,7 @@ public class AuthVerticle extends VerticleBase {
       vertx.createSharedWorkerExecutor("xuanke-password-hashing", config.hashThreads()), config.passwordIterations(),
       config.hashQueueLimit());
     AuthService impl = new AuthServiceImpl(config, Stores.mysql(vertx, config), RedisAPI.api(Stores.redis(vertx, config)),
-      hasher, Tokens.provider(vertx, config), CatalogService.createProxy(vertx), MailService.createProxy(vertx));
+      hasher, Tokens.provider(vertx, config), CohortTerms.createProxy(vertx), MailService.createProxy(vertx));
     return ServiceBoundary.register(vertx, AuthService.ADDRESS, AuthService.class, impl).completion();
   }
 }

@@ -4,9 +4,11 @@ import edu.xuanke.Main;
 import edu.xuanke.core.AppConfig;
 import edu.xuanke.core.VertxSettings;
 import edu.xuanke.core.ConfigLoader;
+import edu.xuanke.core.Durability;
 import edu.xuanke.core.Stores;
 import edu.xuanke.course.Audit;
 import edu.xuanke.course.Catalog;
+import edu.xuanke.course.PersistenceLag;
 import edu.xuanke.course.Persister;
 import edu.xuanke.course.TermKeys;
 import io.vertx.core.DeploymentOptions;
@@ -22,6 +24,7 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.RedisAPI;
 import io.vertx.sqlclient.Pool;
+import org.HdrHistogram.Histogram;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -63,7 +66,9 @@ public final class Bench {
     HeapSampler heap = new HeapSampler();
     VertxOptions serviceOptions = VertxSettings.options();
     Vertx service = Vertx.vertx(serviceOptions);
-    AppConfig config = benchConfig(ConfigLoader.load(service).await());
+    // The AOF is switched on and off between phases: only on a Redis of the harness's own.
+    BenchRedis ownRedis = options.durability.contains("aof") ? new BenchRedis(freePort()) : null;
+    AppConfig config = benchConfig(ConfigLoader.load(service).await(), ownRedis);
 
     System.out.printf("bench: %,d students, %,d sections × %d seats, skew %.2f, %d connections, %d s per phase, %d event loops%n",
       options.students, options.sections, options.seats, options.skew, options.connections, options.duration.toSeconds(),
@@ -99,14 +104,29 @@ public final class Bench {
     ScriptCost scriptCost = new ScriptCost(redis);
     LoadDriver.Result hello = baseline.run("baseline hello", () -> new LoadDriver.Request(HttpMethod.GET, "/hello",
       null, null, "hello", null), options.warmup, options.duration, scriptCost);
-    LoadDriver.Result evalsha = baseline.run("baseline EVALSHA", () -> new LoadDriver.Request(HttpMethod.POST,
-      "/enrol", Buffer.buffer("{}"), null, "enrol", null),
-      options.warmup, options.duration, scriptCost);
     SelectionMix students = new SelectionMix(tokens, term.sections, options.skew, term.termId);
-    LoadDriver.Result selection = api.run("selection route", students.use(SelectionMix.SELECTS_ONLY),
-      options.warmup, options.duration, scriptCost);
-    LoadDriver.Result mix = api.run("stampede mix", students.use(SelectionMix.STAMPEDE), options.warmup,
-      options.duration, scriptCost);
+    List<BenchReport.ModeResult> modes = new ArrayList<>();
+    LoadDriver.Result mix = null;
+    for (String mode : options.durability) {
+      if (ownRedis != null) BenchRedis.switchTo(redis, mode);
+      Durability.parse(mode).verify(redis, "the bench's Redis").await();
+      System.out.printf("durability=%s%n", mode);
+      LoadDriver.Result evalsha = baseline.run("baseline EVALSHA " + mode, () -> new LoadDriver.Request(HttpMethod.POST,
+        "/enrol", Buffer.buffer("{}"), null, "enrol", null), options.warmup, options.duration, scriptCost);
+      PersistenceLag.sinceLastCall();
+      LoadDriver.Result selection = api.run("selection route " + mode, students.use(SelectionMix.SELECTS_ONLY),
+        options.warmup, options.duration, scriptCost);
+      Histogram selectionLag = PersistenceLag.sinceLastCall();
+      LoadDriver.Result writeHeavy = api.run("write-heavy " + mode, students.use(SelectionMix.WRITE_HEAVY),
+        options.warmup, options.duration, scriptCost);
+      Histogram writeLag = PersistenceLag.sinceLastCall();
+      if (mix == null) {
+        mix = api.run("stampede mix " + mode, students.use(SelectionMix.STAMPEDE), options.warmup, options.duration,
+          scriptCost);
+      }
+      modes.add(new BenchReport.ModeResult(mode, evalsha, selection, writeHeavy, selectionLag, writeLag));
+      Persister.awaitDrained(service, redis, new TermKeys(term.termId), 120_000).await();
+    }
 
     System.out.println("  draining the persister and auditing the invariants …");
     Persister.awaitDrained(service, redis, new TermKeys(term.termId), 120_000).await();
@@ -116,7 +136,7 @@ public final class Bench {
     List<String> violations = new Audit(redis, mysql, catalog).run(term.termId).await();
     heap.stop();
 
-    BenchReport report = new BenchReport(options, hello, evalsha, selection, mix, violations, blocked.count(),
+    BenchReport report = new BenchReport(options, hello, modes, mix, violations, blocked.count(),
       heap.maxMb(), heap.maxAfterGcMb(), tokens.size());
     report.print();
     if (options.json != null) report.writeJson(Path.of(options.json));
@@ -125,12 +145,14 @@ public final class Bench {
     client.close();
     generator.close().await();
     main.shutdown();
+    if (ownRedis != null) ownRedis.close();
     System.exit(violations.isEmpty() ? 0 : 1);
   }
 
-  /** The service's config with the harness's own database, Redis db and ports. */
-  private static AppConfig benchConfig(AppConfig base) throws IOException {
-    String redisUrl = base.redisUrl().replaceAll("/\\d+$", "") + "/" + BENCH_REDIS_DB;
+  /** The service's config with the harness's own database, Redis db (on its own Redis, if any) and ports. */
+  private static AppConfig benchConfig(AppConfig base, BenchRedis ownRedis) throws IOException {
+    String redisUrl = ownRedis != null ? ownRedis.url(BENCH_REDIS_DB)
+      : base.redisUrl().replaceAll("/\\d+$", "") + "/" + BENCH_REDIS_DB;
     return new AppConfig(base.json().copy()
       .put("mysqlDatabase", base.mysqlDatabase() + "_bench")
       .put("redisUrl", redisUrl)
@@ -138,6 +160,8 @@ public final class Bench {
       .put("baselinePort", freePort())
       .put("demo", false)
       .put("instanceId", "bench")
+      // The phases switch the Redis's mode under the running service; each phase checks it.
+      .put("durability", "memory")
       // Sessions end at local midnight by default; a run must not be logged out halfway.
       .put("sessionTtl", "PT12H")
       .put("hashThreads", Runtime.getRuntime().availableProcessors())

@@ -18,6 +18,7 @@ final class BenchOptions {
   String html;
   String tokens = "target/bench-tokens.txt";
   boolean hold;
+  List<String> durability = List.of("memory", "aof");
 
   static final String USAGE = """
     usage: java -cp target/xuanke.jar edu.xuanke.bench.Bench [options]
@@ -31,6 +32,9 @@ final class BenchOptions {
       --json FILE       write the figures as JSON
       --html FILE       write a report with plots
       --tokens FILE     write the students' tokens for wrk (default target/bench-tokens.txt)
+      --durability M,M  the Redis modes to measure the Redis-bound phases in, one after the other
+                        (default memory,aof); with aof the harness starts a Redis of its own
+                        (redis-server on a free port, data in a temporary directory)
       --hold true       after the logins, keep the service running for wrk (bin/wrk-select.lua)
                         instead of running the phases; stop with Ctrl-C
     Redis and MySQL come from conf/config.json and XUANKE_* variables (XUANKE_EVENT_LOOPS: the
@@ -57,8 +61,12 @@ final class BenchOptions {
         case "--html" -> o.html = value;
         case "--tokens" -> o.tokens = value;
         case "--hold" -> o.hold = Boolean.parseBoolean(value);
+        case "--durability" -> o.durability = List.of(value.toLowerCase(java.util.Locale.ROOT).split("\\s*,\\s*"));
         default -> throw new IllegalArgumentException("unknown option " + name + "\n" + USAGE);
       }
+    }
+    for (String mode : o.durability) {
+      if (!List.of("memory", "aof").contains(mode)) throw new IllegalArgumentException("--durability takes memory and/or aof\n" + USAGE);
     }
     if (o.students < 1 || o.sections < 1 || o.seats < 0 || o.connections < 1) {
       throw new IllegalArgumentException("students, sections and connections must be positive\n" + USAGE);

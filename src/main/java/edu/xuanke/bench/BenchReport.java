@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /** The figures of a run: on the console, as JSON (--json) and as an HTML page with plots (--html). */
 final class BenchReport {
@@ -23,21 +24,53 @@ final class BenchReport {
   private final LoadDriver.Result evalsha;
   private final LoadDriver.Result selection;
   private final LoadDriver.Result mix;
+  private final List<ModeResult> modes;
   private final List<String> violations;
   private final int blockedThreadWarnings;
   private final long heapMaxMb;
   private final long heapAfterGcMaxMb;
   private final int logins;
 
-  BenchReport(BenchOptions options, LoadDriver.Result hello, LoadDriver.Result evalsha, LoadDriver.Result selection,
+  /**
+   * The Redis-bound phases in one durability mode, with the persistence lag (ms, stream append to
+   * MySQL commit) of the events written during the selection and write-heavy phases.
+   */
+  record ModeResult(String mode, LoadDriver.Result evalsha, LoadDriver.Result selection, LoadDriver.Result writeHeavy,
+                    Histogram selectionLag, Histogram writeLag) {
+
+    /** Share of the write-heavy phase's answers that changed something (2xx). */
+    double writeShare() {
+      long changes = writeHeavy.outcomeCounts().entrySet().stream().filter(e -> e.getKey().startsWith("2"))
+        .mapToLong(Map.Entry::getValue).sum();
+      return changes / (double) Math.max(1, writeHeavy.requests.sum());
+    }
+
+    JsonObject json() {
+      return new JsonObject().put("mode", mode)
+        .put("evalsha.rps", round(evalsha.rps())).put("evalsha.p99_ms", evalsha.percentileMs(99))
+        .put("selection.rps", round(selection.rps())).put("selection.p99_ms", selection.percentileMs(99))
+        .put("writeHeavy.rps", round(writeHeavy.rps())).put("writeHeavy.p50_ms", writeHeavy.percentileMs(50))
+        .put("writeHeavy.p99_ms", writeHeavy.percentileMs(99)).put("writeHeavy.writeShare", round2(writeShare()))
+        .put("writeHeavy.outcomes", new JsonObject(new LinkedHashMap<>(writeHeavy.outcomeCounts())))
+        .put("ratio.selection_to_evalsha", round2(selection.rps() / evalsha.rps()))
+        .put("ratio.writeHeavy_p99_to_evalsha_p99", round2(writeHeavy.percentileMs(99) / evalsha.percentileMs(99)))
+        .put("persistenceLag.selection.p50_ms", selectionLag.getValueAtPercentile(50))
+        .put("persistenceLag.selection.p99_ms", selectionLag.getValueAtPercentile(99))
+        .put("persistenceLag.writeHeavy.p50_ms", writeLag.getValueAtPercentile(50))
+        .put("persistenceLag.writeHeavy.p99_ms", writeLag.getValueAtPercentile(99));
+    }
+  }
+
+  BenchReport(BenchOptions options, LoadDriver.Result hello, List<ModeResult> modes,
               LoadDriver.Result mix, List<String> violations, int blockedThreadWarnings, long heapMaxMb,
               long heapAfterGcMaxMb, int logins) {
     this.heapAfterGcMaxMb = heapAfterGcMaxMb;
     this.mix = mix;
+    this.modes = modes;
     this.options = options;
     this.hello = hello;
-    this.evalsha = evalsha;
-    this.selection = selection;
+    this.evalsha = modes.get(0).evalsha();
+    this.selection = modes.get(0).selection();
     this.violations = violations;
     this.blockedThreadWarnings = blockedThreadWarnings;
     this.heapMaxMb = heapMaxMb;
@@ -78,6 +111,7 @@ final class BenchReport {
       .put("redis.mix.cpu_us_per_script", mix.redisPerScript.cpuUs())
       .put("ratio.evalsha", round2(selection.rps() / evalsha.rps()))
       .put("ratio.hello", round2(selection.rps() / hello.rps()))
+      .put("durability", new JsonArray(modes.stream().map(ModeResult::json).toList()))
       .put("invariants.violations", violations.size())
       .put("invariants.details", new JsonArray(violations.stream().limit(20).toList()))
       .put("blockedThreadWarnings", blockedThreadWarnings)
@@ -102,6 +136,23 @@ final class BenchReport {
     }
     System.out.printf(Locale.ROOT, "%nselection API / bare EVALSHA: %.2f   selection API / bare hello: %.2f%n",
       selection.rps() / evalsha.rps(), selection.rps() / hello.rps());
+    System.out.println();
+    System.out.println("durability  phase            req/s   p50 ms   p99 ms  changes  lag p50/p99 ms");
+    for (ModeResult m : modes) {
+      for (LoadDriver.Result r : List.of(m.evalsha(), m.selection(), m.writeHeavy())) {
+        Histogram lag = r == m.selection() ? m.selectionLag() : r == m.writeHeavy() ? m.writeLag() : null;
+        System.out.printf(Locale.ROOT, "%-10s  %-14s %8.0f %8.2f %8.2f  %7s  %s%n", m.mode(),
+          r.phase.replace(" " + m.mode(), ""), r.rps(), r.percentileMs(50), r.percentileMs(99),
+          r == m.writeHeavy() ? Math.round(100 * m.writeShare()) + " %" : "",
+          lag == null ? "" : lag.getValueAtPercentile(50) + " / " + lag.getValueAtPercentile(99));
+      }
+    }
+    ModeResult memory = modes.get(0);
+    for (ModeResult m : modes.subList(1, modes.size())) {
+      System.out.printf(Locale.ROOT, "write-heavy %s / %s: %.2f;  %s write-heavy p99 / its bare EVALSHA p99: %.2f%n",
+        m.mode(), memory.mode(), m.writeHeavy().rps() / memory.writeHeavy().rps(), m.mode(),
+        m.writeHeavy().percentileMs(99) / m.evalsha().percentileMs(99));
+    }
     System.out.println("outcomes of the stampede mix:");
     mix.outcomeCounts().forEach((k, v) -> System.out.printf("  %-32s %,10d%n", k, v));
     System.out.printf("invariant violations: %d%s%n", violations.size(),

@@ -16,12 +16,17 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 final class SelectionMix implements LoadDriver.Workload {
 
-  /** Percentages of seat reads, drops and swaps; the rest are selects. */
-  record Shares(int seats, int drops, int swaps) {
+  /**
+   * Percentages of seat reads, drops and swaps; the rest are selects. With {@code toggle}, a
+   * student who holds a section drops it ({@code drops} %) or swaps it ({@code swaps} %), and one who
+   * holds none selects a section picked uniformly: most answers are then changes, not SECTION_FULL.
+   */
+  record Shares(int seats, int drops, int swaps, boolean toggle) {
   }
 
-  static final Shares SELECTS_ONLY = new Shares(0, 0, 0);
-  static final Shares STAMPEDE = new Shares(15, 10, 5);
+  static final Shares SELECTS_ONLY = new Shares(0, 0, 0, false);
+  static final Shares STAMPEDE = new Shares(15, 10, 5, false);
+  static final Shares WRITE_HEAVY = new Shares(0, 80, 20, true);
 
   private final List<String> tokens;
   private final List<Long> sections;
@@ -57,6 +62,7 @@ final class SelectionMix implements LoadDriver.Workload {
     int dice = random.nextInt(100);
     Set<Long> mine = held.get(student);
     Long some = mine == null || mine.isEmpty() ? null : mine.iterator().next();
+    if (shares.toggle()) return toggle(random, student, token, some, dice);
     if (dice < shares.seats()) return new LoadDriver.Request(HttpMethod.GET, seatsUri, null, token, "seats", student);
     if (dice < shares.seats() + shares.drops() && some != null) {
       return new LoadDriver.Request(HttpMethod.DELETE, "/api/selections/" + some, null, token, "drop", new long[] {student, some});
@@ -66,6 +72,20 @@ final class SelectionMix implements LoadDriver.Workload {
       return new LoadDriver.Request(HttpMethod.POST, "/api/selections/swap",
         Buffer.buffer("{\"from\":" + some + ",\"to\":" + section + "}"), token, "swap", new long[] {student, some, section});
     }
+    return select(student, token, section);
+  }
+
+  private LoadDriver.Request toggle(ThreadLocalRandom random, int student, String token, Long held, int dice) {
+    long section = sections.get(random.nextInt(sections.size()));
+    if (held == null) return select(student, token, section);
+    if (dice < shares.drops()) {
+      return new LoadDriver.Request(HttpMethod.DELETE, "/api/selections/" + held, null, token, "drop", new long[] {student, held});
+    }
+    return new LoadDriver.Request(HttpMethod.POST, "/api/selections/swap",
+      Buffer.buffer("{\"from\":" + held + ",\"to\":" + section + "}"), token, "swap", new long[] {student, held, section});
+  }
+
+  private static LoadDriver.Request select(int student, String token, long section) {
     return new LoadDriver.Request(HttpMethod.POST, "/api/selections",
       Buffer.buffer("{\"sectionId\":" + section + "}"), token, "select", new long[] {student, section});
   }

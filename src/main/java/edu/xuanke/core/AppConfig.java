@@ -50,6 +50,19 @@ public final class AppConfig {
 
   public int httpPort() { return json.getInteger("httpPort", 8080); }
   public long httpBodyLimit() { return json.getLong("httpBodyLimit", 65536L); }
+  /** The address the HTTP listener binds (0.0.0.0: every interface). */
+  public String httpHost() { return json.getString("httpHost", "0.0.0.0"); }
+  /** A new connection that has not sent a complete request head in this time is closed. */
+  public Duration httpHeaderTimeout() { return Duration.ofSeconds(json.getLong("httpHeaderTimeoutSeconds", 10L)); }
+  /** A connection with no traffic, or kept alive without a next request, this long is closed. */
+  public Duration httpIdleTimeout() { return Duration.ofSeconds(json.getLong("httpIdleTimeoutSeconds", 60L)); }
+  /** A request whose body has not fully arrived this long after its head is dropped with its connection. */
+  public Duration httpBodyTimeout() { return Duration.ofSeconds(json.getLong("httpBodyTimeoutSeconds", 120L)); }
+  /** 0: GET /metrics is served on the HTTP port; else on this port (and {@link #metricsHost}) only. */
+  public int metricsPort() { return json.getInteger("metricsPort", 0); }
+  public String metricsHost() { return json.getString("metricsHost", "127.0.0.1"); }
+  /** Non-empty: GET /metrics needs {@code Authorization: Bearer <this token>}. */
+  public String metricsToken() { return json.getString("metricsToken", ""); }
   public String mysqlHost() { return json.getString("mysqlHost", "127.0.0.1"); }
   public int mysqlPort() { return json.getInteger("mysqlPort", 3306); }
   public String mysqlUser() { return json.getString("mysqlUser", "root"); }
@@ -100,7 +113,7 @@ public final class AppConfig {
   public boolean demo() { return json.getBoolean("demo", false); }
   public String demoPassword() { return json.getString("demoPassword", ""); }
   public ZoneId timeZone() { return ZoneId.of(json.getString("timeZone", "Asia/Shanghai")); }
-  public int persisterBatchSize() { return json.getInteger("persisterBatchSize", 500); }
+  public int persisterBatchSize() { return json.getInteger("persisterBatchSize", 1000); }
 
   /**
    * How an answered selection is kept before it reaches MySQL: {@link Durability#AOF} (the default;
@@ -109,7 +122,10 @@ public final class AppConfig {
    * (Redis's memory only: a Redis crash loses what the persister had not yet written).
    */
   public Durability durability() { return Durability.parse(json.getString("durability", "aof")); }
-  /** How long a batch of answers waits for the replica's acknowledgement in {@link Durability#REPLICA} mode. */
+  /**
+   * How long a batch of answers waits for the replica's acknowledgement in {@link Durability#REPLICA}
+   * mode (at most half of redisTimeoutMs, which bounds the wait too).
+   */
   public long replicaWaitMs() { return json.getLong("replicaWaitMs", 500L); }
   /** Longest wait for a Redis reply before a request is answered 503 UNAVAILABLE. */
   public long redisTimeoutMs() { return json.getLong("redisTimeoutMs", 800L); }

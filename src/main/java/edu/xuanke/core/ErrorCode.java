@@ -20,6 +20,7 @@ public enum ErrorCode {
   PASSWORD_CHANGE_REQUIRED(403),
   NOT_FOUND(404),
   SECTION_NOT_FOUND(404),
+  METHOD_NOT_ALLOWED(405),
   WINDOW_CLOSED(409),
   SECTION_FULL(409),
   ALREADY_ENROLLED(409),
@@ -39,9 +40,17 @@ public enum ErrorCode {
   IDEMPOTENCY_IN_FLIGHT(409),
   /** The Idempotency-Key was already used for a different request. */
   IDEMPOTENCY_KEY_REUSED(422),
+  ROUND_NOT_CLOSED(409),
+  WRONG_ROUND_KIND(409),
+  NOT_DRAWN(409),
+  ALREADY_PUBLISHED(409),
+  LOTTERY_RUNNING(409),
   PAYLOAD_TOO_LARGE(413),
+  URI_TOO_LONG(414),
+  HEADERS_TOO_LARGE(431),
   RATE_LIMITED(429),
   INTERNAL(500),
+  NOT_IMPLEMENTED(501),
   UNAVAILABLE(503),
   /** The term's live state is being rebuilt from MySQL (missing, or older than MySQL); nothing was changed. */
   TERM_NOT_READY(503);

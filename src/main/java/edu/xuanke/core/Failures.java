@@ -13,6 +13,9 @@ import org.slf4j.LoggerFactory;
 public final class Failures {
 
   private static final Logger log = LoggerFactory.getLogger(Failures.class);
+  /** Error replies that mean "not now": see {@link #unavailable}. */
+  private static final String[] TRANSIENT = {"LOADING", "READONLY", "MASTERDOWN", "TRYAGAIN", "CLUSTERDOWN",
+    "CONNECTION_CLOSED", "NOREPLICAS"};
 
   private Failures() {
   }
@@ -24,7 +27,7 @@ public final class Failures {
    */
   public static <T> Future<T> fromStore(Throwable failure) {
     if (failure instanceof ServiceException) return Future.failedFuture(failure);
-    if (failure instanceof ErrorType) {
+    if (failure instanceof ErrorType && !unavailable((ErrorType) failure)) {
       log.error("Redis refused a command", failure);
       return ErrorCode.INTERNAL.fail();
     }
@@ -41,5 +44,15 @@ public final class Failures {
     return failure instanceof NullPointerException || failure instanceof ClassCastException
       || failure instanceof IndexOutOfBoundsException || failure instanceof ArithmeticException
       || failure instanceof NumberFormatException;
+  }
+
+  /**
+   * Redis's error replies that mean "not now" rather than a defect: still loading its data after
+   * a restart, a replica not (yet) writable, a lost connection the client reports as an error.
+   */
+  private static boolean unavailable(ErrorType error) {
+    String message = error.getMessage() == null ? "" : error.getMessage();
+    for (String prefix : TRANSIENT) if (message.startsWith(prefix)) return true;
+    return false;
   }
 }

@@ -1,5 +1,6 @@
 package edu.xuanke.core;
 
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 
 import java.time.LocalDate;
@@ -11,7 +12,8 @@ import java.util.function.Function;
 
 /**
  * Reads the fields of an admin's input, collecting one reason per bad field; {@link #check}
- * then fails with VALIDATION_FAILED and {"fields": {name: reason}} if any was bad.
+ * then fails with VALIDATION_FAILED and {"fields": {name: reason}} if any was bad. The static
+ * {@link #details} and {@link #invalid} build that body wherever one field is refused.
  */
 public final class Fields {
 
@@ -103,7 +105,22 @@ public final class Fields {
   }
 
   /** A failed future when a field was bad, else null. */
-  public <T> io.vertx.core.Future<T> check() {
-    return errors.isEmpty() ? null : ErrorCode.VALIDATION_FAILED.fail(new JsonObject().put("fields", errors));
+  public <T> Future<T> check() {
+    return errors.isEmpty() ? null : ErrorCode.VALIDATION_FAILED.fail(details(errors));
+  }
+
+  /** An error's details naming bad fields: {"fields": {name: reason}}. */
+  public static JsonObject details(JsonObject reasons) {
+    return new JsonObject().put("fields", reasons);
+  }
+
+  /** An error's details naming one bad field: {"fields": {name: reason}}. */
+  public static JsonObject details(String field, String reason) {
+    return details(new JsonObject().put(field, reason));
+  }
+
+  /** VALIDATION_FAILED naming one bad field. */
+  public static <T> Future<T> invalid(String field, String reason) {
+    return ErrorCode.VALIDATION_FAILED.fail(details(field, reason));
   }
 }

@@ -1,9 +1,13 @@
 package edu.xuanke.core;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
 import io.vertx.redis.client.RedisConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -19,8 +23,14 @@ import java.util.function.Function;
  */
 public final class PipelinedRedis {
 
+  private static final Logger log = LoggerFactory.getLogger(PipelinedRedis.class);
+
   private final Redis client;
   private final long timeoutMs;
+  private final long replicaWaitMs;
+  /** The WAIT that will follow the commands sent in this event-loop turn, once scheduled. */
+  private Promise<Void> nextWait;
+  private long unacknowledgedWaits;
   private Future<RedisAPI> api;
   private RedisConnection current;
   private Function<RedisAPI, Future<Void>> beforeUse = connection -> Future.succeededFuture();
@@ -31,8 +41,51 @@ public final class PipelinedRedis {
    *                  Redis that stopped answering) and the next call opens a new one
    */
   public PipelinedRedis(Redis client, long timeoutMs) {
+    this(client, timeoutMs, 0);
+  }
+
+  /**
+   * @param replicaWaitMs when above 0, {@link #callReplicated} holds the replies of each turn's
+   *                      commands until one WAIT after them says a replica has them (or this many
+   *                      ms passed)
+   */
+  public PipelinedRedis(Redis client, long timeoutMs, long replicaWaitMs) {
     this.client = client;
     this.timeoutMs = timeoutMs;
+    this.replicaWaitMs = replicaWaitMs;
+  }
+
+  /**
+   * Like {@link #call}, and in replica mode the reply is released only after a replica has the
+   * change: the commands of one event-loop turn share one {@code WAIT 1 <ms>} sent after them on the
+   * same connection, so a batch of answers costs one replication round trip. A WAIT that times out
+   * with no replica is logged and the answers go out anyway: the primary's AOF still holds them.
+   */
+  public <T> Future<T> callReplicated(Function<RedisAPI, Future<T>> command) {
+    Future<T> reply = call(command);
+    if (replicaWaitMs <= 0) return reply;
+    Future<Void> acknowledged = replicaAcknowledged();
+    return reply.compose(answer -> acknowledged.map(answer));
+  }
+
+  private Future<Void> replicaAcknowledged() {
+    if (nextWait == null) {
+      Promise<Void> wait = Promise.promise();
+      nextWait = wait;
+      Vertx.currentContext().runOnContext(v -> {
+        nextWait = null;
+        call(api -> api.wait("1", Long.toString(replicaWaitMs))).onComplete(done -> {
+          if (done.failed() || done.result().toLong() < 1) {
+            if (unacknowledgedWaits++ % 1000 == 0) {
+              log.warn("no replica acknowledged within {} ms ({} times so far): answers rely on the primary's AOF alone",
+                replicaWaitMs, unacknowledgedWaits);
+            }
+          }
+          wait.complete();
+        });
+      });
+    }
+    return nextWait.future();
   }
 
   /** Runs a command (or a few) on the shared connection, within the timeout. */
@@ -51,20 +104,23 @@ public final class PipelinedRedis {
   }
 
   public Future<RedisAPI> api() {
-    if (api == null) {
-      api = client.connect().compose(connection -> {
+    Future<RedisAPI> opened = api;
+    if (opened == null) {
+      // Kept in a local: a connect that fails at once resets the field before this returns.
+      opened = client.connect().compose(connection -> {
         current = connection;
         connection.exceptionHandler(failure -> forget(connection));
         connection.endHandler(ended -> forget(connection));
-        RedisAPI opened = RedisAPI.api(connection);
-        return beforeUse.apply(opened).map(opened).onFailure(failure -> forget(connection));
+        RedisAPI commands = RedisAPI.api(connection);
+        return beforeUse.apply(commands).map(commands).onFailure(failure -> forget(connection));
       });
-      Future<RedisAPI> opening = api;
+      api = opened;
+      Future<RedisAPI> opening = opened;
       opening.onFailure(failure -> {
         if (api == opening) api = null;
       });
     }
-    return api;
+    return opened;
   }
 
   /** Drops a failed connection; a newer one opened meanwhile stays. */

@@ -31,7 +31,7 @@ import java.util.function.Function;
  * own pending entries (read with id "0", which Redis answers at once) before new ones (id ">",
  * blocking up to a second when no stream has pending work). A batch is acknowledged and deleted
  * only after its stream's handler succeeded, so after a crash it is handled again: handlers must
- * be idempotent. A stream whose handler fails backs off (0.1 s doubling to 2 s) and re-reads its
+ * be idempotent. A stream whose handler fails backs off (0.1 s doubling to 1 s) and re-reads its
  * pending entries; the other streams go on.
  *
  * <p>Redis Cluster refuses a command whose keys lie in different hash slots, and each term's
@@ -49,9 +49,9 @@ public final class StreamReader {
   private static final Logger log = LoggerFactory.getLogger(StreamReader.class);
   private static final long BLOCK_MS = 1000;
   private static final long IDLE_MS = 200;
-  /** Backoff after a failed batch (MySQL or Redis away): 100 ms doubling up to 2 s, so a store that returns is used within 2 s. */
+  /** Backoff after a failed batch (MySQL or Redis away): 100 ms doubling up to 1 s, so a store that returns is used within a second. */
   private static final long RETRY_FIRST_MS = 100;
-  private static final long RETRY_MAX_MS = 2_000;
+  private static final long RETRY_MAX_MS = 1_000;
   private static final long CLAIM_IDLE_MS = 60_000;
   private static final long CLAIM_EVERY_MS = 30_000;
   /** Handlers (e.g. MySQL transactions of different terms) in flight at once, and claims. */

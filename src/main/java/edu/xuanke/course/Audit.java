@@ -18,7 +18,8 @@ import java.util.TreeSet;
 
 /**
  * Checks the invariants of DESIGN.md for one term, independently of the scripts that keep them:
- * (1) roster size ≤ capacity and seats left = capacity − roster size; (2) no student holds two
+ * (1) roster size ≤ capacity and seats left = capacity − roster size − seats held back after drops
+ * in an add/drop round (the term hash's release:&lt;section&gt; fields); (2) no student holds two
  * sections of one course or two overlapping sections, and holdings match rosters; (3) MySQL's
  * enrollments equal the live rosters (call after the persister has drained). Returns one line
  * per violation; an empty list means the term is consistent.
@@ -42,6 +43,7 @@ public final class Audit {
     for (Catalog.Section s : sections) rosters.add(redis.smembers(keys.roster(s.id())));
     Future<Response> seats = redis.hgetall(keys.seats());
     Future<Response> holds = redis.hgetall(keys.holds());
+    Future<Response> term = redis.hgetall(keys.term());
     Future<Set<String>> stored = mysql.preparedQuery(
         "SELECT student_id, section_id FROM enrollments WHERE term_id = ? AND state = 'ENROLLED'")
       .execute(Tuple.of(termId))
@@ -50,9 +52,10 @@ public final class Audit {
         for (Row row : rows) pairs.add(row.getString("student_id") + "@" + row.getLong("section_id"));
         return pairs;
       });
-    return Future.all(Future.all(rosters), seats, holds, stored).map(done -> {
+    return Future.all(Future.all(rosters), seats, holds, stored, term).map(done -> {
       List<String> violations = new ArrayList<>();
       Map<String, String> seatsLeft = Replies.hash(seats.result());
+      Map<String, String> termFields = Replies.hash(term.result());
       Set<String> live = new TreeSet<>();
       for (int i = 0; i < sections.size(); i++) {
         Catalog.Section s = sections.get(i);
@@ -61,8 +64,11 @@ public final class Audit {
         for (Response student : roster) live.add(student.toString() + "@" + s.id());
         if (size > s.capacity()) violations.add("section " + s.id() + ": roster " + size + " > capacity " + s.capacity());
         String left = seatsLeft.get(Long.toString(s.id()));
-        if (left == null || Long.parseLong(left) != s.capacity() - size) {
-          violations.add("section " + s.id() + ": seats left " + left + " != capacity " + s.capacity() + " - roster " + size);
+        String releases = termFields.get("release:" + s.id());
+        int heldBack = releases == null ? 0 : releases.split(",").length;
+        if (left == null || Long.parseLong(left) != s.capacity() - size - heldBack) {
+          violations.add("section " + s.id() + ": seats left " + left + " != capacity " + s.capacity() + " - roster " + size
+            + " - held back " + heldBack);
         }
       }
       Set<String> held = new TreeSet<>();

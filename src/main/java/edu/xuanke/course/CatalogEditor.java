@@ -252,7 +252,7 @@ public final class CatalogEditor {
         : conn.preparedQuery("SELECT term_id FROM periods WHERE id = ?").execute(Tuple.of(periodId)))
       .compose(period -> {
         if (period.size() == 0 || period.iterator().next().getLong("term_id") != termId) {
-          return ErrorCode.VALIDATION_FAILED.<Long>fail(fieldError("periodId", "NOT_IN_TERM"));
+          return Fields.<Long>invalid("periodId", "NOT_IN_TERM");
         }
         Tuple values = Tuple.of(termId, periodId, typeId, code, title, teacher).addString(assistant).addString(location)
           .addInteger(capacity).addString(nature).addInteger(weekday).addValue(start).addValue(end).addString(prefixes);
@@ -388,17 +388,13 @@ public final class CatalogEditor {
     return inserted.property(io.vertx.mysqlclient.MySQLClient.LAST_INSERTED_ID);
   }
 
-  private static JsonObject fieldError(String field, String reason) {
-    return new JsonObject().put("fields", new JsonObject().put(field, reason));
-  }
-
   /** A foreign key or unique key refusing the write is the admin's mistake, not ours. */
   private static <T> Future<T> storeFailure(Throwable failure) {
     if (failure instanceof io.vertx.mysqlclient.MySQLException e) {
       int code = e.getErrorCode();
       if (code == 1451) return ErrorCode.IN_USE.fail();
-      if (code == 1452) return ErrorCode.VALIDATION_FAILED.fail(fieldError("reference", "UNKNOWN"));
-      if (code == 1062) return ErrorCode.VALIDATION_FAILED.fail(fieldError("name", "DUPLICATE"));
+      if (code == 1452) return Fields.invalid("reference", "UNKNOWN");
+      if (code == 1062) return Fields.invalid("name", "DUPLICATE");
     }
     return Future.failedFuture(failure);
   }

@@ -41,12 +41,6 @@ public interface CatalogService {
   /** {"sectionId": seatsLeft} of a term (0: the current term). */
   Future<JsonObject> seats(long termId);
 
-  /** Tells the live state that a cohort member's profile became complete or incomplete. */
-  Future<Void> updateCohortMember(long termId, String studentId, boolean profileComplete);
-
-  /** Adds students to a term's live cohort: {"studentId": profileComplete}. */
-  Future<Void> updateCohort(long termId, JsonObject members);
-
   /** Admin: every record of a kind (those of one term when termId > 0 and the kind {@link CatalogKind#ofTerm}). */
   Future<JsonArray> records(CatalogKind kind, long termId);
 
@@ -68,6 +62,21 @@ public interface CatalogService {
 
   /** Admin: {streamLength, pending, changesTotal, refusals: {code: count}} of a term's live state. */
   Future<JsonObject> liveFigures(long termId);
+
+  /** Admin: a term's rounds in order: [{id, termId, kind, opensAt, closesAt, dropClosesAt, maxWishes, …}]. */
+  Future<JsonArray> rounds(long termId);
+
+  /** A round as {@link #rounds} lists it; NOT_FOUND when there is none. */
+  Future<JsonObject> round(long roundId);
+
+  /** Admin: creates (id 0) or changes a round; a change needs only the fields that change. */
+  Future<JsonObject> saveRound(long id, JsonObject fields);
+
+  /**
+   * Gives each [studentId, sectionId] its seat in one atomic step for the whole term (a lottery's
+   * winners), once per tag, each checked as a select would be: {placed, alreadyPlaced, refused: [{studentId, sectionId, code}]}.
+   */
+  Future<JsonObject> placeAll(long termId, String tag, JsonArray placements);
 
   /** {"redis": "UP"|"DOWN", "mysql": "UP"|"DOWN"}: the stores this domain depends on. */
   Future<JsonObject> health();

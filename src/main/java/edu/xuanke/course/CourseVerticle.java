@@ -1,12 +1,15 @@
 package edu.xuanke.course;
 
 import edu.xuanke.auth.AuthService;
+import edu.xuanke.auth.CohortTerms;
 import edu.xuanke.core.AppConfig;
 import edu.xuanke.core.Bounded;
+import edu.xuanke.core.Durability;
 import edu.xuanke.core.PipelinedRedis;
 import edu.xuanke.core.ServiceBoundary;
 import edu.xuanke.core.Stores;
 import edu.xuanke.course.impl.CatalogServiceImpl;
+import edu.xuanke.course.impl.CohortTermsImpl;
 import edu.xuanke.course.impl.SelectionServiceImpl;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -25,10 +28,10 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * The course domain: the catalog and the selection scripts. Registers {@link SelectionService}
- * and {@link CatalogService} on the event bus. Deployed once per event loop: the event bus
- * spreads the calls over the instances. The live terms' write-behind runs once per node
- * ({@link PersisterVerticle}).
+ * The course domain: the catalog and the selection scripts. Registers {@link SelectionService},
+ * {@link CatalogService} and the accounts domain's {@link CohortTerms} on the event bus. Deployed
+ * once per event loop: the event bus spreads the calls over the instances. The live terms'
+ * write-behind runs once per node ({@link PersisterVerticle}).
  */
 public class CourseVerticle extends VerticleBase {
 
@@ -53,7 +56,8 @@ public class CourseVerticle extends VerticleBase {
     mysql = Stores.mysql(vertx, config);
     redis = Stores.redis(vertx, config);
     RedisAPI api = RedisAPI.api(redis);
-    PipelinedRedis pipelined = new PipelinedRedis(redis, config.redisTimeoutMs());
+    PipelinedRedis pipelined = new PipelinedRedis(redis, config.redisTimeoutMs(),
+      config.durability() == Durability.REPLICA ? Math.min(config.replicaWaitMs(), config.redisTimeoutMs() / 2) : 0);
     Scripts scripts = new Scripts(pipelined);
     Catalog catalog = new Catalog(mysql);
     PersistedMarks marks = new PersistedMarks(vertx);
@@ -62,7 +66,7 @@ public class CourseVerticle extends VerticleBase {
     pipelined.beforeUse(connection -> loader.checkLoadedTerms());
     LiveState live = new LiveState(api, scripts, loader);
 
-    return Future.all(scripts.load(api), catalog.reload())
+    return Future.all(scripts.load(), catalog.reload())
       .onSuccess(v -> loadLiveTerms(catalog, loader))
       .compose(v -> {
         RefusalCounts refusals = new RefusalCounts();
@@ -73,7 +77,9 @@ public class CourseVerticle extends VerticleBase {
           selection));
         services.add(ServiceBoundary.register(vertx, CatalogService.ADDRESS, CatalogService.class,
           new CatalogServiceImpl(catalog, live, mysql, config.timeZone(),
-            new CatalogEditor(vertx, mysql, api, scripts, config.timeZone()), new Reconciliation(vertx, api, mysql))));
+            new CatalogEditor(vertx, mysql, api, scripts, config.timeZone()), new Reconciliation(vertx, api, mysql),
+            new Rounds(vertx, mysql, live, config.timeZone()))));
+        services.add(ServiceBoundary.register(vertx, CohortTerms.ADDRESS, CohortTerms.class, new CohortTermsImpl(catalog, live)));
         services.add(vertx.eventBus().consumer(CatalogService.CHANGED_ADDRESS,
           changed -> reloadAfterEdit(catalog, loader, changed.body().getLong("termId", 0L))));
         // Started once every address is registered (cluster-wide ones included), as the other verticles.

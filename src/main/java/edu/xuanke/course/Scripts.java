@@ -3,7 +3,6 @@ package edu.xuanke.course;
 import edu.xuanke.core.PipelinedRedis;
 import edu.xuanke.core.RedisScript;
 import io.vertx.core.Future;
-import io.vertx.redis.client.RedisAPI;
 import io.vertx.redis.client.Response;
 
 import java.util.ArrayList;
@@ -17,8 +16,11 @@ import java.util.Map;
  */
 public final class Scripts {
 
-  /** The selection scripts, and the admin's section edits, which promote from the waitlist like a drop. */
-  public enum Script { SELECT, DROP, SWAP, SECTION_UPDATE, SECTION_RETIRE }
+  /**
+   * The selection scripts, the admin's section edits (which promote from the waitlist like a
+   * drop), a plan tried whole (PLAN) and a lottery's winners placed (PLACE).
+   */
+  public enum Script { SELECT, DROP, SWAP, SECTION_UPDATE, SECTION_RETIRE, PLAN, PLACE }
 
   private final PipelinedRedis redis;
   private final Map<Script, RedisScript> scripts = new EnumMap<>(Script.class);
@@ -30,18 +32,14 @@ public final class Scripts {
     }
   }
 
-  /**
-   * Loads the scripts into Redis's cache at start, over {@code api} (the pool): the pipelined
-   * connection's per-request timeout is for requests, and a cold start on a busy machine can
-   * take longer than that.
-   */
-  public Future<Void> load(RedisAPI api) {
+  public Future<Void> load() {
     List<Future<Void>> loads = new ArrayList<>();
-    scripts.values().forEach(script -> loads.add(script.load(api)));
+    // At start Redis may still be loading its log: no request waits on this, so no timeout.
+    scripts.values().forEach(script -> loads.add(redis.api().compose(script::load)));
     return Future.all(loads).mapEmpty();
   }
 
   public Future<Response> run(Script script, List<String> keys, String... args) {
-    return redis.call(api -> scripts.get(script).run(api, keys, args));
+    return redis.callReplicated(api -> scripts.get(script).run(api, keys, args));
   }
 }

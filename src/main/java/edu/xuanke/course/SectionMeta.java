@@ -1,6 +1,5 @@
 package edu.xuanke.course;
 
-import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
@@ -11,11 +10,12 @@ import java.util.regex.Pattern;
  * the loader (MySQL → Redis) and the catalog editor (an admin's edit of a live term) write it
  * through {@link #encode}; lua/lib.lua's {@code parse_meta} is the only reader.
  *
- * <p>Layout: {@code capacity|weekday|startMin|endMin|periodStart|periodEnd|courseLength|course prefixes}
- * — six numbers, the course code's length in bytes, then the code and the space-separated
- * prefixes back to back. The length, not a delimiter, ends the code, so no value can shift
- * the fields after it (a course code "PIPE|1" once made every student RESTRICTED). Codes and
- * prefixes are also held to {@link #COURSE_CODE} and {@link #PREFIXES} when an admin saves them.
+ * <p>Layout: {@code capacity|course|weekday|startMin|endMin|periodStart|periodEnd|prefixes}, with
+ * "%" and "|" in the course code and the prefixes escaped as %25 and %7C, so no value can shift the
+ * fields after it (a course code "PIPE|1" once made every student RESTRICTED). The scripts compare
+ * course codes only with each other and prefixes only with student ids (letters and digits), so
+ * they never unescape: the parse costs what it did before. Codes and prefixes are also held to
+ * {@link #COURSE_CODE} and {@link #PREFIXES} when an admin saves them.
  */
 public record SectionMeta(int capacity, String courseCode, int weekday, LocalTime start, LocalTime end,
                           LocalDate periodStart, LocalDate periodEnd, String allowedPrefixes) {
@@ -31,9 +31,12 @@ public record SectionMeta(int capacity, String courseCode, int weekday, LocalTim
   public static final Pattern PREFIXES = Pattern.compile("(?:[A-Za-z0-9]{1,32}(?: +[A-Za-z0-9]{1,32})*)?");
 
   public String encode() {
-    return capacity + "|" + weekday + "|" + minutes(start) + "|" + minutes(end) + "|" + basicDate(periodStart)
-      + "|" + basicDate(periodEnd) + "|" + courseCode.getBytes(StandardCharsets.UTF_8).length + "|" + courseCode
-      + allowedPrefixes;
+    return capacity + "|" + escaped(courseCode) + "|" + weekday + "|" + minutes(start) + "|" + minutes(end)
+      + "|" + basicDate(periodStart) + "|" + basicDate(periodEnd) + "|" + escaped(allowedPrefixes);
+  }
+
+  private static String escaped(String value) {
+    return value.replace("%", "%25").replace("|", "%7C");
   }
 
   private static int minutes(LocalTime t) { return t.getHour() * 60 + t.getMinute(); }

@@ -5,6 +5,7 @@ import io.vertx.codegen.annotations.ProxyGen;
 import io.vertx.codegen.annotations.VertxGen;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.util.List;
@@ -55,6 +56,13 @@ public interface SelectionService {
 
   /** {status: ENROLLED, sectionId: to, seatsLeft}; on any refusal the student still holds {@code from}. */
   Future<JsonObject> swap(String studentId, String sessionId, long fromSectionId, long toSectionId);
+
+  /**
+   * Tries the sections in order in one atomic step, each as a select without the waitlist: {results:
+   * [{sectionId, status: ENROLLED, seatsLeft} | {sectionId, status: REFUSED, code, details}]}. A
+   * refusal of the whole (window, session, not in the term) fails as select's do.
+   */
+  Future<JsonObject> selectAll(String studentId, String sessionId, long termId, JsonArray sectionIds);
 
   /**
    * What each of these students holds and waits for in the term, and their live session id:

@@ -11,6 +11,9 @@ import java.util.List;
  */
 public final class TermKeys {
 
+  /** How many keys every script gets before its sections' rosters and waitlists (lua/lib.lua). */
+  public static final int COMMON_KEYS = 10;
+
   private final long termId;
   private final String prefix;
   private final List<String> common;
@@ -47,6 +50,17 @@ public final class TermKeys {
     keys[common.size()] = roster(sectionId);
     keys[common.size() + 1] = waitlist(sectionId);
     return List.of(keys);
+  }
+
+  /** KEYS for a script acting on several sections: roster and waitlist of each, in order. */
+  public List<String> scriptKeys(List<Long> sectionIds) {
+    List<String> keys = new java.util.ArrayList<>(common.size() + 2 * sectionIds.size());
+    keys.addAll(common);
+    for (long id : sectionIds) {
+      keys.add(roster(id));
+      keys.add(waitlist(id));
+    }
+    return keys;
   }
 
   /** KEYS for a script acting on two sections (swap: from, then to). */

@@ -4,6 +4,7 @@ import edu.xuanke.auth.AuthService;
 import edu.xuanke.core.Poll;
 import edu.xuanke.core.RedisScript;
 import edu.xuanke.core.Replies;
+import edu.xuanke.core.Times;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -44,6 +45,9 @@ public final class TermLoader {
   private static final int SLICE = 1_000;
   private static final String HASH_TABLE_FIELD = "~hash-table";
   private static final RedisScript RELEASE = RedisScript.fromResources("lua/delete_if_equals.lua");
+  /** HOLD events (lua/lib.lua hold_seat) whose release time has not come: seats still held back. */
+  private static final String HELD_BACK = "SELECT section_id, at FROM selection_events"
+    + " WHERE term_id = ? AND type = 'HOLD' AND at > UTC_TIMESTAMP(3)";
   private static final RedisScript MARK_READY = RedisScript.fromResources("lua/term_ready.lua");
   private static final RedisScript MARK_STALE = RedisScript.fromResources("lua/term_stale.lua");
   /** How long a freshness check waits for MySQL before it falls back on the marks this instance knows. */
@@ -173,8 +177,8 @@ public final class TermLoader {
         return Future.all(readState(termId), cohort)
           .compose(all -> {
             StoredState state = all.resultAt(0);
-            return writeInSlices(requests(keys, term, state.enrolled(), state.waiting(), state.lastSeq(), cohort.result()), 0)
-              .compose(written -> markReady(keys, term, state.generation(), token));
+            return writeInSlices(requests(keys, term, state, cohort.result()), 0)
+              .compose(written -> markReady(keys, term, state, token));
           });
       })
       .onSuccess(v -> log.info("term {}: live state built in {} ms", termId, System.currentTimeMillis() - started));
@@ -211,13 +215,13 @@ public final class TermLoader {
     });
   }
 
-  private List<Request> requests(TermKeys keys, Catalog.Term term, RowSet<Row> enrolled, RowSet<Row> waiting,
-                                 long lastSeq, JsonObject cohort) {
+  private List<Request> requests(TermKeys keys, Catalog.Term term, StoredState state, JsonObject cohort) {
     List<Request> out = new ArrayList<>();
     List<Catalog.Section> sections = catalog.sectionsOf(term.id());
-    Map<Long, Integer> taken = new HashMap<>();
+    // Seats held back after drops in an add/drop round are not free until their time.
+    Map<Long, Integer> taken = new HashMap<>(state.heldBack());
     Map<String, List<String>> holds = new HashMap<>();
-    for (Row row : enrolled) {
+    for (Row row : state.enrolled()) {
       long section = row.getLong("section_id");
       String student = row.getString("student_id");
       taken.merge(section, 1, Integer::sum);
@@ -226,7 +230,7 @@ public final class TermLoader {
     }
     Map<String, List<String>> waits = new HashMap<>();
     Map<Long, Integer> waitlistLengths = new HashMap<>();
-    for (Row row : waiting) {
+    for (Row row : state.waiting()) {
       long section = row.getLong("section_id");
       String student = row.getString("student_id");
       waits.computeIfAbsent(student, s -> new ArrayList<>()).add(Long.toString(section));
@@ -250,12 +254,13 @@ public final class TermLoader {
     hset(out, keys.holds(), joined(holds));
     hset(out, keys.waits(), joined(waits));
     hset(out, keys.cohort(), cohortFlags);
-    out.add(Request.cmd(Command.SET).arg(keys.waitlistSeq()).arg(lastSeq));
+    out.add(Request.cmd(Command.SET).arg(keys.waitlistSeq()).arg(state.lastSeq()));
     return out;
   }
 
   /** What MySQL holds of a term's selections, read at one new generation of its live state. */
-  private record StoredState(long generation, RowSet<Row> enrolled, RowSet<Row> waiting, long lastSeq) {
+  private record StoredState(long generation, RowSet<Row> enrolled, RowSet<Row> waiting, long lastSeq,
+                             String rounds, Map<Long, String> releases, Map<Long, Integer> heldBack) {
   }
 
   /**
@@ -277,20 +282,35 @@ public final class TermLoader {
             + " WHERE term_id = ? AND state = 'WAITING' ORDER BY seq").execute(term)
             .compose(waiting -> conn.preparedQuery("SELECT COALESCE(MAX(seq), 0) AS seq FROM waitlist_entries"
               + " WHERE term_id = ?").execute(term)
-              .map(last -> new StoredState(generation, enrolled, waiting, last.iterator().next().getLong("seq")))));
+              .compose(last -> Rounds.windows(conn, termId).compose(rounds -> conn.preparedQuery(HELD_BACK).execute(term)
+                .map(held -> {
+                  Map<Long, String> releases = new HashMap<>();
+                  Map<Long, Integer> heldBack = new HashMap<>();
+                  for (Row row : held) {
+                    long section = row.getLong("section_id");
+                    String at = Long.toString(Times.fromUtc(row.getLocalDateTime("at")).toEpochMilli());
+                    releases.merge(section, at, (a, b) -> a + "," + b);
+                    heldBack.merge(section, 1, Integer::sum);
+                  }
+                  return new StoredState(generation, enrolled, waiting, last.iterator().next().getLong("seq"), rounds,
+                    releases, heldBack);
+                })))));
       }));
   }
 
   /** Writes the term's settings, generation and ready flag, once everything else is in place. */
-  private Future<Void> markReady(TermKeys keys, Catalog.Term term, long generation, String token) {
-    return MARK_READY.run(api, List.of(keys.term(), keys.rebuildLock()), token,
-        "gen", Long.toString(generation),
+  private Future<Void> markReady(TermKeys keys, Catalog.Term term, StoredState state, String token) {
+    List<String> fields = new ArrayList<>(List.of(token,
+        "gen", Long.toString(state.generation()),
         "opens", Long.toString(term.opensAt().toEpochMilli()),
         "closes", Long.toString(term.closesAt().toEpochMilli()),
         "dropCloses", Long.toString(term.dropClosesAt().toEpochMilli()),
         "max", Integer.toString(term.maxSectionsPerStudent()),
-        "profileRequired", term.profileRequired() ? "1" : "0",
-        "ready", SectionMeta.LAYOUT)
+        "profileRequired", term.profileRequired() ? "1" : "0"));
+    if (!state.rounds().isEmpty()) fields.addAll(List.of("rounds", state.rounds()));
+    state.releases().forEach((section, at) -> fields.addAll(List.of("release:" + section, at)));
+    fields.addAll(List.of("ready", SectionMeta.LAYOUT));
+    return MARK_READY.run(api, List.of(keys.term(), keys.rebuildLock()), fields.toArray(String[]::new))
       .compose(marked -> marked.toInteger() == 1 ? Future.succeededFuture()
         : Future.failedFuture("term " + term.id() + ": the rebuild lost its lock; another instance rebuilds"));
   }

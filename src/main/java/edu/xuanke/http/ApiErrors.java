@@ -4,7 +4,11 @@ import edu.xuanke.core.ErrorCode;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.LanguageHeader;
@@ -68,14 +72,34 @@ public final class ApiErrors {
 
   public static void send(RoutingContext ctx, ErrorCode code, JsonObject details) {
     if (ctx.response().ended()) return;
-    boolean english = prefersEnglish(ctx);
+    send(ctx.response(), prefersEnglish(ctx), code, details, ctx);
+  }
+
+  /**
+   * For the HTTP server's {@code invalidRequestHandler}: a request line or headers too long, or a
+   * head that does not parse, answered in the error format (Vert.x's own answer has no body). The
+   * connection is closed after it, as the rest of what the client sent cannot be trusted.
+   */
+  public static void invalidRequest(HttpServerRequest request) {
+    Throwable cause = request.decoderResult().cause();
+    ErrorCode code = cause instanceof TooLongHttpLineException ? ErrorCode.URI_TOO_LONG
+      : cause instanceof TooLongHttpHeaderException ? ErrorCode.HEADERS_TOO_LARGE : ErrorCode.BAD_REQUEST;
+    String language = code == ErrorCode.HEADERS_TOO_LARGE ? null : request.getHeader(HttpHeaders.ACCEPT_LANGUAGE);
+    send(request.response(), language != null && language.trim().toLowerCase(Locale.ROOT).startsWith("en"), code,
+      new JsonObject(), null);
+    request.connection().close();
+  }
+
+  /** {@code ctx}: the request's context when routed, so that an admin write's answer can be kept (IdempotencyKeys). */
+  private static void send(HttpServerResponse response, boolean english, ErrorCode code, JsonObject details,
+                           RoutingContext ctx) {
     Buffer body = details.isEmpty() ? (english ? PLAIN_EN : PLAIN_ZH).get(code)
       : body(english ? EN : ZH, code, details).toBuffer();
     if (details.containsKey("retryAfterSeconds")) {
-      ctx.response().putHeader("Retry-After", String.valueOf(details.getValue("retryAfterSeconds")));
+      response.putHeader("Retry-After", String.valueOf(details.getValue("retryAfterSeconds")));
     }
-    IdempotencyKeys.remember(ctx, body);
-    ctx.response().setStatusCode(code.status)
+    if (ctx != null) IdempotencyKeys.remember(ctx, body);
+    response.setStatusCode(code.status)
       .putHeader(HttpHeaders.CONTENT_TYPE, JSON)
       .end(body);
   }
@@ -98,8 +122,12 @@ public final class ApiErrors {
       case 400 -> ErrorCode.BAD_REQUEST;
       case 401 -> ErrorCode.UNAUTHENTICATED;
       case 403 -> ErrorCode.FORBIDDEN;
-      case 404, 405 -> ErrorCode.NOT_FOUND;
+      case 404 -> ErrorCode.NOT_FOUND;
+      case 405 -> ErrorCode.METHOD_NOT_ALLOWED;
       case 413 -> ErrorCode.PAYLOAD_TOO_LARGE;
+      case 414 -> ErrorCode.URI_TOO_LONG;
+      case 431 -> ErrorCode.HEADERS_TOO_LARGE;
+      case 501 -> ErrorCode.NOT_IMPLEMENTED;
       case 503 -> ErrorCode.UNAVAILABLE;
       default -> status >= 400 && status < 500 ? ErrorCode.BAD_REQUEST : ErrorCode.INTERNAL;
     };

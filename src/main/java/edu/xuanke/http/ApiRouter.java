@@ -5,28 +5,33 @@ import edu.xuanke.auth.Tokens;
 import edu.xuanke.core.AppConfig;
 import edu.xuanke.course.CatalogService;
 import edu.xuanke.course.SelectionService;
+import edu.xuanke.round.RoundService;
 import edu.xuanke.http.api.AdminRoutes;
 import edu.xuanke.http.api.AuthRoutes;
 import edu.xuanke.http.api.CatalogRoutes;
 import edu.xuanke.http.api.MeRoutes;
+import edu.xuanke.http.api.RoundRoutes;
 import edu.xuanke.http.api.SeatsStream;
 import edu.xuanke.http.api.SelectionRoutes;
 import edu.xuanke.http.api.TimetableCalendar;
 import edu.xuanke.http.pages.AdminPages;
 import edu.xuanke.http.pages.Pages;
 import edu.xuanke.http.pages.StudentPages;
+import edu.xuanke.http.pages.WishesPages;
 import io.vertx.core.Vertx;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.web.Router;
-import io.vertx.micrometer.PrometheusScrapingHandler;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 
 /**
  * Every route of the service, in the order they match: public routes, the CSRF check of
  * cookie-authenticated changes, the selection changes (their scripts check the session), then the
  * JWT and session check for the rest of /api/**, the server-rendered pages (their own router,
- * {@link Pages}), and the error handler that turns every other failure into API.md's error body. No domain logic
- * lives here: each route calls a typed event-bus service.
+ * {@link Pages}), and the error handler that turns every other failure into API.md's error body.
+ * In front of them all, {@link RouteTable} answers 405 for a known path asked with another method
+ * (and lets HEAD in wherever GET is served). No domain logic lives here: each route calls a
+ * typed event-bus service.
  */
 public final class ApiRouter {
 
@@ -48,12 +53,12 @@ public final class ApiRouter {
     AdminRoutes adminRoutes = new AdminRoutes(vertx, catalog, auth);
 
     Router router = Router.router(vertx);
+    RouteTable routes = RouteTable.guarding(router);
     adminRoutes.mountUpload(router, csrf.apiGuard(), withSession, config.importFileLimit());
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(config.httpBodyLimit()));
     Health health = new Health(vertx, catalog);
     router.get("/health").handler(health::handle);
-    router.head("/health").handler(health::handle);
-    router.get("/metrics").handler(PrometheusScrapingHandler.create());
+    if (config.metricsPort() == 0) MetricsEndpoint.mount(router, config);
     router.get("/openapi.yaml").handler(ctx -> ctx.response().putHeader("Content-Type", "application/yaml; charset=utf-8")
       .sendFile("webroot/openapi.yaml"));
     authRoutes.mountPublic(router);
@@ -65,12 +70,17 @@ public final class ApiRouter {
     new SeatsStream(vertx, catalog, SelectionService.createProxy(vertx)).mount(router);
     new MeRoutes(auth, hashingAuth, clientIp).mount(router);
     selectionRoutes.mountReads(router);
+    RoundRoutes roundRoutes = new RoundRoutes(RoundService.createProxy(vertx), catalog);
+    roundRoutes.mount(router);
     adminRoutes.mount(router);
+    roundRoutes.mountAdmin(router);
     new TimetableCalendar(SelectionService.createProxy(vertx), config.timeZone()).mount(router);
     Pages pages = new Pages(vertx, router, withSession, auth, csrf, cookie, config.httpBodyLimit());
     new StudentPages(vertx, pages, auth, hashingAuth, catalog, SelectionService.createProxy(vertx), clientIp,
       config.emailCodeInterval().toSeconds()).mount();
+    new WishesPages(pages, RoundService.createProxy(vertx), catalog).mount();
     new AdminPages(pages, auth, catalog).mount();
+    routes.seal(router);
     router.route().last().handler(ctx -> ctx.fail(404));
     router.route().failureHandler(ApiErrors::handle);
     return router;

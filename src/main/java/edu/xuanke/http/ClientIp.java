@@ -21,7 +21,11 @@ public final class ClientIp {
   public String of(RoutingContext ctx) {
     String peer = ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().hostAddress();
     // A proxy may append its own header line after one the client sent: read them all, in order.
-    List<String> lines = ctx.request().headers().getAll("X-Forwarded-For");
+    return of(peer, ctx.request().headers().getAll("X-Forwarded-For"));
+  }
+
+  /** The client's address given the peer's and the X-Forwarded-For header lines in order. */
+  String of(String peer, List<String> lines) {
     if (!trusted.contains(peer) || lines.isEmpty()) return peer;
     String forwarded = String.join(",", lines);
     String[] hops = forwarded.split(",");

@@ -55,7 +55,11 @@ public final class Csrf {
 
   /** Whether {@code presented} is this browser's token. */
   public boolean valid(RoutingContext ctx, String presented) {
-    String binding = binding(ctx);
+    return matches(binding(ctx), presented);
+  }
+
+  /** Whether {@code presented} is the token of {@code binding} (compared in constant time). */
+  boolean matches(String binding, String presented) {
     if (binding == null || presented == null) return false;
     byte[] expected = tokenFor(binding).getBytes(StandardCharsets.US_ASCII);
     return MessageDigest.isEqual(expected, presented.getBytes(StandardCharsets.US_ASCII));
@@ -90,7 +94,7 @@ public final class Csrf {
     };
   }
 
-  private String tokenFor(String binding) {
+  String tokenFor(String binding) {
     return Base64.getUrlEncoder().withoutPadding().encodeToString(Hmac.sha256(key, binding));
   }
 

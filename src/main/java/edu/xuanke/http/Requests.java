@@ -1,6 +1,7 @@
 package edu.xuanke.http;
 
 import edu.xuanke.core.ErrorCode;
+import edu.xuanke.core.Fields;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.serviceproxy.ServiceException;
@@ -70,6 +71,6 @@ public final class Requests {
   }
 
   private static ServiceException badRequest(String field, String reason) {
-    return ErrorCode.BAD_REQUEST.exception(new JsonObject().put("fields", new JsonObject().put(field, reason)));
+    return ErrorCode.BAD_REQUEST.exception(Fields.details(field, reason));
   }
 }

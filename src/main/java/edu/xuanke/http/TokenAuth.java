@@ -1,6 +1,7 @@
 package edu.xuanke.http;
 
 import edu.xuanke.auth.AuthService;
+import edu.xuanke.auth.Tokens;
 import edu.xuanke.core.ErrorCode;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -56,7 +57,8 @@ public final class TokenAuth implements Handler<RoutingContext> {
       .recover(invalid -> ErrorCode.UNAUTHENTICATED.fail())
       .compose(user -> {
         JsonObject claims = user.principal();
-        if (claims.getString("sub") == null || claims.getString("sid") == null) return ErrorCode.UNAUTHENTICATED.fail();
+        if (claims.getString("sub") == null || claims.getString("sid") == null
+          || !(claims.getValue(Tokens.MUST_CHANGE_PASSWORD) instanceof Boolean)) return ErrorCode.UNAUTHENTICATED.fail();
         if (sessions == null) return Future.succeededFuture(claims);
         return sessions.sessionLive(claims.getString("sub"), claims.getString("sid"), claims.getLong("term", 0L))
           .compose(live -> live ? Future.succeededFuture(claims) : ErrorCode.UNAUTHENTICATED.fail());
@@ -100,7 +102,7 @@ public final class TokenAuth implements Handler<RoutingContext> {
 
   /** Whether the caller logged in with a one-time password that must be changed first. */
   public static boolean mustChangePassword(RoutingContext ctx) {
-    return claims(ctx).getBoolean("mcp", false);
+    return claims(ctx).getBoolean(Tokens.MUST_CHANGE_PASSWORD);
   }
 
   public static String role(RoutingContext ctx) {

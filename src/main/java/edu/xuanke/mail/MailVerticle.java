@@ -1,10 +1,8 @@
 package edu.xuanke.mail;
 
-import edu.xuanke.auth.AuthService;
 import edu.xuanke.core.AppConfig;
 import edu.xuanke.core.ServiceBoundary;
 import edu.xuanke.core.Stores;
-import edu.xuanke.course.CatalogService;
 import edu.xuanke.mail.impl.MailServiceImpl;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -16,8 +14,8 @@ import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
 
 /**
- * The mail domain: registers {@link MailService} (queues into the outbox), runs the
- * {@link Mailer} that delivers the outbox, and the {@link PromotionNotifier}.
+ * The mail domain: registers {@link MailService} (queues into the outbox) and runs the
+ * {@link Mailer} that delivers the outbox. It knows no other domain: they call it.
  */
 public class MailVerticle extends VerticleBase {
 
@@ -33,10 +31,7 @@ public class MailVerticle extends VerticleBase {
     MailService service = new MailServiceImpl(RedisAPI.api(redis));
     mailer = new Mailer(vertx, redis, dedicated, smtp(config), config.mailFrom(), config.instanceId(), config.mailMaxAttempts(),
       config.mailRetryBaseMs());
-    PromotionNotifier notifier = new PromotionNotifier(vertx, AuthService.createProxy(vertx),
-      CatalogService.createProxy(vertx), MailService.createProxy(vertx));
     return ServiceBoundary.register(vertx, MailService.ADDRESS, MailService.class, service).completion()
-      .compose(v -> notifier.start())
       .compose(v -> mailer.start());
   }
 

@@ -362,6 +362,11 @@ class StudentImportTest {
     assertEquals("UNREADABLE_FILE", finished(notXlsx.bodyAsJsonObject().getString("jobId")).getJsonArray("errors")
       .getJsonObject(0).getString("code"));
 
+    HttpResponse<Buffer> openQuote = upload("students.csv", Buffer.buffer("学号,姓名\nQ1,A\nQ2,\"B\nQ3,C\n"), term.id);
+    JsonObject quoted = finished(openQuote.bodyAsJsonObject().getString("jobId"));
+    assertEquals("FAILED", quoted.getString("state"));
+    assertEquals(new JsonArray().add(error(3, "UNTERMINATED_QUOTE").put("line", 3)), quoted.getJsonArray("errors"));
+
     HttpResponse<Buffer> unknownTerm = upload("students.csv", Buffer.buffer("学号\n1\n"), 999);
     assertEquals(400, unknownTerm.statusCode());
     assertEquals(List.of("0"), fixture.rows("SELECT COUNT(*) FROM accounts WHERE cohort_term_id = ?", term.id));
@@ -391,5 +396,45 @@ class StudentImportTest {
     assertEquals(400, farPage.statusCode(), farPage.bodyAsString());
     assertEquals(new JsonObject().put("page", "OUT_OF_RANGE"),
       farPage.bodyAsJsonObject().getJsonObject("error").getJsonObject("details").getJsonObject("fields"));
+  }
+
+  @Test
+  void idsFromTheOfficeAreStoredInTheirCanonicalForm() {
+    HttpResponse<Buffer> added = service.http.post("/api/admin/students").bearerTokenAuthentication(admin)
+      .sendJsonObject(new JsonObject().put("termId", term.id).put("studentId", " ｏｎｅ0003 ").put("name", "宽字")).await();
+    assertEquals(201, added.statusCode(), added.bodyAsString());
+    assertEquals("ONE0003", added.bodyAsJsonObject().getString("studentId"));
+    HttpResponse<Buffer> again = service.http.post("/api/admin/students").bearerTokenAuthentication(admin)
+      .sendJsonObject(new JsonObject().put("termId", term.id).put("studentId", "one0003")).await();
+    assertEquals(false, again.bodyAsJsonObject().getBoolean("created"), "the same student, not a second account");
+    assertEquals(List.of("ONE0003"), fixture.rows("SELECT student_id FROM accounts WHERE student_id LIKE 'one%'"));
+
+    for (JsonObject refused : List.of(
+      new JsonObject().put("studentId", "ONE-4").put("expect", new JsonObject().put("studentId", "INVALID_STUDENT_ID")),
+      new JsonObject().put("studentId", "ONE0005").put("name", "A\u202EB").put("expect", new JsonObject().put("name", "INVALID_CHARACTERS")),
+      new JsonObject().put("studentId", "ONE0006").put("email", "x\r\n@example.edu.cn")
+        .put("expect", new JsonObject().put("email", "INVALID_CHARACTERS")))) {
+      HttpResponse<Buffer> answer = service.http.post("/api/admin/students").bearerTokenAuthentication(admin)
+        .sendJsonObject(refused.copy().put("termId", term.id)).await();
+      assertEquals(400, answer.statusCode(), answer.bodyAsString());
+      assertEquals(refused.getJsonObject("expect"),
+        answer.bodyAsJsonObject().getJsonObject("error").getJsonObject("details").getJsonObject("fields"));
+    }
+
+    String jobId = upload("ids.csv", Buffer.buffer("学号,姓名\nim0100,甲\nＩＭ0100,乙\nim 0101,丙\n"), term.id)
+      .bodyAsJsonObject().getString("jobId");
+    JsonObject job = finished(jobId);
+    assertEquals(List.of(new JsonObject().put("row", 3).put("code", "DUPLICATE_IN_FILE"),
+      new JsonObject().put("row", 4).put("code", "INVALID_STUDENT_ID")), sortedErrors(job));
+    assertEquals(List.of("IM0100|甲"), fixture.rows("SELECT student_id, name FROM accounts WHERE student_id LIKE 'im01%'"));
+
+    // A reset by the id as typed reaches the account as stored, and ends its session.
+    String session = service.http.post("/api/auth/login").sendJsonObject(new JsonObject().put("studentId", "ONE0003")
+      .put("password", added.bodyAsJsonObject().getString("temporaryPassword"))).await().bodyAsJsonObject().getString("token");
+    HttpResponse<Buffer> reset = service.http.post("/api/admin/students/one0003/reset-password").bearerTokenAuthentication(admin)
+      .send().await();
+    assertEquals(200, reset.statusCode(), reset.bodyAsString());
+    assertEquals("ONE0003", reset.bodyAsJsonObject().getString("studentId"));
+    assertEquals(401, service.http.get("/api/me").bearerTokenAuthentication(session).send().await().statusCode());
   }
 }

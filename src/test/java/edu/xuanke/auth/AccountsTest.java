@@ -9,11 +9,14 @@ import io.vertx.ext.web.client.HttpResponse;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Logins, one session per account, expiry, lockout, profiles. */
@@ -93,6 +96,26 @@ class AccountsTest {
     assertEquals(401, stale.statusCode());
     assertEquals("UNAUTHENTICATED", Service.errorCode(stale));
     assertEquals(201, service.select(second, section, false).await().statusCode());
+  }
+
+  /** The claim once called "mcp": a token still carrying the old name is refused, sessions of before end. */
+  @Test
+  void aTokenWithoutTheMustChangePasswordClaimIsRefused() throws Exception {
+    start(new JsonObject());
+    String token = service.login(students.get(0));
+    JsonObject claims = new JsonObject(new String(Base64.getUrlDecoder().decode(token.split("\\.")[1]),
+      StandardCharsets.UTF_8));
+    assertEquals(false, claims.getBoolean("mustChangePassword"));
+    assertFalse(claims.containsKey("mcp"));
+
+    var jwt = Tokens.provider(service.vertx, service.config);
+    JsonObject same = new JsonObject();
+    for (String claim : List.of("sub", "uid", "role", "sid", "term")) same.put(claim, claims.getValue(claim));
+    String reissued = jwt.generateToken(same.copy().put("mustChangePassword", false));
+    assertEquals(200, service.http.get("/api/me").bearerTokenAuthentication(reissued).send().await().statusCode());
+    String older = jwt.generateToken(same.copy().put("mcp", false));
+    assertEquals("UNAUTHENTICATED", Service.errorCode(service.http.get("/api/me").bearerTokenAuthentication(older).send().await()));
+    assertEquals(401, service.select(older, section, false).await().statusCode());
   }
 
   @Test

@@ -18,7 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class TcpProxy {
 
   private final Vertx vertx;
-  private final int targetPort;
+  private volatile int targetPort;
   public final int port = TestConfig.freePort();
   private final NetClient client;
   private final Set<NetSocket> sockets = ConcurrentHashMap.newKeySet();
@@ -50,6 +50,11 @@ public final class TcpProxy {
     });
     server.listen(port, "127.0.0.1").await();
     return this;
+  }
+
+  /** Sends new connections to another port from now on (a failover's new primary). */
+  public void retarget(int port) {
+    targetPort = port;
   }
 
   public void cut() {

@@ -10,6 +10,7 @@ import edu.xuanke.auth.OneTimePasswords;
 import edu.xuanke.auth.PasswordHasher;
 import edu.xuanke.core.AppConfig;
 import edu.xuanke.core.ErrorCode;
+import edu.xuanke.core.Fields;
 import edu.xuanke.course.CatalogService;
 import edu.xuanke.mail.MailService;
 import io.vertx.core.Future;
@@ -72,19 +73,22 @@ public final class AdminServiceImpl implements AdminService {
     JsonObject row = new JsonObject().put("row", 1);
     for (String field : List.of("studentId", "name", "gender", "className", "major", "college", "email", "phone")) {
       Object value = student.getValue(field);
-      if (value != null && !(value instanceof String)) return invalid(field, "NOT_A_STRING");
+      if (value != null && !(value instanceof String)) return Fields.invalid(field, "NOT_A_STRING");
       row.put(field, value == null ? "" : ((String) value).trim());
     }
     String problem = students.problem(row);
-    if (problem != null) return invalid(FIELD_OF_PROBLEM.getOrDefault(problem, "studentId"), problem);
+    if (problem != null) {
+      String field = "INVALID_CHARACTERS".equals(problem) ? StudentFile.multiLineField(row) : FIELD_OF_PROBLEM.get(problem);
+      return Fields.invalid(field == null ? "studentId" : field, problem);
+    }
     return termExists(termId)
       .compose(v -> withPasswords(List.of(row)))
       .compose(hashed -> auth.importStudents(termId, new JsonArray(hashed.rows())).map(result -> {
         JsonObject out = new JsonObject().put("studentId", row.getString("studentId"));
         boolean created = !result.getJsonArray("created").isEmpty();
         if (!result.getJsonArray("errors").isEmpty()) {
-          throw ErrorCode.VALIDATION_FAILED.exception(new JsonObject().put("fields",
-            new JsonObject().put("studentId", result.getJsonArray("errors").getJsonObject(0).getString("code"))));
+          throw ErrorCode.VALIDATION_FAILED.exception(
+            Fields.details("studentId", result.getJsonArray("errors").getJsonObject(0).getString("code")));
         }
         out.put("created", created);
         if (created) out.put("temporaryPassword", hashed.passwords().get(0));
@@ -94,7 +98,7 @@ public final class AdminServiceImpl implements AdminService {
 
   private Future<Void> termExists(long termId) {
     return catalog.term(termId).<Void>mapEmpty()
-      .recover(failure -> ErrorCode.of(failure) == ErrorCode.NOT_FOUND ? invalid("termId", "UNKNOWN") : Future.failedFuture(failure));
+      .recover(failure -> ErrorCode.of(failure) == ErrorCode.NOT_FOUND ? Fields.invalid("termId", "UNKNOWN") : Future.failedFuture(failure));
   }
 
   /** Rows with an initial password hash each, and the passwords in the same order. */
@@ -122,7 +126,7 @@ public final class AdminServiceImpl implements AdminService {
 
   @Override
   public Future<JsonObject> startImport(long termId, String uploadedFile, String fileName) {
-    if (!StudentFile.supported(fileName)) return invalid("file", "UNSUPPORTED_FORMAT");
+    if (!StudentFile.supported(fileName)) return Fields.invalid("file", "UNSUPPORTED_FORMAT");
     String jobId = UUID.randomUUID().toString();
     return termExists(termId)
       .compose(v -> jobs.create(jobId, termId, fileName))
@@ -141,9 +145,10 @@ public final class AdminServiceImpl implements AdminService {
       .compose(v -> jobs.finish(jobId, passwords.toString()))
       .onSuccess(v -> log.info("import {} of {} finished in {} ms", jobId, fileName, System.currentTimeMillis() - started))
       .recover(failure -> {
-        String code = failure instanceof StudentFile.Unreadable u ? u.code : "FAILED";
-        if (code.equals("FAILED")) log.warn("import {} failed", jobId, failure);
-        return jobs.fail(jobId, code, passwords.length() > header.length() ? passwords.toString() : null);
+        if (!(failure instanceof StudentFile.Unreadable)) log.warn("import {} failed", jobId, failure);
+        JsonObject error = failure instanceof StudentFile.Unreadable u ? u.error()
+          : new JsonObject().put("row", 0).put("code", "FAILED");
+        return jobs.fail(jobId, error, passwords.length() > header.length() ? passwords.toString() : null);
       })
       .onComplete(done -> vertx.fileSystem().delete(file.toString()).otherwiseEmpty());
   }
@@ -212,7 +217,7 @@ public final class AdminServiceImpl implements AdminService {
     }
     boolean english = lang != null && lang.toLowerCase().startsWith("en");
     return catalog.term(termId)
-      .recover(failure -> ErrorCode.of(failure) == ErrorCode.NOT_FOUND ? invalid("termId", "UNKNOWN") : Future.failedFuture(failure))
+      .recover(failure -> ErrorCode.of(failure) == ErrorCode.NOT_FOUND ? Fields.invalid("termId", "UNKNOWN") : Future.failedFuture(failure))
       .compose(term -> catalog.awaitPersisted(termId)
         .compose(drained -> workers.executeBlocking(() -> {
           Path out = Files.createTempFile("xuanke-export-", "." + format);
@@ -276,10 +281,6 @@ public final class AdminServiceImpl implements AdminService {
           .put("pending", figures.getLong("pending")))
         .put("mail", outbox.result());
     });
-  }
-
-  private static <T> Future<T> invalid(String field, String reason) {
-    return ErrorCode.VALIDATION_FAILED.fail(new JsonObject().put("fields", new JsonObject().put(field, reason)));
   }
 
   @Override

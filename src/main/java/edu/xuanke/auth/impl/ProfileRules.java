@@ -1,12 +1,18 @@
 package edu.xuanke.auth.impl;
 
+import edu.xuanke.core.PlainText;
 import io.vertx.core.json.JsonObject;
 
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-/** What a complete, valid profile is; every problem is reported per field. */
+/**
+ * What a complete, valid profile is; every problem is reported per field. Every field is a single
+ * line: a control, bidi or other invisible formatting character (CR, LF, tab, NUL, U+202E, …)
+ * inside a field is refused as INVALID_CHARACTERS rather than stripped, so what is stored is what
+ * the student typed (leading and trailing white space and controls are trimmed, as always).
+ */
 final class ProfileRules {
 
   static final List<String> FIELDS = List.of("name", "gender", "className", "major", "college", "email", "phone");
@@ -30,7 +36,7 @@ final class ProfileRules {
         fields.put(field, value == null || value instanceof String ? "REQUIRED" : "INVALID_FORMAT");
         continue;
       }
-      String problem = switch (field) {
+      String problem = !PlainText.singleLine(text.trim()) ? "INVALID_CHARACTERS" : switch (field) {
         case "gender" -> text.equals("M") || text.equals("F") ? null : "NOT_IN_LIST";
         case "college" -> colleges.contains(text) ? null : "NOT_IN_LIST";
         case "email" -> text.length() <= 254 && EMAIL.matcher(text).matches() ? null : "INVALID_FORMAT";

@@ -1,7 +1,8 @@
 package edu.xuanke.auth.impl;
 
+import edu.xuanke.auth.CohortTerms;
+import edu.xuanke.auth.LoginIds;
 import edu.xuanke.auth.Sessions;
-import edu.xuanke.course.CatalogService;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -19,28 +20,44 @@ import java.util.Map;
  * One batch of an admin's student import, written in one transaction: new students are
  * inserted (with a one-time password they must change), existing ones are moved into the term's
  * cohort, their sessions in the cohort they leave end, and the term's live cohort learns them all.
- * Rows are already validated by the caller; an existing account that is not a student is refused.
+ * Rows are already validated by the caller; ids are brought to their canonical form here too (an
+ * id that has none is refused as INVALID_STUDENT_ID), and an existing account that is not a
+ * student is refused. An existing account is matched case-insensitively, as the column compares,
+ * and keeps the id it is stored under.
  */
 final class StudentImportBatch {
 
   private final Pool mysql;
   private final Sessions sessions;
-  private final CatalogService catalog;
+  private final CohortTerms terms;
   private final long termId;
   private final JsonArray rows;
+  private final JsonArray refused = new JsonArray();
 
-  StudentImportBatch(Pool mysql, Sessions sessions, CatalogService catalog, long termId, JsonArray rows) {
+  StudentImportBatch(Pool mysql, Sessions sessions, CohortTerms terms, long termId, JsonArray rows) {
     this.mysql = mysql;
     this.sessions = sessions;
-    this.catalog = catalog;
+    this.terms = terms;
     this.termId = termId;
-    this.rows = rows;
+    this.rows = canonical(rows);
+  }
+
+  /** The rows whose id has a canonical form, with it; an error for each other row. */
+  private JsonArray canonical(JsonArray given) {
+    JsonArray out = new JsonArray();
+    for (int i = 0; i < given.size(); i++) {
+      JsonObject row = given.getJsonObject(i);
+      String studentId = LoginIds.canonical(row.getString("studentId"));
+      if (studentId == null) refused.add(new JsonObject().put("row", row.getInteger("row")).put("code", "INVALID_STUDENT_ID"));
+      else out.add(row.copy().put("studentId", studentId));
+    }
+    return out;
   }
 
   Future<JsonObject> run() {
     JsonArray created = new JsonArray();
     JsonArray moved = new JsonArray();
-    JsonArray errors = new JsonArray();
+    JsonArray errors = refused.copy();
     Map<Long, List<String>> leavingByTerm = new HashMap<>();
     return mysql.withTransaction(conn -> existing(conn).compose(found -> {
         List<Tuple> inserts = new ArrayList<>();
@@ -57,6 +74,7 @@ final class StudentImportBatch {
           } else if (!"STUDENT".equals(account.getString("role"))) {
             errors.add(new JsonObject().put("row", r.getInteger("row")).put("code", "NOT_A_STUDENT"));
           } else {
+            studentId = account.getString("student_id");
             updates.add(Tuple.of(termId, r.getString("name", ""), blankToNull(r.getString("gender")), r.getString("className", ""),
               r.getString("major", ""), r.getString("college", "")).addString(r.getString("email", ""))
               .addString(r.getString("phone", "")).addString(studentId));
@@ -93,7 +111,7 @@ final class StudentImportBatch {
     return conn.preparedQuery("SELECT student_id, role, cohort_term_id FROM accounts WHERE student_id IN (" + marks(ids.size())
       + ") FOR UPDATE").execute(Tuple.wrap(new ArrayList<Object>(ids))).map(found -> {
       Map<String, Row> byId = new HashMap<>();
-      found.forEach(row -> byId.put(row.getString("student_id"), row));
+      found.forEach(row -> byId.put(LoginIds.counted(row.getString("student_id")), row));
       return byId;
     });
   }
@@ -102,11 +120,11 @@ final class StudentImportBatch {
     List<Object> members = new ArrayList<>(created.getList());
     members.addAll(moved.getList());
     if (members.isEmpty()) return Future.succeededFuture();
-    return mysql.preparedQuery("SELECT student_id, " + AuthServiceImpl.COMPLETE + " AS complete FROM accounts"
+    return mysql.preparedQuery("SELECT student_id, " + AccountStore.COMPLETE + " AS complete FROM accounts"
       + " WHERE student_id IN (" + marks(members.size()) + ")").execute(Tuple.wrap(members)).compose(found -> {
       JsonObject cohort = new JsonObject();
       found.forEach(row -> cohort.put(row.getString("student_id"), row.getInteger("complete") == 1));
-      return catalog.updateCohort(termId, cohort);
+      return terms.cohortChanged(termId, cohort);
     });
   }
 

@@ -6,6 +6,7 @@ import edu.xuanke.course.Catalog;
 import edu.xuanke.course.CatalogEditor;
 import edu.xuanke.course.CatalogKind;
 import edu.xuanke.course.Reconciliation;
+import edu.xuanke.course.Rounds;
 import edu.xuanke.core.ServiceCalls;
 import edu.xuanke.course.CatalogService;
 import edu.xuanke.course.LiveState;
@@ -36,15 +37,37 @@ public final class CatalogServiceImpl implements CatalogService {
   private final ZoneId zone;
   private final CatalogEditor editor;
   private final Reconciliation reconciliation;
+  private final Rounds rounds;
 
   public CatalogServiceImpl(Catalog catalog, LiveState live, Pool mysql, ZoneId zone, CatalogEditor editor,
-                            Reconciliation reconciliation) {
+                            Reconciliation reconciliation, Rounds rounds) {
     this.catalog = catalog;
+    this.rounds = rounds;
     this.editor = editor;
     this.reconciliation = reconciliation;
     this.mysql = mysql;
     this.live = live;
     this.zone = zone;
+  }
+
+  @Override
+  public Future<JsonArray> rounds(long termId) {
+    return rounds.list(termId);
+  }
+
+  @Override
+  public Future<JsonObject> round(long roundId) {
+    return rounds.get(roundId);
+  }
+
+  @Override
+  public Future<JsonObject> saveRound(long id, JsonObject fields) {
+    return rounds.save(id, fields);
+  }
+
+  @Override
+  public Future<JsonObject> placeAll(long termId, String tag, JsonArray placements) {
+    return rounds.place(termId, tag, placements);
   }
 
   @Override
@@ -104,25 +127,6 @@ public final class CatalogServiceImpl implements CatalogService {
       seats.forEach((id, left) -> out.put(id, Long.parseLong(left)));
       return out;
     });
-  }
-
-  @Override
-  public Future<Void> updateCohortMember(long termId, String studentId, boolean profileComplete) {
-    // A term not loaded yet reads the cohort from the accounts when it is built.
-    return live.redis().hset(List.of(live.keys(termId).cohort(), studentId, profileComplete ? "1" : "0"))
-      .<Void>mapEmpty();
-  }
-
-  @Override
-  public Future<Void> updateCohort(long termId, JsonObject members) {
-    if (members.isEmpty()) return Future.succeededFuture();
-    List<String> args = new java.util.ArrayList<>(1 + 2 * members.size());
-    args.add(live.keys(termId).cohort());
-    members.forEach(e -> {
-      args.add(e.getKey());
-      args.add(Boolean.TRUE.equals(e.getValue()) ? "1" : "0");
-    });
-    return live.redis().hset(args).<Void>mapEmpty();
   }
 
   @Override

@@ -1,6 +1,7 @@
 package edu.xuanke.course.impl;
 
 import edu.xuanke.core.ErrorCode;
+import edu.xuanke.core.Fields;
 import edu.xuanke.core.Times;
 import edu.xuanke.course.Catalog;
 import edu.xuanke.course.LiveState;
@@ -59,7 +60,7 @@ public final class SelectionServiceImpl implements SelectionService {
   /** lua/drop.lua with its intent: SEAT drops a held seat only, WAITLIST leaves a waitlist only. */
   private Future<Void> dropScript(String studentId, String sessionId, long sectionId, String intent, String done) {
     return section(sectionId).compose(section -> live.run(section.termId(), Script.DROP,
-        live.keys(section.termId()).scriptKeys(sectionId), studentId, Long.toString(sectionId), sessionId, intent)
+        live.keys(section.termId()).scriptKeys(sectionId), studentId, Long.toString(sectionId), sessionId, intent, releaseDraw())
       .map(reply -> {
         if (!done.equals(reply.get(0).toString())) throw refusal(reply, section.termId());
         return null;
@@ -69,17 +70,51 @@ public final class SelectionServiceImpl implements SelectionService {
   @Override
   public Future<JsonObject> swap(String studentId, String sessionId, long fromSectionId, long toSectionId) {
     return section(fromSectionId).compose(from -> section(toSectionId).compose(to -> {
-      if (from.termId() != to.termId()) return ErrorCode.VALIDATION_FAILED.fail(
-        new JsonObject().put("fields", new JsonObject().put("to", "OTHER_TERM")));
+      if (from.termId() != to.termId()) return Fields.invalid("to", "OTHER_TERM");
       TermKeys keys = live.keys(from.termId());
       return live.run(from.termId(), Script.SWAP, keys.scriptKeys(fromSectionId, toSectionId), studentId,
-          Long.toString(fromSectionId), Long.toString(toSectionId), sessionId)
+          Long.toString(fromSectionId), Long.toString(toSectionId), sessionId, releaseDraw())
         .map(reply -> {
           if (!"ENROLLED".equals(reply.get(0).toString())) throw refusal(reply, from.termId());
           return new JsonObject().put("status", "ENROLLED").put("sectionId", toSectionId)
             .put("seatsLeft", reply.get(1).toLong());
         });
     }));
+  }
+
+  @Override
+  public Future<JsonObject> selectAll(String studentId, String sessionId, long termId, JsonArray sectionIds) {
+    List<Long> ids = new ArrayList<>();
+    List<String> args = new ArrayList<>(List.of(studentId, sessionId));
+    for (Object id : sectionIds) {
+      ids.add(((Number) id).longValue());
+      args.add(id.toString());
+    }
+    return live.run(termId, Script.PLAN, live.keys(termId).scriptKeys(ids), args.toArray(String[]::new))
+      .map(reply -> {
+        if (!"PLAN".equals(reply.get(0).toString())) throw refusal(reply, termId);
+        JsonArray results = new JsonArray();
+        for (int i = 0; i < ids.size(); i++) {
+          String code = reply.get(1 + 2 * i).toString();
+          String detail = reply.get(2 + 2 * i).toString();
+          JsonObject result = new JsonObject().put("sectionId", ids.get(i));
+          if ("ENROLLED".equals(code)) {
+            results.add(result.put("status", "ENROLLED").put("seatsLeft", Long.parseLong(detail)));
+          } else if ("WAITLISTED".equals(code)) {
+            results.add(result.put("status", "WAITLISTED"));
+          } else {
+            refusals.count(termId, code);
+            JsonObject details = detail.isEmpty() ? new JsonObject() : new JsonObject().put("sectionId", Long.parseLong(detail));
+            results.add(result.put("status", "REFUSED").put("code", code).put("details", details));
+          }
+        }
+        return new JsonObject().put("termId", termId).put("results", results);
+      });
+  }
+
+  /** The random fraction a drop's script turns into a held-back seat's delay (when its round holds seats back). */
+  private static String releaseDraw() {
+    return Double.toString(java.util.concurrent.ThreadLocalRandom.current().nextDouble());
   }
 
   @Override

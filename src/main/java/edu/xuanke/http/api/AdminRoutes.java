@@ -3,13 +3,16 @@ package edu.xuanke.http.api;
 import edu.xuanke.admin.AdminService;
 import edu.xuanke.auth.AuthService;
 import edu.xuanke.core.ErrorCode;
+import edu.xuanke.core.Fields;
 import edu.xuanke.course.CatalogKind;
 import edu.xuanke.course.CatalogService;
 import edu.xuanke.http.IdempotencyKeys;
 import edu.xuanke.http.Requests;
 import edu.xuanke.http.TokenAuth;
+import edu.xuanke.round.RoundService;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.FileUpload;
@@ -37,6 +40,7 @@ public final class AdminRoutes {
   private final AdminService admin;
   private final AdminService localAdmin;
   private final IdempotencyKeys idempotencyKeys;
+  private final RoundService rounds;
   private final String uploads;
 
   public AdminRoutes(Vertx vertx, CatalogService catalog, AuthService auth) {
@@ -46,6 +50,7 @@ public final class AdminRoutes {
     this.admin = AdminService.createProxy(vertx);
     this.localAdmin = AdminService.createLocalProxy(vertx);
     this.idempotencyKeys = new IdempotencyKeys(admin);
+    this.rounds = RoundService.createProxy(vertx);
     this.uploads = Path.of(System.getProperty("java.io.tmpdir"), "xuanke-uploads").toString();
   }
 
@@ -108,7 +113,10 @@ public final class AdminRoutes {
     });
     router.post("/api/admin/students/:studentId/reset-password").handler(ctx ->
       Json.reply(ctx, 200, auth.resetPassword(ctx.pathParam("studentId"))));
-    router.get("/api/admin/jobs/:jobId").handler(ctx -> Json.reply(ctx, 200, admin.job(ctx.pathParam("jobId"))));
+    router.get("/api/admin/jobs/:jobId").handler(ctx -> {
+      String jobId = ctx.pathParam("jobId");
+      Json.reply(ctx, 200, jobId.startsWith(RoundService.JOB_PREFIX) ? rounds.job(jobId) : admin.job(jobId));
+    });
     router.get("/api/admin/jobs/:jobId/passwords").handler(ctx -> admin.takeImportPasswords(ctx.pathParam("jobId"))
       .onSuccess(csv -> ctx.response().putHeader("Content-Type", "text/csv; charset=utf-8")
         .putHeader("Cache-Control", "no-store")
@@ -124,7 +132,7 @@ public final class AdminRoutes {
 
   private static long requiredTerm(RoutingContext ctx) {
     long termId = Requests.queryId(ctx, "termId");
-    if (termId == 0) throw ErrorCode.BAD_REQUEST.exception(new JsonObject().put("fields", new JsonObject().put("termId", "REQUIRED")));
+    if (termId == 0) throw ErrorCode.BAD_REQUEST.exception(Fields.details("termId", "REQUIRED"));
     return termId;
   }
 
@@ -140,7 +148,7 @@ public final class AdminRoutes {
       try {
         query.put(name, Integer.parseInt(value));
       } catch (NumberFormatException e) {
-        throw ErrorCode.BAD_REQUEST.exception(new JsonObject().put("fields", new JsonObject().put(name, "NOT_AN_INTEGER")));
+        throw ErrorCode.BAD_REQUEST.exception(Fields.details(name, "NOT_AN_INTEGER"));
       }
     }
     Json.reply(ctx, 200, auth.students(query));
@@ -150,8 +158,7 @@ public final class AdminRoutes {
     List<FileUpload> files = ctx.fileUploads();
     long termId = Requests.queryId(ctx, "termId");
     if (files.size() != 1 || termId == 0) {
-      ctx.fail(ErrorCode.VALIDATION_FAILED.exception(new JsonObject().put("fields",
-        new JsonObject().put(files.size() != 1 ? "file" : "termId", "REQUIRED"))));
+      ctx.fail(ErrorCode.VALIDATION_FAILED.exception(Fields.details(files.size() != 1 ? "file" : "termId", "REQUIRED")));
       return;
     }
     FileUpload upload = files.get(0);
@@ -189,6 +196,10 @@ public final class AdminRoutes {
     HttpServerResponse response = ctx.response().setChunked(true)
       .putHeader("Content-Type", "text/event-stream; charset=utf-8")
       .putHeader("Cache-Control", "no-cache");
+    if (ctx.request().method() == HttpMethod.HEAD) {
+      response.end(); // the headers are the whole answer: a stream has no end to wait for
+      return;
+    }
     response.write(": stats of term " + termId + "\n\n");
     Handler<Long> send = timer -> admin.stats(termId)
       .onSuccess(stats -> {

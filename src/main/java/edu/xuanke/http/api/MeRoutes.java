@@ -24,7 +24,8 @@ public final class MeRoutes {
 
   public void mount(Router router) {
     router.get("/api/me").handler(ctx -> Json.reply(ctx, 200, auth.profile(TokenAuth.studentId(ctx))));
-    router.put("/api/me").handler(ctx -> Json.reply(ctx, 200, auth.updateProfile(TokenAuth.studentId(ctx), Requests.body(ctx))));
+    router.put("/api/me").handler(ctx -> Json.reply(ctx, 200,
+      auth.updateProfile(TokenAuth.studentId(ctx), Requests.body(ctx), clientIp.of(ctx))));
     router.get("/api/colleges").handler(ctx -> Json.reply(ctx, 200, auth.colleges()));
     router.post("/api/me/email-code").handler(this::emailCode);
     router.put("/api/me/password").handler(this::password);
@@ -42,7 +43,8 @@ public final class MeRoutes {
     JsonObject body = Requests.body(ctx);
     String newPassword = Requests.requiredString(body, "newPassword");
     Json.noContent(ctx, body.containsKey("currentPassword")
-      ? hashingAuth.replaceOneTimePassword(TokenAuth.studentId(ctx), Requests.requiredString(body, "currentPassword"), newPassword)
+      ? hashingAuth.replaceOneTimePassword(TokenAuth.studentId(ctx), Requests.requiredString(body, "currentPassword"),
+          newPassword, clientIp.of(ctx))
       : hashingAuth.changePassword(TokenAuth.studentId(ctx), Requests.requiredString(body, "code"), newPassword));
   }
 }

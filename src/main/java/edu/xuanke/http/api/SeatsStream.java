@@ -6,6 +6,7 @@ import edu.xuanke.http.Requests;
 import edu.xuanke.http.TokenAuth;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -172,6 +173,10 @@ public final class SeatsStream {
         .putHeader("Content-Type", "text/event-stream; charset=utf-8")
         .putHeader("Cache-Control", "no-cache")
         .putHeader("X-Accel-Buffering", "no");
+      if (ctx.request().method() == HttpMethod.HEAD) {
+        response.end(); // the headers are the whole answer: a stream has no end to wait for
+        return;
+      }
       response.write("retry: 3000\n\n");
       long termId = found.getLong("id");
       Feed feed = feeds.computeIfAbsent(termId, Feed::new);

@@ -189,13 +189,18 @@ public final class Pages {
 
   private void pageHeaders(RoutingContext ctx) {
     ctx.put(PAGE, true);
+    securityHeaders(ctx);
+    ctx.next();
+  }
+
+  /** Every HTML answer's headers, error pages included. */
+  private static void securityHeaders(RoutingContext ctx) {
     ctx.response()
       .putHeader("Content-Security-Policy", CSP)
       .putHeader("X-Content-Type-Options", "nosniff")
       .putHeader("X-Frame-Options", "DENY")
       .putHeader("Referrer-Policy", "same-origin")
       .putHeader("Cache-Control", "no-store");
-    ctx.next();
   }
 
   /** A browser asking for a page that does not exist gets an HTML 404; anything else goes on to the API's. */
@@ -232,6 +237,7 @@ public final class Pages {
       case 503 -> "error.unavailable";
       default -> status < 500 ? "error.badRequest" : "error.internal";
     };
+    securityHeaders(ctx);
     Map<String, Object> model = new HashMap<>();
     model.put("status", status);
     model.put("message", text(ctx, key));

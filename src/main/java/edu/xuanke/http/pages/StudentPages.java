@@ -175,17 +175,18 @@ public final class StudentPages {
     String currentPassword = form(ctx, "currentPassword");
     JsonObject update = submitted.copy();
     if (!currentPassword.isEmpty()) update.put("currentPassword", currentPassword);
-    auth.updateProfile(TokenAuth.studentId(ctx), update)
+    auth.updateProfile(TokenAuth.studentId(ctx), update, clientIp.of(ctx))
       .onSuccess(saved -> Pages.redirect(ctx, "/profile?saved=1"))
       .onFailure(e -> {
-        if (ErrorCode.of(e) != ErrorCode.VALIDATION_FAILED) {
+        ErrorCode code = ErrorCode.of(e);
+        if (code != ErrorCode.VALIDATION_FAILED && code != ErrorCode.RATE_LIMITED) {
           ctx.fail(e);
           return;
         }
-        JsonObject errors = fieldErrors(ctx, e);
+        JsonObject errors = code == ErrorCode.RATE_LIMITED ? locked(ctx, e) : fieldErrors(ctx, e);
         Future.all(auth.profile(TokenAuth.studentId(ctx)), auth.colleges()).onSuccess(both -> {
           pages.viewer(ctx, both.resultAt(0));
-          showProfile(ctx, 400, submitted, errors, both.resultAt(1), false);
+          showProfile(ctx, code.status, submitted, errors, both.resultAt(1), false);
         }).onFailure(ctx::fail);
       });
   }
@@ -224,7 +225,7 @@ public final class StudentPages {
     }
     boolean oneTime = TokenAuth.mustChangePassword(ctx);
     String studentId = TokenAuth.studentId(ctx);
-    (oneTime ? hashingAuth.replaceOneTimePassword(studentId, form(ctx, "currentPassword"), newPassword)
+    (oneTime ? hashingAuth.replaceOneTimePassword(studentId, form(ctx, "currentPassword"), newPassword, clientIp.of(ctx))
       : hashingAuth.changePassword(studentId, form(ctx, "code").trim(), newPassword))
       .onSuccess(v -> {
         // Every session of the account has ended, this one too.
@@ -235,8 +236,19 @@ public final class StudentPages {
         ErrorCode code = ErrorCode.of(e);
         if (code == ErrorCode.VALIDATION_FAILED) password(ctx, 400, fieldErrors(ctx, e));
         else if (oneTime && code == ErrorCode.BAD_CREDENTIALS) password(ctx, 400, wrongCurrentPassword(ctx));
+        else if (oneTime && code == ErrorCode.RATE_LIMITED) password(ctx, 429, locked(ctx, e));
         else ctx.fail(e);
       });
+  }
+
+  /**
+   * Wrong current passwords count with failed logins: once locked, the form says how long to wait
+   * at the current password's field.
+   */
+  private static JsonObject locked(RoutingContext ctx, Throwable failure) {
+    long wait = details(failure).getLong("retryAfterSeconds", 60L);
+    ctx.response().putHeader("Retry-After", Long.toString(wait));
+    return new JsonObject().put("currentPassword", Pages.text(ctx, "fieldError.LOCKED", (wait + 59) / 60));
   }
 
   /** The service answers a wrong one-time password as a failed login; the form shows it at its field. */

@@ -191,6 +191,30 @@ class PagesTest {
   }
 
   @Test
+  void theProfileFormRefusesControlCharactersAndLocksAfterWrongCurrentPasswords() {
+    PageSession browser = new PageSession(service.http).login(student, Fixture.PASSWORD);
+    browser.get("/profile");
+    MultiMap profile = form("name", "Li\u202ELei", "gender", "M", "className", "C1", "major", "M1", "college", "理学院",
+      "email", student.toLowerCase() + "@example.edu.cn", "phone", "13800000000");
+    HttpResponse<Buffer> sneaky = browser.post("/profile", profile);
+    assertEquals(400, sneaky.statusCode());
+    assertTrue(sneaky.bodyAsString().contains("id=\"name-error\">不能包含换行"), sneaky.bodyAsString());
+
+    profile.set("name", "Li Lei").set("email", "elsewhere@example.com").set("currentPassword", "wrong-password");
+    for (int i = 0; i < 5; i++) {
+      HttpResponse<Buffer> wrong = browser.post("/profile", profile);
+      assertEquals(400, wrong.statusCode());
+      assertTrue(wrong.bodyAsString().contains("id=\"currentPassword-error\">不正确。"), wrong.bodyAsString());
+    }
+    HttpResponse<Buffer> locked = browser.post("/profile", profile.set("currentPassword", Fixture.PASSWORD));
+    assertEquals(429, locked.statusCode());
+    assertTrue(Integer.parseInt(locked.getHeader("Retry-After")) > 0);
+    assertTrue(locked.bodyAsString().contains("id=\"currentPassword-error\">密码错误次数过多"), locked.bodyAsString());
+    assertEquals(List.of(student.toLowerCase() + "@example.edu.cn"),
+      fixture.rows("SELECT email FROM accounts WHERE student_id = ?", student));
+  }
+
+  @Test
   void passwordAndActivationPages() {
     PageSession browser = new PageSession(service.http).login(student, Fixture.PASSWORD);
     HttpResponse<Buffer> page = browser.get("/password");

@@ -1,11 +1,9 @@
-package edu.xuanke.mail;
+package edu.xuanke.course;
 
 import edu.xuanke.auth.AuthService;
-import edu.xuanke.course.CatalogService;
-import edu.xuanke.course.SelectionService;
+import edu.xuanke.mail.MailService;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,28 +11,25 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes to a student who got a seat from a waitlist. The persister announces a promotion once
  * it is in MySQL, possibly more than once after a crash; the event id makes the mail go once.
+ * The course domain owns this: it knows the section and asks the auth domain for the contact
+ * and the mail domain to send, so mail depends on no other domain. Deployed once per process
+ * (the announcement is published to every consumer), after the mail domain.
  */
-public final class PromotionNotifier {
+public final class PromotionNotifier extends VerticleBase {
 
   private static final Logger log = LoggerFactory.getLogger(PromotionNotifier.class);
 
-  private final Vertx vertx;
-  private final AuthService auth;
-  private final CatalogService catalog;
-  private final MailService mail;
-  private MessageConsumer<JsonObject> consumer;
+  private AuthService auth;
+  private CatalogService catalog;
+  private MailService mail;
 
-  public PromotionNotifier(Vertx vertx, AuthService auth, CatalogService catalog, MailService mail) {
-    this.vertx = vertx;
-    this.auth = auth;
-    this.catalog = catalog;
-    this.mail = mail;
-  }
-
-  public Future<Void> start() {
-    consumer = vertx.eventBus().consumer(SelectionService.PROMOTED, message -> notify(message.body())
-      .onFailure(e -> log.warn("promotion mail for {} not queued: {}", message.body(), e.getMessage())));
-    return consumer.completion();
+  @Override
+  public Future<?> start() {
+    auth = AuthService.createProxy(vertx);
+    catalog = CatalogService.createProxy(vertx);
+    mail = MailService.createProxy(vertx);
+    return vertx.eventBus().<JsonObject>consumer(SelectionService.PROMOTED, message -> notify(message.body())
+      .onFailure(e -> log.warn("promotion mail for {} not queued: {}", message.body(), e.getMessage()))).completion();
   }
 
   private Future<Void> notify(JsonObject promotion) {

@@ -1,0 +1,77 @@
+package edu.xuanke.http.api;
+
+import edu.xuanke.core.ErrorCode;
+import edu.xuanke.course.CatalogService;
+import edu.xuanke.http.Requests;
+import edu.xuanke.http.TokenAuth;
+import edu.xuanke.round.RoundService;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * Rounds and wishes: a student's plan (wishes) and trying it whole; the admin's rounds, lottery,
+ * results and publication. Each a straight call to {@link RoundService} or, for the rounds
+ * themselves, {@link CatalogService}.
+ */
+public final class RoundRoutes {
+
+  private final RoundService rounds;
+  private final CatalogService catalog;
+
+  public RoundRoutes(RoundService rounds, CatalogService catalog) {
+    this.rounds = rounds;
+    this.catalog = catalog;
+  }
+
+  /** Student routes, behind the session check. */
+  public void mount(Router router) {
+    router.get("/api/wishes").handler(ctx -> rounds.wishes(TokenAuth.studentId(ctx), term(ctx, Requests.queryId(ctx, "termId")))
+      .onSuccess(wishes -> Json.ok(ctx, 200, wishes)).onFailure(ctx::fail));
+    router.put("/api/wishes").handler(ctx -> {
+      JsonObject body = Requests.body(ctx);
+      if (!(body.getValue("sectionIds") instanceof JsonArray ids)) {
+        throw ErrorCode.BAD_REQUEST.exception(new JsonObject().put("fields", new JsonObject().put("sectionIds", "NOT_AN_ARRAY")));
+      }
+      rounds.saveWishes(TokenAuth.studentId(ctx), Requests.requiredId(body, "termId"), ids)
+        .onSuccess(saved -> Json.ok(ctx, 200, saved)).onFailure(ctx::fail);
+    });
+    router.post("/api/wishes/enroll").handler(ctx -> {
+      // As for select: a student on a one-time password changes it first.
+      if (TokenAuth.mustChangePassword(ctx)) throw ErrorCode.PASSWORD_CHANGE_REQUIRED.exception();
+      long termId = term(ctx, Requests.body(ctx).getValue("termId") == null ? 0 : Requests.requiredId(Requests.body(ctx), "termId"));
+      rounds.enrollPlan(TokenAuth.studentId(ctx), TokenAuth.sessionId(ctx), termId)
+        .onSuccess(results -> Json.ok(ctx, 200, results)).onFailure(ctx::fail);
+    });
+  }
+
+  /** The term asked for, else the term of the student's session. */
+  private static long term(RoutingContext ctx, long asked) {
+    long termId = asked != 0 ? asked : TokenAuth.sessionTerm(ctx);
+    if (termId == 0) throw ErrorCode.BAD_REQUEST.exception(new JsonObject().put("fields", new JsonObject().put("termId", "REQUIRED")));
+    return termId;
+  }
+
+  /** Admin routes, mounted after the admin check of /api/admin/*. */
+  public void mountAdmin(Router router) {
+    router.get("/api/admin/rounds").handler(ctx -> catalog.rounds(term(ctx, Requests.queryId(ctx, "termId")))
+      .onSuccess(list -> Json.ok(ctx, 200, list)).onFailure(ctx::fail));
+    router.post("/api/admin/rounds").handler(ctx -> catalog.saveRound(0, Requests.body(ctx))
+      .onSuccess(saved -> Json.ok(ctx, 201, saved)).onFailure(ctx::fail));
+    router.put("/api/admin/rounds/:id").handler(ctx -> catalog.saveRound(Requests.pathId(ctx, "id"), Requests.body(ctx))
+      .onSuccess(saved -> Json.ok(ctx, 200, saved)).onFailure(ctx::fail));
+    router.post("/api/admin/rounds/:id/lottery").handler(ctx -> {
+      JsonObject body = Requests.body(ctx);
+      if (!(body.getValue("seed") instanceof Number seed) || seed.doubleValue() != seed.longValue()) {
+        throw ErrorCode.BAD_REQUEST.exception(new JsonObject().put("fields", new JsonObject().put("seed", "NOT_AN_INTEGER")));
+      }
+      rounds.startLottery(Requests.pathId(ctx, "id"), seed.longValue())
+        .onSuccess(job -> Json.ok(ctx, 202, job)).onFailure(ctx::fail);
+    });
+    router.get("/api/admin/rounds/:id/results").handler(ctx -> rounds.results(Requests.pathId(ctx, "id"))
+      .onSuccess(results -> Json.ok(ctx, 200, results)).onFailure(ctx::fail));
+    router.post("/api/admin/rounds/:id/publish").handler(ctx -> rounds.publish(Requests.pathId(ctx, "id"))
+      .onSuccess(published -> Json.ok(ctx, 200, published)).onFailure(ctx::fail));
+  }
+}

@@ -1,0 +1,37 @@
+-- Publishes a lottery's winners in one atomic step for the whole term: each (student, section)
+-- takes a seat as a select would, with the same ENROLL event, so the persister writes them to
+-- MySQL. Each place is checked again (seat, held twice, same course, time, maximum); a refused
+-- one is reported and changes nothing. A tag is placed once.
+-- ARGV: tag, then studentId, sectionId, index in KEYS of the section's roster, ...
+-- Returns {'PLACED', count, student, section, refusal code, ...} | {'ALREADY_PLACED'}
+local tag = ARGV[1]
+
+local term = load_term()
+if not term then return { 'TERM_NOT_READY' } end
+if redis.call('HSETNX', K_TERM, 'placed:' .. tag, '1') == 0 then return { 'ALREADY_PLACED' } end
+local now = now_ms()
+
+local reply = { 'PLACED', 0 }
+local placed = 0
+for i = 2, #ARGV, 3 do
+  local student, section, roster = ARGV[i], ARGV[i + 1], KEYS[tonumber(ARGV[i + 2])]
+  local raw = redis.call('HGET', K_SEC, section)
+  local refusal
+  if not raw then
+    refusal = { 'SECTION_NOT_FOUND' }
+  elseif tonumber(redis.call('HGET', K_SEATS, section)) <= 0 then
+    refusal = { 'SECTION_FULL' }
+  else
+    refusal = holding_conflict(redis.call('HGET', K_HOLDS, student), section, parse_meta(raw), nil, term.max)
+  end
+  if refusal then
+    reply[#reply + 1] = student
+    reply[#reply + 1] = section
+    reply[#reply + 1] = refusal[1]
+  else
+    take_seat(student, section, roster, now, 'ENROLL')
+    placed = placed + 1
+  end
+end
+reply[2] = placed
+return reply
