@@ -236,4 +236,51 @@
       poll(r.data.jobId);
     });
   }
+
+  // ---- rounds: add a round; run a pre-selection's lottery as a job with progress; publish
+  const roundForm = document.getElementById('round-form');
+  if (roundForm) {
+    roundForm.addEventListener('submit', async e => {
+      e.preventDefault();
+      const body = { termId: Number(roundForm.dataset.term), kind: roundForm.querySelector('[name="kind"]').value };
+      roundForm.querySelectorAll('input[name]').forEach(input => {
+        if (input.value === '') return;
+        if (input.hasAttribute('data-instant')) body[input.name] = new Date(input.value).toISOString();
+        else if (input.hasAttribute('data-number')) body[input.name] = Number(input.value);
+      });
+      const r = await api('POST', '/api/admin/rounds', body);
+      if (!r.ok) { showErrors(roundForm, r); return; }
+      window.location.reload();
+    });
+  }
+  document.querySelectorAll('form[data-lottery]').forEach(form => {
+    const id = form.dataset.lottery;
+    const out = form.querySelector('.result');
+    const progress = form.querySelector('progress');
+    const poll = async jobId => {
+      const r = await api('GET', `/api/admin/jobs/${jobId}`);
+      if (!r.ok) { out.textContent = errorOf(r).message; return; }
+      progress.max = Math.max(1, r.data.total);
+      progress.value = r.data.done;
+      if (r.data.state === 'RUNNING') { setTimeout(() => poll(jobId), 500); return; }
+      out.className = r.data.state === 'DONE' ? 'result ok' : 'result error';
+      out.textContent = r.data.state === 'DONE'
+        ? texts.lotteryDone.replace('{0}', r.data.won).replace('{1}', r.data.wishes).replace('{2}', r.data.cancelled.length)
+        : `${texts.error} (${r.data.error})`;
+    };
+    form.addEventListener('submit', async e => {
+      e.preventDefault();
+      out.className = 'result';
+      out.textContent = '';
+      progress.hidden = false;
+      const r = await api('POST', `/api/admin/rounds/${id}/lottery`, { seed: Number(form.querySelector('[name="seed"]').value) });
+      if (r.status !== 202) { out.className = 'result error'; out.textContent = errorOf(r).message; return; }
+      poll(r.data.jobId);
+    });
+    form.querySelector('[data-publish]').addEventListener('click', async () => {
+      const r = await api('POST', `/api/admin/rounds/${id}/publish`);
+      out.className = r.ok ? 'result ok' : 'result error';
+      out.textContent = r.ok ? texts.published.replace('{0}', r.data.placed) : errorOf(r).message;
+    });
+  });
 })();

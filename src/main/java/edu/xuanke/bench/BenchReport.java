@@ -38,9 +38,9 @@ final class BenchReport {
   record ModeResult(String mode, LoadDriver.Result evalsha, LoadDriver.Result selection, LoadDriver.Result writeHeavy,
                     Histogram selectionLag, Histogram writeLag) {
 
-    /** Share of the write-heavy phase's answers that changed something (2xx). */
+    /** Share of the write-heavy phase's answers that changed something (2xx; outcomes are "op status …"). */
     double writeShare() {
-      long changes = writeHeavy.outcomeCounts().entrySet().stream().filter(e -> e.getKey().startsWith("2"))
+      long changes = writeHeavy.outcomeCounts().entrySet().stream().filter(e -> e.getKey().matches("\\S+ 2\\d\\d.*"))
         .mapToLong(Map.Entry::getValue).sum();
       return changes / (double) Math.max(1, writeHeavy.requests.sum());
     }

@@ -5,6 +5,7 @@ import edu.xuanke.auth.PasswordHasher;
 import edu.xuanke.core.AppConfig;
 import edu.xuanke.core.ConfigLoader;
 import edu.xuanke.core.Stores;
+import edu.xuanke.core.VertxSettings;
 import edu.xuanke.course.Audit;
 import edu.xuanke.course.Catalog;
 import edu.xuanke.course.Persister;
@@ -64,12 +65,14 @@ public final class LotteryBench {
     int seats = args.size() > 2 ? Integer.parseInt(args.get(2)) : 60;
     int wishes = args.size() > 3 ? Integer.parseInt(args.get(3)) : 5;
     BlockedThreadCounter blocked = BlockedThreadCounter.attach();
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = Vertx.vertx(VertxSettings.options());
     AppConfig base = ConfigLoader.load(vertx).await();
     AppConfig config = new AppConfig(base.json().copy()
       .put("mysqlDatabase", base.mysqlDatabase() + "_lotterybench")
       .put("redisUrl", base.redisUrl().replaceAll("/\\d+$", "") + "/" + REDIS_DB)
-      .put("httpPort", freePort()).put("demo", false).put("instanceId", "lotterybench"));
+      .put("httpPort", freePort()).put("demo", false).put("instanceId", "lotterybench")
+      // The lottery's figures do not depend on how Redis persists; the shared Redis keeps nothing on disk.
+      .put("durability", "memory"));
     RedisAPI.api(Stores.redis(vertx, config)).flushdb(List.of()).await();
     long setup = System.nanoTime();
     SyntheticTerm term = vertx.executeBlocking(() -> SyntheticTerm.create(config, BenchOptions.parse(List.of(
@@ -83,7 +86,7 @@ public final class LotteryBench {
     AppConfig running = main.start(config).await();
     try {
       Api api = new Api(running.httpPort());
-      String admin = api.login("bench-admin");
+      String admin = api.login("BENCHADMIN");
       List<String> probeTokens = new ArrayList<>();
       for (int i = 1; i <= PROBE_STUDENTS; i++) probeTokens.add(api.login(String.format("P%04d", i)));
       List<Long> probeSections = probeSections(config, probeTerm);
@@ -109,7 +112,9 @@ public final class LotteryBench {
       heap.start();
       probes.forEach(Thread::start);
       sleep(1_000);
+      double loadBefore = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
 
+      long blockedBefore = blocked.count();
       long started = System.nanoTime();
       JsonObject startedJob = api.post(admin, "/api/admin/rounds/" + roundId + "/lottery", new JsonObject().put("seed", 20261201));
       String jobId = startedJob.getString("jobId");
@@ -119,15 +124,21 @@ public final class LotteryBench {
         job = new JsonObject(api.get(admin, "/api/admin/jobs/" + jobId));
       } while ("RUNNING".equals(job.getString("state")));
       double lotterySeconds = (System.nanoTime() - started) / 1e9;
+      long blockedDuringLottery = blocked.count() - blockedBefore;
       sleep(1_000);
       probing.set(false);
       for (Thread probe : probes) probe.join();
       heap.join();
 
-      System.out.printf("lottery: %s in %.2f s (seed %d, %,d students, %,d wishes, %,d won, %d sections cancelled, inputs %s)%n",
-        job.getString("state"), lotterySeconds, job.getLong("seed"), job.getLong("students", 0L), job.getLong("wishes", 0L),
+      System.out.printf("lottery: %s in %.2f s (reading %.1f s, drawing %.1f s of which %.2f s CPU, writing %.1f s; seed %d,"
+          + " %,d students, %,d wishes, %,d won, %d sections cancelled, inputs %s)%n",
+        job.getString("state"), lotterySeconds, job.getLong("readMs", 0L) / 1e3, job.getLong("drawMs", 0L) / 1e3,
+        job.getLong("drawCpuMs", 0L) / 1e3,
+        job.getLong("writeMs", 0L) / 1e3, job.getLong("seed"), job.getLong("students", 0L), job.getLong("wishes", 0L),
         job.getLong("won", 0L), job.getJsonArray("cancelled", new io.vertx.core.json.JsonArray()).size(),
         job.getString("inputsDigest", "").substring(0, Math.min(12, job.getString("inputsDigest", "").length())));
+      System.out.printf("machine load average (1 min) before the lottery: %.1f on %d cores%n", loadBefore,
+        runtime.availableProcessors());
       System.out.printf("heap: %d MB in use before, %d MB at the peak during the lottery (max heap %d MB)%n",
         heapBefore, peakHeap.get() / (1024 * 1024), runtime.maxMemory() / (1024 * 1024));
       System.out.printf("other term's selections during the lottery: %,d select/drop requests, %d errors, p50 %.1f ms,"
@@ -146,7 +157,8 @@ public final class LotteryBench {
       List<String> violations = new Audit(redis, mysql, catalog).run(term.termId).await();
       System.out.printf("invariant violations after publishing: %d %s%n", violations.size(),
         violations.isEmpty() ? "" : violations.subList(0, Math.min(5, violations.size())));
-      System.out.printf("blocked-thread warnings: %d%n", blocked.count());
+      System.out.printf("blocked-thread warnings: %d during the lottery, %d in the whole run (setup included)%n",
+        blockedDuringLottery, blocked.count());
     } finally {
       main.undeployAll().toCompletionStage().toCompletableFuture().get();
       vertx.close().toCompletionStage().toCompletableFuture().get();
@@ -209,7 +221,7 @@ public final class LotteryBench {
         insert(db, "INSERT INTO accounts (student_id, password_hash, cohort_term_id) VALUES (?, ?, ?)",
           String.format("P%04d", i), hash, probeTerm);
       }
-      insert(db, "INSERT INTO accounts (student_id, password_hash, role) VALUES ('bench-admin', ?, 'ADMIN')", hash);
+      insert(db, "INSERT INTO accounts (student_id, password_hash, role) VALUES ('BENCHADMIN', ?, 'ADMIN')", hash);
       db.commit();
       return new long[] {round, probeTerm};
     }

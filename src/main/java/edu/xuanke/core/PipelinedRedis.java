@@ -9,6 +9,7 @@ import io.vertx.redis.client.RedisConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
@@ -24,13 +25,19 @@ import java.util.function.Function;
 public final class PipelinedRedis {
 
   private static final Logger log = LoggerFactory.getLogger(PipelinedRedis.class);
+  private static final long REPLICA_PROBE_MS = 1_000;
 
   private final Redis client;
   private final long timeoutMs;
   private final long replicaWaitMs;
   /** The WAIT that will follow the commands sent in this event-loop turn, once scheduled. */
   private Promise<Void> nextWait;
-  private long unacknowledgedWaits;
+  /**
+   * Set when a WAIT found no replica (e.g. after a failover, the new primary has none yet): WAITs
+   * are skipped, answers relying on the AOF alone, until a probe sees a replica connected again.
+   * Otherwise every turn would stall the connection for the whole wait.
+   */
+  private boolean noReplica;
   private Future<RedisAPI> api;
   private RedisConnection current;
   private Function<RedisAPI, Future<Void>> beforeUse = connection -> Future.succeededFuture();
@@ -59,7 +66,8 @@ public final class PipelinedRedis {
    * Like {@link #call}, and in replica mode the reply is released only after a replica has the
    * change: the commands of one event-loop turn share one {@code WAIT 1 <ms>} sent after them on the
    * same connection, so a batch of answers costs one replication round trip. A WAIT that times out
-   * with no replica is logged and the answers go out anyway: the primary's AOF still holds them.
+   * with no replica is logged and the answers go out anyway: the primary's AOF still holds them
+   * (see {@link #noReplica}).
    */
   public <T> Future<T> callReplicated(Function<RedisAPI, Future<T>> command) {
     Future<T> reply = call(command);
@@ -69,23 +77,33 @@ public final class PipelinedRedis {
   }
 
   private Future<Void> replicaAcknowledged() {
+    if (noReplica) return Future.succeededFuture();
     if (nextWait == null) {
       Promise<Void> wait = Promise.promise();
       nextWait = wait;
       Vertx.currentContext().runOnContext(v -> {
         nextWait = null;
         call(api -> api.wait("1", Long.toString(replicaWaitMs))).onComplete(done -> {
-          if (done.failed() || done.result().toLong() < 1) {
-            if (unacknowledgedWaits++ % 1000 == 0) {
-              log.warn("no replica acknowledged within {} ms ({} times so far): answers rely on the primary's AOF alone",
-                replicaWaitMs, unacknowledgedWaits);
-            }
-          }
+          if (done.failed() || done.result().toLong() < 1) replicaMissing();
           wait.complete();
         });
       });
     }
     return nextWait.future();
+  }
+
+  private void replicaMissing() {
+    if (noReplica) return;
+    noReplica = true;
+    log.warn("no replica acknowledged within {} ms: answers rely on the primary's AOF alone until one is connected",
+      replicaWaitMs);
+    Vertx vertx = Vertx.currentContext().owner();
+    vertx.setPeriodic(REPLICA_PROBE_MS, probe -> call(api -> api.info(List.of("replication"))).onSuccess(info -> {
+      if (info.toString().contains("connected_slaves:0")) return;
+      vertx.cancelTimer(probe);
+      noReplica = false;
+      log.info("a replica is connected again: answers wait for it");
+    }));
   }
 
   /** Runs a command (or a few) on the shared connection, within the timeout. */

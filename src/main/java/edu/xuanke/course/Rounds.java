@@ -108,7 +108,7 @@ public final class Rounds {
     return mysql.withTransaction(conn -> current(conn, id)
         .compose(existing -> write(conn, id, existing.copy().mergeIn(fields), existing)))
       .recover(failure -> failure instanceof io.vertx.mysqlclient.MySQLException e && e.getErrorCode() == 1452
-        ? ErrorCode.VALIDATION_FAILED.fail(new JsonObject().put("fields", new JsonObject().put("termId", "UNKNOWN")))
+        ? Fields.<JsonObject>invalid("termId", "UNKNOWN")
         : Future.<JsonObject>failedFuture(failure))
       .onSuccess(saved -> vertx.eventBus().publish(CatalogService.CHANGED_ADDRESS,
         new JsonObject().put("termId", saved.getLong("termId"))));
@@ -142,7 +142,7 @@ public final class Rounds {
     return conn.preparedQuery("SELECT selection_opens_at, selection_closes_at, drop_closes_at FROM terms"
         + " WHERE id = ? AND retired = FALSE FOR UPDATE").execute(Tuple.of(termId))
       .compose(term -> {
-        if (term.size() == 0) return ErrorCode.VALIDATION_FAILED.fail(new JsonObject().put("fields", new JsonObject().put("termId", "UNKNOWN")));
+        if (term.size() == 0) return Fields.invalid("termId", "UNKNOWN");
         // The term's window is the span in which it has live state: its rounds lie inside it.
         Row t = term.iterator().next();
         Instant termOpens = Times.fromUtc(t.getLocalDateTime("selection_opens_at"));
@@ -164,8 +164,7 @@ public final class Rounds {
               + " drop_closes_at = ?, max_wishes = ?, release_min_seconds = ?, release_max_seconds = ?, options = ?"
               + " WHERE id = ?").execute(values.addLong(id)).map(id);
         return written.compose(roundId -> overlapping(conn, termId)
-          .compose(clash -> clash ? ErrorCode.VALIDATION_FAILED.<Long>fail(new JsonObject().put("fields",
-            new JsonObject().put("opensAt", "OVERLAPS_ANOTHER_ROUND"))) : Future.succeededFuture(roundId)))
+          .compose(clash -> clash ? Fields.<Long>invalid("opensAt", "OVERLAPS_ANOTHER_ROUND") : Future.succeededFuture(roundId)))
           .compose(roundId -> windows(conn, termId)
             .compose(windows -> TERM_UPDATE.run(redis, List.of(new TermKeys(termId).term()), "rounds", windows))
             .compose(v -> conn.preparedQuery(SELECT + " WHERE r.id = ?").execute(Tuple.of(roundId)))

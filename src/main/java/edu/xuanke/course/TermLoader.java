@@ -122,8 +122,7 @@ public final class TermLoader {
       .compose(exists -> exists.toInteger() == 0 ? Future.succeededFuture("0-0")
         : api.xinfo(List.of("STREAM", keys.events())).map(info -> Replies.hash(info).get("last-generated-id")));
     return Future.all(stored, term, streamLast).compose(all -> {
-      Response ready = term.result().get(0);
-      if (ready == null || !SectionMeta.LAYOUT.equals(ready.toString())) return Future.succeededFuture(false);
+      if (!isReadyFlag(term.result().get(0))) return Future.succeededFuture(false);
       String gen = term.result().get(1) == null ? "0" : term.result().get(1).toString();
       String lastEvent = Persister.sortableId(streamLast.result());
       PersistedMarks.Mark mysqlHas = stored.result();
@@ -154,7 +153,12 @@ public final class TermLoader {
   }
 
   private Future<Boolean> isReady(TermKeys keys) {
-    return api.hget(keys.term(), "ready").map(r -> r != null && SectionMeta.LAYOUT.equals(r.toString()));
+    return api.hget(keys.term(), "ready").map(TermLoader::isReadyFlag);
+  }
+
+  /** Ready, and in this build's layout: a state an older build wrote is rebuilt (see lib.lua's META_LAYOUT). */
+  private static boolean isReadyFlag(Response ready) {
+    return ready != null && SectionMeta.LAYOUT.equals(ready.toString());
   }
 
   private Future<Void> awaitReady(TermKeys keys) {

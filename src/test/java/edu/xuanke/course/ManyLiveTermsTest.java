@@ -53,9 +53,12 @@ class ManyLiveTermsTest {
   private String adminToken;
   private Redis redisClient;
   private long slowestHealthMs;
+  /** The JVM's count when this test began (other test classes may run in the same JVM). */
+  private int blockedBefore;
 
   @BeforeEach
   void setUp() throws Exception {
+    blockedBefore = BlockedThreads.count();
     service = new Service(TestConfig.json());
     redisClient = Stores.redis(service.vertx, TestConfig.config());
     fixture = service.freshStores();
@@ -115,7 +118,7 @@ class ManyLiveTermsTest {
     List<String> stored = fixture.rows("SELECT CONCAT(student_id, '@', section_id) FROM enrollments WHERE state = 'ENROLLED'");
     assertEquals(new TreeSet<>(answered), new TreeSet<>(stored), "every 2xx is in MySQL, nothing else is");
     assertEquals(BUSY_TERMS * 5, stored.size(), "each busy section filled its 5 seats");
-    assertEquals(0, BlockedThreads.count(), "blocked-thread warnings");
+    assertEquals(blockedBefore, BlockedThreads.count(), "blocked-thread warnings during this test");
     System.out.printf("slowest /health: %d ms%n", slowestHealthMs);
   }
 

@@ -58,10 +58,10 @@ class ApiFuzzTest {
     section = term.section("F1", 5, 1, "08:00", "10:00");
     term.section("F2", 5, 2, "08:00", "10:00");
     List<String> students = term.students("FZ", 2);
-    fixture.admin("fuzz-admin");
+    fixture.admin("fuzzadmin");
     service.start();
     student = service.login(students.get(0));
-    admin = service.login("fuzz-admin");
+    admin = service.login("fuzzadmin");
   }
 
   @AfterContainer

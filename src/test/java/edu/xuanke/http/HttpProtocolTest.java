@@ -57,6 +57,8 @@ class HttpProtocolTest {
   private WebClient http;
   private int metricsPort;
   private String token;
+  private long termId;
+  private long section;
 
   @BeforeAll
   void setUp() throws Exception {
@@ -67,7 +69,8 @@ class HttpProtocolTest {
     service = new Service(config);
     fixture = service.freshStores();
     Fixture.Term term = fixture.openTerm(3);
-    term.section("C1", 10, 1, "08:00", "10:00");
+    termId = term.id;
+    section = term.section("C1", 10, 1, "08:00", "10:00");
     String student = term.students("H", 1).get(0);
     service.start();
     // Not kept alive: the short idle timeout here must not race a pooled connection's next request.
@@ -196,6 +199,12 @@ class HttpProtocolTest {
     HttpResponse<Buffer> scraped = scraper.get("/metrics").bearerTokenAuthentication(METRICS_TOKEN).send().await();
     assertEquals(200, scraped.statusCode());
     assertTrue(scraped.bodyAsString().contains("jvm_memory_used_bytes"));
+
+    // The persistence lag (stream append → MySQL commit) appears once a change was persisted.
+    service.select(token, section, false).await();
+    service.drain(termId);
+    String after = scraper.get("/metrics").bearerTokenAuthentication(METRICS_TOKEN).send().await().bodyAsString();
+    assertTrue(after.contains("xuanke_persistence_lag_seconds{quantile=\"0.99\"}"), after);
   }
 
   @Test

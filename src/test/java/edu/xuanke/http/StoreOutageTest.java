@@ -51,7 +51,7 @@ class StoreOutageTest {
     term = fixture.openTerm(3);
     section = term.section("C1", 10, 1, "08:00", "10:00");
     students = term.students("O", 3);
-    fixture.admin("outage-admin");
+    fixture.admin("outageadmin");
     service.start();
   }
 
@@ -167,7 +167,7 @@ class StoreOutageTest {
 
   private void assertEveryRouteSurvives(TcpProxy store) {
     String student = service.login(students.get(0));
-    String admin = service.login("outage-admin");
+    String admin = service.login("outageadmin");
     // Plausible values for the fields routes read, so that requests get past validation to the stores.
     JsonObject body = new JsonObject().put("sectionId", section).put("from", section).put("to", section)
       .put("termId", term.id).put("waitlist", true).put("studentId", students.get(1)).put("name", "Outage")

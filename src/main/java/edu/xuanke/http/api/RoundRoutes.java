@@ -1,6 +1,7 @@
 package edu.xuanke.http.api;
 
 import edu.xuanke.core.ErrorCode;
+import edu.xuanke.core.Fields;
 import edu.xuanke.course.CatalogService;
 import edu.xuanke.http.Requests;
 import edu.xuanke.http.TokenAuth;
@@ -32,7 +33,7 @@ public final class RoundRoutes {
     router.put("/api/wishes").handler(ctx -> {
       JsonObject body = Requests.body(ctx);
       if (!(body.getValue("sectionIds") instanceof JsonArray ids)) {
-        throw ErrorCode.BAD_REQUEST.exception(new JsonObject().put("fields", new JsonObject().put("sectionIds", "NOT_AN_ARRAY")));
+        throw ErrorCode.BAD_REQUEST.exception(Fields.details("sectionIds", "NOT_AN_ARRAY"));
       }
       rounds.saveWishes(TokenAuth.studentId(ctx), Requests.requiredId(body, "termId"), ids)
         .onSuccess(saved -> Json.ok(ctx, 200, saved)).onFailure(ctx::fail);
@@ -40,7 +41,9 @@ public final class RoundRoutes {
     router.post("/api/wishes/enroll").handler(ctx -> {
       // As for select: a student on a one-time password changes it first.
       if (TokenAuth.mustChangePassword(ctx)) throw ErrorCode.PASSWORD_CHANGE_REQUIRED.exception();
-      long termId = term(ctx, Requests.body(ctx).getValue("termId") == null ? 0 : Requests.requiredId(Requests.body(ctx), "termId"));
+      // The body is optional: without one (or without termId) the plan of the session's term is tried.
+      JsonObject body = ctx.body().length() == 0 ? new JsonObject() : Requests.body(ctx);
+      long termId = term(ctx, body.getValue("termId") == null ? 0 : Requests.requiredId(body, "termId"));
       rounds.enrollPlan(TokenAuth.studentId(ctx), TokenAuth.sessionId(ctx), termId)
         .onSuccess(results -> Json.ok(ctx, 200, results)).onFailure(ctx::fail);
     });
@@ -49,7 +52,7 @@ public final class RoundRoutes {
   /** The term asked for, else the term of the student's session. */
   private static long term(RoutingContext ctx, long asked) {
     long termId = asked != 0 ? asked : TokenAuth.sessionTerm(ctx);
-    if (termId == 0) throw ErrorCode.BAD_REQUEST.exception(new JsonObject().put("fields", new JsonObject().put("termId", "REQUIRED")));
+    if (termId == 0) throw ErrorCode.BAD_REQUEST.exception(Fields.details("termId", "REQUIRED"));
     return termId;
   }
 
@@ -64,7 +67,7 @@ public final class RoundRoutes {
     router.post("/api/admin/rounds/:id/lottery").handler(ctx -> {
       JsonObject body = Requests.body(ctx);
       if (!(body.getValue("seed") instanceof Number seed) || seed.doubleValue() != seed.longValue()) {
-        throw ErrorCode.BAD_REQUEST.exception(new JsonObject().put("fields", new JsonObject().put("seed", "NOT_AN_INTEGER")));
+        throw ErrorCode.BAD_REQUEST.exception(Fields.details("seed", "NOT_AN_INTEGER"));
       }
       rounds.startLottery(Requests.pathId(ctx, "id"), seed.longValue())
         .onSuccess(job -> Json.ok(ctx, 202, job)).onFailure(ctx::fail);

@@ -37,6 +37,7 @@ public final class AdminPages {
     adminPage("/admin").handler(this::dashboard);
     adminPage("/admin/catalog").handler(this::catalogPage);
     adminPage("/admin/students").handler(this::students);
+    adminPage("/admin/rounds").handler(this::rounds);
   }
 
   private Route adminPage(String path) {
@@ -92,6 +93,19 @@ public final class AdminPages {
         return model;
       }))
       .onSuccess(model -> pages.render(ctx, 200, "admin-students", model))
+      .onFailure(ctx::fail);
+  }
+
+  /** The term's rounds; the lottery, its progress and the publication go through the API (admin.js). */
+  private void rounds(RoutingContext ctx) {
+    withTerms(ctx).compose(model -> {
+        long termId = (Long) model.get("termId");
+        return (termId == 0 ? Future.succeededFuture(new JsonArray()) : catalog.rounds(termId)).map(rounds -> {
+          model.put("rounds", rounds);
+          return model;
+        });
+      })
+      .onSuccess(model -> pages.render(ctx, 200, "admin-rounds", model))
       .onFailure(ctx::fail);
   }
 

@@ -2,6 +2,7 @@ package edu.xuanke.round.impl;
 
 import edu.xuanke.auth.AuthService;
 import edu.xuanke.core.ErrorCode;
+import edu.xuanke.core.Fields;
 import edu.xuanke.course.CatalogKind;
 import edu.xuanke.course.CatalogService;
 import edu.xuanke.course.SelectionService;
@@ -19,6 +20,7 @@ import io.vertx.sqlclient.Tuple;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.lang.management.ManagementFactory;
 import java.time.LocalDate;
 import java.time.LocalTime;
 import java.util.ArrayList;
@@ -33,9 +35,11 @@ public final class RoundServiceImpl implements RoundService {
   private static final Logger log = LoggerFactory.getLogger(RoundServiceImpl.class);
   /** A plan's length when the term has no pre-selection round to say otherwise. */
   private static final int PLAN_LIMIT = 20;
-  private static final int READ_PAGE = 20_000;
-  private static final int WRITE_ROWS = 5_000;
+  /** Pages small enough that decoding one never holds an event loop long, even on a busy machine. */
+  private static final int READ_PAGE = 5_000;
+  private static final int WRITE_ROWS = 2_000;
   private static final int MAILS_AT_ONCE = 50;
+  private static final int MAIL_PAGE = 2_000;
 
   private final Pool mysql;
   private final LotteryJobs jobs;
@@ -132,7 +136,7 @@ public final class RoundServiceImpl implements RoundService {
   }
 
   private static <T> Future<T> invalid(String reason) {
-    return ErrorCode.VALIDATION_FAILED.fail(new JsonObject().put("fields", new JsonObject().put("sectionIds", reason)));
+    return Fields.invalid("sectionIds", reason);
   }
 
   private static boolean admits(String prefixes, String studentId) {
@@ -283,10 +287,13 @@ public final class RoundServiceImpl implements RoundService {
     Future<JsonObject> majors = auth.cohortMajors(termId);
     Future<Long> count = mysql.preparedQuery("SELECT COUNT(*) AS n FROM plan_entries WHERE term_id = ?")
       .execute(Tuple.of(termId)).map(rows -> rows.iterator().next().getLong("n"));
+    long[] phases = new long[4];
+    phases[0] = System.nanoTime();
     return Future.all(context, majors, count)
       .compose(all -> jobs.total(jobId, 2 * count.result()))
-      .compose(v -> readWishes(jobId, termId, new LinkedHashMap<>(), "", 0))
+      .compose(v -> readWishes(jobId, termId, new LinkedHashMap<>(), ""))
       .compose(wishes -> {
+        phases[1] = System.nanoTime();
         List<Lottery.Section> sections = new ArrayList<>();
         JsonObject priorities = round.getJsonObject("priorities");
         JsonObject minimums = round.getJsonObject("minimumSizes");
@@ -304,30 +311,54 @@ public final class RoundServiceImpl implements RoundService {
             list.stream().mapToLong(Long::longValue).toArray()));
         });
         int max = context.result().term().getInteger("maxSectionsPerStudent");
-        return workers.executeBlocking(() -> Lottery.draw(seed, max, sections, applicants), false)
-          .compose(result -> writeResults(jobId, roundId, termId, seed, applicants.size(), result));
+        long[] drawCpu = new long[1];
+        return workers.executeBlocking(() -> {
+            long cpu = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+            Lottery.Result result = Lottery.draw(seed, max, sections, applicants);
+            drawCpu[0] = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpu;
+            return result;
+          }, false)
+          .compose(result -> {
+            phases[2] = System.nanoTime();
+            return writeResults(jobId, roundId, termId, seed, applicants.size(), result)
+              .map(summary -> summary.put("drawCpuMs", drawCpu[0] / 1_000_000));
+          });
       })
-      .compose(summary -> jobs.finish(jobId, summary));
+      .compose(summary -> {
+        phases[3] = System.nanoTime();
+        summary.put("readMs", (phases[1] - phases[0]) / 1_000_000).put("drawMs", (phases[2] - phases[1]) / 1_000_000)
+          .put("writeMs", (phases[3] - phases[2]) / 1_000_000);
+        log.info("lottery of round {}: {}", roundId, summary.copy().put("inputsDigest", summary.getString("inputsDigest")));
+        return jobs.finish(jobId, summary);
+      });
   }
 
-  /** The term's plans in (student, rank) order, read by keyset pages so no single read is large. */
+  /**
+   * The term's plans in (student, rank) order, read by keyset pages on the primary key so no single
+   * read is large. A full page may end inside a student's wishes: that student is read again whole
+   * with the next page.
+   */
   private Future<Map<String, List<Long>>> readWishes(String jobId, long termId, Map<String, List<Long>> into,
-                                                     String afterStudent, int afterRank) {
-    return mysql.preparedQuery("SELECT student_id, rank_no, section_id FROM plan_entries WHERE term_id = ?"
-        + " AND (student_id > ? OR (student_id = ? AND rank_no > ?)) ORDER BY student_id, rank_no LIMIT " + READ_PAGE)
-      .execute(Tuple.of(termId, afterStudent, afterStudent, afterRank))
+                                                     String afterStudent) {
+    return mysql.preparedQuery("SELECT student_id, section_id FROM plan_entries WHERE term_id = ? AND student_id > ?"
+        + " ORDER BY student_id, rank_no LIMIT " + READ_PAGE)
+      .execute(Tuple.of(termId, afterStudent))
       .compose(rows -> {
-        String lastStudent = afterStudent;
-        int lastRank = afterRank;
-        for (Row row : rows) {
-          lastStudent = row.getString("student_id");
-          lastRank = row.getInteger("rank_no");
-          into.computeIfAbsent(lastStudent, s -> new ArrayList<>(5)).add(row.getLong("section_id"));
-        }
-        if (rows.size() < READ_PAGE) return jobs.progress(jobId, rows.size()).map(into);
-        String nextStudent = lastStudent;
-        int nextRank = lastRank;
-        return jobs.progress(jobId, rows.size()).compose(v -> readWishes(jobId, termId, into, nextStudent, nextRank));
+        boolean full = rows.size() == READ_PAGE;
+        List<String> students = new ArrayList<>();
+        List<Long> sections = new ArrayList<>();
+        rows.forEach(row -> {
+          students.add(row.getString("student_id"));
+          sections.add(row.getLong("section_id"));
+        });
+        String last = students.isEmpty() ? afterStudent : students.get(students.size() - 1);
+        int kept = students.size();
+        if (full) while (kept > 0 && students.get(kept - 1).equals(last)) kept--;
+        if (full && kept == 0) return Future.failedFuture(new IllegalStateException("a plan longer than a page"));
+        for (int i = 0; i < kept; i++) into.computeIfAbsent(students.get(i), s -> new ArrayList<>(5)).add(sections.get(i));
+        String next = kept == 0 ? last : students.get(kept - 1);
+        Future<Void> counted = jobs.progress(jobId, kept);
+        return full ? counted.compose(v -> readWishes(jobId, termId, into, next)) : counted.map(into);
       });
   }
 
@@ -391,14 +422,15 @@ public final class RoundServiceImpl implements RoundService {
       if (run == null) return ErrorCode.NOT_DRAWN.<JsonArray>fail();
       return mysql.preparedQuery("SELECT student_id, section_id, rank_no, outcome, draw_number, applicants, priority"
           + " FROM lottery_results WHERE round_id = ? ORDER BY student_id, rank_no").execute(Tuple.of(roundId))
-        .map(rows -> {
+        // A lottery of 250,000 wishes makes as many objects: built on a worker, not the event loop.
+        .compose(rows -> workers.executeBlocking(() -> {
           JsonArray out = new JsonArray();
           rows.forEach(row -> out.add(new JsonObject().put("studentId", row.getString("student_id"))
             .put("sectionId", row.getLong("section_id")).put("rank", row.getInteger("rank_no"))
             .put("outcome", row.getString("outcome")).put("drawNumber", row.getInteger("draw_number"))
             .put("applicants", row.getInteger("applicants")).put("priority", row.getInteger("priority"))));
           return out;
-        });
+        }, false));
     });
   }
 
@@ -441,26 +473,40 @@ public final class RoundServiceImpl implements RoundService {
       .executeBatch(rows).mapEmpty();
   }
 
-  /** Mails every student of the lottery their outcomes, a few at a time. */
+  /** Mails every student of the lottery their outcomes: a page of students at a time, a few mails at once. */
   private Future<Void> mailResults(long roundId, long termId) {
     Future<JsonObject> term = catalog.term(termId);
     Future<JsonArray> sections = catalog.sections(termId, 0, 0);
-    Future<JsonArray> results = results(roundId);
-    return Future.all(term, sections, results).compose(all -> {
+    return Future.all(term, sections).compose(all -> {
       Map<Long, String> titles = new HashMap<>();
       sections.result().forEach(s -> titles.put(((JsonObject) s).getLong("id"), ((JsonObject) s).getString("courseTitle")));
-      Map<String, JsonArray> byStudent = new LinkedHashMap<>();
-      results.result().forEach(r -> {
-        JsonObject x = (JsonObject) r;
-        byStudent.computeIfAbsent(x.getString("studentId"), s -> new JsonArray()).add(new JsonObject()
-          .put("rank", Integer.toString(x.getInteger("rank")))
-          .put("courseTitle", titles.getOrDefault(x.getLong("sectionId"), "#" + x.getLong("sectionId")))
-          .put("outcome", x.getString("outcome"))
-          .put("drawNumber", Integer.toString(x.getInteger("drawNumber")))
-          .put("applicants", Integer.toString(x.getInteger("applicants"))));
-      });
-      return mailSome(new ArrayList<>(byStudent.entrySet()), 0, roundId, term.result().getString("name"));
+      return mailPage(roundId, titles, term.result().getString("name"), "");
     });
+  }
+
+  private Future<Void> mailPage(long roundId, Map<Long, String> titles, String termName, String afterStudent) {
+    return mysql.preparedQuery("SELECT student_id, section_id, rank_no, outcome, draw_number, applicants FROM lottery_results"
+        + " WHERE round_id = ? AND student_id > ? ORDER BY student_id, rank_no LIMIT " + MAIL_PAGE)
+      .execute(Tuple.of(roundId, afterStudent))
+      .compose(rows -> {
+        boolean full = rows.size() == MAIL_PAGE;
+        Map<String, JsonArray> byStudent = new LinkedHashMap<>();
+        String last = afterStudent;
+        for (Row row : rows) {
+          last = row.getString("student_id");
+          byStudent.computeIfAbsent(last, s -> new JsonArray()).add(new JsonObject()
+            .put("rank", Integer.toString(row.getInteger("rank_no")))
+            .put("courseTitle", titles.getOrDefault(row.getLong("section_id"), "#" + row.getLong("section_id")))
+            .put("outcome", row.getString("outcome"))
+            .put("drawNumber", Integer.toString(row.getInteger("draw_number")))
+            .put("applicants", Integer.toString(row.getInteger("applicants"))));
+        }
+        // A full page may end inside the last student's outcomes: they come whole with the next page.
+        if (full && byStudent.size() > 1) byStudent.remove(last);
+        String next = byStudent.isEmpty() ? last : new ArrayList<>(byStudent.keySet()).get(byStudent.size() - 1);
+        return mailSome(new ArrayList<>(byStudent.entrySet()), 0, roundId, termName)
+          .compose(v -> full ? mailPage(roundId, titles, termName, next) : Future.succeededFuture());
+      });
   }
 
   private Future<Void> mailSome(List<Map.Entry<String, JsonArray>> students, int from, long roundId, String termName) {
