@@ -10,6 +10,7 @@ import edu.xuanke.core.Secrets;
 import edu.xuanke.core.Stores;
 import edu.xuanke.core.VertxSettings;
 import edu.xuanke.course.CourseVerticle;
+import edu.xuanke.course.PersisterVerticle;
 import edu.xuanke.course.PromotionNotifier;
 import edu.xuanke.demo.DemoData;
 import edu.xuanke.http.HttpVerticle;
@@ -35,7 +36,8 @@ import java.util.concurrent.TimeoutException;
 /**
  * Starts xuanke: reads the config, migrates the database, seeds demo data when asked, and
  * deploys the verticles. On SIGTERM it undeploys them in reverse order: HTTP first (no new
- * requests, in-flight ones finish), the persisters last (what was accepted gets written).
+ * requests, in-flight ones finish), the node's persister after the course instances (what was accepted
+ * gets written).
  */
 public final class Main {
 
@@ -106,6 +108,7 @@ public final class Main {
       .compose(config -> verifyDurability(config).map(config))
       .compose(config -> (config.demo() ? seedDemo(config) : Future.<Void>succeededFuture()).map(config))
       .compose(config -> deploy(AuthVerticle.class, config, eventLoops)
+        .compose(v -> deploy(new PersisterVerticle(), config))
         .compose(v -> deploy(CourseVerticle.class, config, eventLoops))
         .compose(v -> deploy(new MailVerticle(), config))
         .compose(v -> deploy(new PromotionNotifier(), config))

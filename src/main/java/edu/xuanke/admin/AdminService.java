@@ -56,4 +56,15 @@ public interface AdminService {
 
   /** Fill rates, waitlists, selections per second, refusals, persistence lag and mail outbox state. */
   Future<JsonObject> stats(long termId);
+
+  /**
+   * Claims an admin write's Idempotency-Key for {@code admin}, or answers what the key holds:
+   * {replay: false} (claimed: run the write), or {replay: true, status, body, contentType} (the
+   * stored answer). Fails IDEMPOTENCY_IN_FLIGHT while the first request runs, IDEMPOTENCY_KEY_REUSED
+   * when the key came with another request ({@code fingerprint} differs).
+   */
+  Future<JsonObject> beginIdempotentWrite(String admin, String key, String fingerprint);
+
+  /** Stores the claimed write's answer {status, body, contentType} for retries (a 5xx releases the claim). */
+  Future<Void> finishIdempotentWrite(String admin, String key, String fingerprint, JsonObject answer);
 }

@@ -69,12 +69,18 @@ public final class AppConfig {
   public String mysqlPassword() { return json.getString("mysqlPassword", ""); }
   public String mysqlDatabase() { return json.getString("mysqlDatabase", "xuanke"); }
   public int mysqlPoolSize() { return json.getInteger("mysqlPoolSize", 8); }
+  /** Callers that may wait for a MySQL connection of one pool; more fail at once (503). */
+  public int mysqlPoolWaiting() { return json.getInteger("mysqlPoolWaiting", 512); }
+  /** How long a caller waits for a MySQL connection before it fails (503); below the event-bus timeout. */
+  public long mysqlPoolWaitMs() { return json.getLong("mysqlPoolWaitMs", 5000L); }
   public String redisUrl() { return json.getString("redisUrl", "redis://127.0.0.1:6379/0"); }
   public int redisPoolSize() { return json.getInteger("redisPoolSize", 16); }
   /** "standalone" (redisUrl) or "cluster" (Redis Cluster, seeded from redisNodes). */
   public boolean redisCluster() { return "cluster".equalsIgnoreCase(json.getString("redisType", "standalone").trim()); }
   /** redis:// URLs of some Redis Cluster nodes; the client learns the rest from them. */
   public List<String> redisNodes() { return list("redisNodes"); }
+  /** Calls that may wait for a connection of one Redis pool; more fail at once (503). */
+  public int redisPoolWaiting() { return json.getInteger("redisPoolWaiting", 2048); }
   public String jwtSecret() { return json.getString("jwtSecret", ""); }
   public String jwtSecretFile() { return json.getString("jwtSecretFile", ".xuanke/jwt-secret"); }
   public int passwordIterations() { return json.getInteger("passwordIterations", 210000); }

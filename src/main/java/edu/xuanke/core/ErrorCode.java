@@ -36,6 +36,10 @@ public enum ErrorCode {
   SECTION_RETIRED(409),
   TERM_LIVE(409),
   IN_USE(409),
+  /** An admin write with this Idempotency-Key is still running; retry in a moment. */
+  IDEMPOTENCY_IN_FLIGHT(409),
+  /** The Idempotency-Key was already used for a different request. */
+  IDEMPOTENCY_KEY_REUSED(422),
   ROUND_NOT_CLOSED(409),
   WRONG_ROUND_KIND(409),
   NOT_DRAWN(409),

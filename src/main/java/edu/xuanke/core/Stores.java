@@ -11,6 +11,8 @@ import io.vertx.redis.client.RedisOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 
+import java.util.concurrent.TimeUnit;
+
 /** Clients of the backing stores, built the same way by every verticle that needs them. */
 public final class Stores {
 
@@ -28,9 +30,15 @@ public final class Stores {
       .setCachePreparedStatements(true);
   }
 
+  /**
+   * A bounded pool: a caller waits at most {@code mysqlPoolWaitMs} for a connection, and at most
+   * {@code mysqlPoolWaiting} callers wait at all, so an overload fails fast (503 UNAVAILABLE,
+   * nothing changed) instead of queueing without end.
+   */
   public static Pool mysql(Vertx vertx, AppConfig config) {
     return MySQLBuilder.pool()
-      .with(new PoolOptions().setMaxSize(config.mysqlPoolSize()))
+      .with(new PoolOptions().setMaxSize(config.mysqlPoolSize()).setMaxWaitQueueSize(config.mysqlPoolWaiting())
+        .setConnectionTimeout((int) config.mysqlPoolWaitMs()).setConnectionTimeoutUnit(TimeUnit.MILLISECONDS))
       .connectingTo(mysqlOptions(config))
       .using(vertx)
       .build();
@@ -42,8 +50,20 @@ public final class Stores {
     return "Redis " + uri.getHost() + ":" + (uri.getPort() < 0 ? 6379 : uri.getPort());
   }
 
+  /**
+   * The shared pool: short commands only. Blocking commands (XREADGROUP … BLOCK) never use it —
+   * they would hold a connection each — but {@link #dedicatedRedis}. At most
+   * {@code redisPoolWaiting} calls wait for a connection; beyond that a call fails at once (503).
+   */
   public static Redis redis(Vertx vertx, AppConfig config) {
-    return Redis.createClient(vertx, redisOptions(config));
+    return Redis.createClient(vertx, redisOptions(config)
+      .setMaxPoolSize(config.redisPoolSize())
+      .setMaxPoolWaiting(config.redisPoolWaiting()));
+  }
+
+  /** A client of exactly one connection, for one blocking reader (see core/StreamReader). */
+  public static Redis dedicatedRedis(Vertx vertx, AppConfig config) {
+    return Redis.createClient(vertx, redisOptions(config).setMaxPoolSize(1).setMaxPoolWaiting(1));
   }
 
   /**
@@ -55,11 +75,8 @@ public final class Stores {
     RedisOptions options = new RedisOptions();
     // A Redis that is down is noticed within the request's budget, not after the OS's connect timeout.
     options.getNetClientOptions().setConnectTimeout((int) config.redisTimeoutMs());
-    options
-      .setMaxPoolSize(config.redisPoolSize())
-      .setMaxPoolWaiting(4096)
-      // RESP2 keeps replies plain arrays (streams, hashes), which the parsers here expect.
-      .setPreferredProtocolVersion(ProtocolVersion.RESP2);
+    // RESP2 keeps replies plain arrays (streams, hashes), which the parsers here expect.
+    options.setPreferredProtocolVersion(ProtocolVersion.RESP2);
     if (!config.redisCluster()) return options.setConnectionString(config.redisUrl());
     if (config.redisNodes().isEmpty()) {
       throw new IllegalStateException("XUANKE_REDIS_TYPE=cluster needs XUANKE_REDIS_NODES (comma-separated redis:// URLs)");

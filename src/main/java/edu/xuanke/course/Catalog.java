@@ -2,6 +2,7 @@ package edu.xuanke.course;
 
 import edu.xuanke.core.Times;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -93,12 +94,38 @@ public final class Catalog {
   private final Pool mysql;
   private volatile Map<Long, Term> terms = Map.of();
   private volatile Map<Long, Section> sections = Map.of();
+  private Future<Void> running;
+  private Promise<Void> queued;
 
   public Catalog(Pool mysql) {
     this.mysql = mysql;
   }
 
-  public Future<Void> reload() {
+  /**
+   * Reads the catalog afresh. Callers that ask while a reload runs share one more reload after it
+   * (the running one may have read before their change): hundreds of terms loading at once, or a
+   * burst of edits, cost two reads rather than one each.
+   */
+  public synchronized Future<Void> reload() {
+    if (running == null) {
+      Future<Void> reading = read();
+      running = reading;
+      reading.onComplete(done -> readFinished());
+      return reading;
+    }
+    if (queued == null) queued = Promise.promise();
+    return queued.future();
+  }
+
+  private synchronized void readFinished() {
+    running = null;
+    if (queued == null) return;
+    Promise<Void> waiting = queued;
+    queued = null;
+    reload().onComplete(waiting);
+  }
+
+  private Future<Void> read() {
     Future<Map<Long, Term>> loadedTerms = mysql.query(TERMS_SQL).execute().map(rows -> {
       Map<Long, Term> byId = new LinkedHashMap<>();
       rows.forEach(row -> byId.put(row.getLong("id"), term(row)));

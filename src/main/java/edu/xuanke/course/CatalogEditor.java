@@ -82,16 +82,17 @@ public final class CatalogEditor {
 
   /** Creates ({@code id} 0) or changes a record; a change needs only the fields that change. */
   public Future<JsonObject> save(CatalogKind kind, long id, JsonObject fields) {
-    Future<JsonObject> saved = mysql.withTransaction(conn -> current(conn, kind, id)
+    EditBudget budget = new EditBudget();
+    Future<JsonObject> saved = mysql.withTransaction(conn -> budget.bound(current(conn, kind, id)
         .compose(existing -> {
           JsonObject merged = existing.copy().mergeIn(fields);
           return switch (kind) {
-            case TERMS -> saveTerm(conn, id, merged);
-            case PERIODS -> savePeriod(conn, id, merged, existing);
+            case TERMS -> saveTerm(conn, id, merged, budget);
+            case PERIODS -> savePeriod(conn, id, merged, existing, budget);
             case COURSE_TYPES -> saveType(conn, id, merged);
-            case SECTIONS -> saveSection(conn, id, merged, existing);
+            case SECTIONS -> saveSection(conn, id, merged, existing, budget);
           };
-        }))
+        })))
       .recover(CatalogEditor::storeFailure);
     return saved.compose(json -> announce(json.getLong("termId", kind == CatalogKind.TERMS ? json.getLong("id") : 0L))
       .map(json));
@@ -99,12 +100,13 @@ public final class CatalogEditor {
 
   /** Retires a term or section (kept for the record), deletes an unused period or course type. */
   public Future<Void> retire(CatalogKind kind, long id) {
-    Future<Long> termId = mysql.withTransaction(conn -> current(conn, kind, id).compose(existing -> switch (kind) {
+    EditBudget budget = new EditBudget();
+    Future<Long> termId = mysql.withTransaction(conn -> budget.bound(current(conn, kind, id).compose(existing -> switch (kind) {
         case TERMS -> retireTerm(conn, id, existing);
-        case SECTIONS -> retireSection(conn, id, existing);
+        case SECTIONS -> retireSection(conn, id, existing, budget);
         case PERIODS, COURSE_TYPES -> conn.preparedQuery("DELETE FROM " + table(kind) + " WHERE id = ?").execute(Tuple.of(id))
           .map(existing.getLong("termId", 0L));
-      }))
+      })))
       .recover(CatalogEditor::storeFailure);
     return termId.compose(this::announce);
   }
@@ -121,7 +123,7 @@ public final class CatalogEditor {
       .compose(rows -> rows.size() == 0 ? ErrorCode.NOT_FOUND.fail() : Future.succeededFuture(json(kind, rows.iterator().next())));
   }
 
-  private Future<JsonObject> saveTerm(SqlConnection conn, long id, JsonObject in) {
+  private Future<JsonObject> saveTerm(SqlConnection conn, long id, JsonObject in, EditBudget budget) {
     Fields f = new Fields(in);
     String name = f.text("name", 100, true);
     OffsetDateTime opens = f.instant("selectionOpensAt");
@@ -140,15 +142,16 @@ public final class CatalogEditor {
           + " max_sections_per_student, profile_required) VALUES (?, ?, ?, ?, ?, ?)").execute(values).map(CatalogEditor::newId)
       : conn.preparedQuery("UPDATE terms SET name = ?, selection_opens_at = ?, selection_closes_at = ?, drop_closes_at = ?,"
           + " max_sections_per_student = ?, profile_required = ? WHERE id = ?").execute(values.addLong(id)).map(id);
-    return written.compose(termId -> TERM_UPDATE.run(redis, List.of(new TermKeys(termId).term()),
+    return written.compose(termId -> budget.beforeRedis().compose(sent -> TERM_UPDATE.run(redis, List.of(new TermKeys(termId).term()),
           "opens", Long.toString(opens.toInstant().toEpochMilli()),
           "closes", Long.toString(closes.toInstant().toEpochMilli()),
           "dropCloses", Long.toString(dropCloses.toInstant().toEpochMilli()),
-          "max", Integer.toString(max), "profileRequired", profileRequired ? "1" : "0")
+          "max", Integer.toString(max), "profileRequired", profileRequired ? "1" : "0"))
         .compose(v -> reread(conn, CatalogKind.TERMS, termId)));
   }
 
-  private Future<JsonObject> savePeriod(SqlConnection conn, long id, JsonObject in, JsonObject before) {
+  private Future<JsonObject> savePeriod(SqlConnection conn, long id, JsonObject in, JsonObject before,
+                                        EditBudget budget) {
     Fields f = new Fields(in);
     long termId = f.id("termId");
     int index = f.integer("index", 1, 100);
@@ -179,7 +182,7 @@ public final class CatalogEditor {
           Future<Void> chain = Future.succeededFuture();
           for (Row row : sections) {
             JsonObject section = json(CatalogKind.SECTIONS, row);
-            chain = chain.compose(v -> writeLiveSection(conn, section).mapEmpty());
+            chain = chain.compose(v -> writeLiveSection(conn, section, budget).mapEmpty());
           }
           return chain.compose(v -> reread(conn, CatalogKind.PERIODS, periodId));
         }));
@@ -218,7 +221,8 @@ public final class CatalogEditor {
     return written.compose(typeId -> reread(conn, CatalogKind.COURSE_TYPES, typeId));
   }
 
-  private Future<JsonObject> saveSection(SqlConnection conn, long id, JsonObject in, JsonObject before) {
+  private Future<JsonObject> saveSection(SqlConnection conn, long id, JsonObject in, JsonObject before,
+                                         EditBudget budget) {
     // A retired section is kept for the record only; writing it live again would reopen it.
     if (before.getBoolean("retired", false)) return ErrorCode.SECTION_RETIRED.fail();
     Fields f = new Fields(in);
@@ -259,7 +263,7 @@ public final class CatalogEditor {
       .compose(sectionId -> reread(conn, CatalogKind.SECTIONS, sectionId))
       .compose(saved -> enrolledInMysql(conn, saved.getLong("id")).compose(enrolled -> enrolled > capacity
           ? ErrorCode.CAPACITY_BELOW_ROSTER.<JsonArray>fail(new JsonObject().put("enrolled", enrolled))
-          : writeLiveSection(conn, saved))
+          : writeLiveSection(conn, saved, budget))
         .map(promoted -> saved.put("promoted", promoted)));
   }
 
@@ -267,7 +271,7 @@ public final class CatalogEditor {
    * Writes a section into its term's live state, when loaded; new seats go to the waitlist in
    * the same step. Returns the promoted students.
    */
-  private Future<JsonArray> writeLiveSection(SqlConnection conn, JsonObject section) {
+  private Future<JsonArray> writeLiveSection(SqlConnection conn, JsonObject section, EditBudget budget) {
     long sectionId = section.getLong("id");
     TermKeys keys = new TermKeys(section.getLong("termId"));
     return conn.preparedQuery("SELECT starts_on, ends_on FROM periods WHERE id = ?")
@@ -278,7 +282,8 @@ public final class CatalogEditor {
           section.getInteger("weekday"), LocalTime.parse(section.getString("startTime")),
           LocalTime.parse(section.getString("endTime")), period.getLocalDate("starts_on"), period.getLocalDate("ends_on"),
           section.getString("allowedPrefixes"));
-        return scripts.run(Scripts.Script.SECTION_UPDATE, keys.scriptKeys(sectionId), Long.toString(sectionId), meta.encode());
+        return budget.beforeRedis().compose(sent ->
+          scripts.run(Scripts.Script.SECTION_UPDATE, keys.scriptKeys(sectionId), Long.toString(sectionId), meta.encode()));
       })
       .compose(reply -> switch (reply.get(0).toString()) {
         case "BELOW_ROSTER" -> ErrorCode.CAPACITY_BELOW_ROSTER.fail(new JsonObject().put("enrolled", reply.get(1).toLong()));
@@ -301,13 +306,14 @@ public final class CatalogEditor {
     return conn.preparedQuery("UPDATE terms SET retired = TRUE WHERE id = ?").execute(Tuple.of(id)).map(id);
   }
 
-  private Future<Long> retireSection(SqlConnection conn, long id, JsonObject existing) {
+  private Future<Long> retireSection(SqlConnection conn, long id, JsonObject existing, EditBudget budget) {
     long termId = existing.getLong("termId");
     return conn.preparedQuery("SELECT (SELECT COUNT(*) FROM enrollments WHERE section_id = ? AND state = 'ENROLLED')"
         + " + (SELECT COUNT(*) FROM waitlist_entries WHERE section_id = ? AND state = 'WAITING') AS n")
       .execute(Tuple.of(id, id))
       .compose(rows -> rows.iterator().next().getLong("n") > 0 ? ErrorCode.HAS_STUDENTS.<Response>fail()
-        : scripts.run(Scripts.Script.SECTION_RETIRE, new TermKeys(termId).scriptKeys(id), Long.toString(id)))
+        : budget.beforeRedis().compose(sent ->
+          scripts.run(Scripts.Script.SECTION_RETIRE, new TermKeys(termId).scriptKeys(id), Long.toString(id))))
       .compose(reply -> "HAS_STUDENTS".equals(reply.get(0).toString()) ? ErrorCode.HAS_STUDENTS.<Long>fail()
         : conn.preparedQuery("UPDATE sections SET retired = TRUE WHERE id = ?").execute(Tuple.of(id)).map(termId));
   }

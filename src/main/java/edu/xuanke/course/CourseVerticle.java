@@ -3,6 +3,7 @@ package edu.xuanke.course;
 import edu.xuanke.auth.AuthService;
 import edu.xuanke.auth.CohortTerms;
 import edu.xuanke.core.AppConfig;
+import edu.xuanke.core.Bounded;
 import edu.xuanke.core.Durability;
 import edu.xuanke.core.PipelinedRedis;
 import edu.xuanke.core.ServiceBoundary;
@@ -12,7 +13,6 @@ import edu.xuanke.course.impl.CohortTermsImpl;
 import edu.xuanke.course.impl.SelectionServiceImpl;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
@@ -25,27 +25,30 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The course domain: the catalog, the selection scripts and each live term's persister.
- * Registers {@link SelectionService}, {@link CatalogService} and the accounts domain's
- * {@link CohortTerms} on the event bus, for this node only (see {@link edu.xuanke.core.ServiceBoundary}).
- * Deployed once per event loop: the event bus spreads the calls over the instances, and each instance's
- * persisters are consumers of their own in the terms' consumer groups.
+ * The course domain: the catalog and the selection scripts. Registers {@link SelectionService},
+ * {@link CatalogService} and the accounts domain's {@link CohortTerms} on the event bus. Deployed
+ * once per event loop: the event bus spreads the calls over the instances. The live terms'
+ * write-behind runs once per node ({@link PersisterVerticle}).
  */
 public class CourseVerticle extends VerticleBase {
 
-  private static final long DRAIN_ON_STOP_MS = 5_000;
   private static final long REFUSAL_FLUSH_MS = 1_000;
+  /**
+   * Terms loaded at once by each instance in the background after a start: hundreds of live terms
+   * must not take the pools from requests (a rebuild holds a MySQL connection for its read).
+   */
+  private static final int LOADS_AT_ONCE = 2;
   private static final Logger log = LoggerFactory.getLogger(CourseVerticle.class);
-  private static final AtomicInteger INSTANCES = new AtomicInteger();
 
   private Pool mysql;
   private Redis redis;
-  private Persisters persisters;
   private long refusalFlush;
+  /** Ends the background loading of the terms after the start. */
+  private volatile boolean stopping;
   private final List<MessageConsumer<JsonObject>> services = new ArrayList<>();
 
   @Override
@@ -58,18 +61,14 @@ public class CourseVerticle extends VerticleBase {
       config.durability() == Durability.REPLICA ? Math.min(config.replicaWaitMs(), config.redisTimeoutMs() / 2) : 0);
     Scripts scripts = new Scripts(pipelined);
     Catalog catalog = new Catalog(mysql);
-    PersistedMarks marks = new PersistedMarks();
-    // Each instance reads the streams as its own consumer; the name stays the same across restarts.
-    String consumer = config.instanceId() + "-" + INSTANCES.getAndIncrement() % VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
-    persisters = new Persisters(vertx, redis, mysql, consumer, config.persisterBatchSize(), marks);
-    TermLoader loader = new TermLoader(vertx, redis, config.redisCluster(), mysql, catalog, AuthService.createProxy(vertx),
-      persisters, marks);
+    PersistedMarks marks = new PersistedMarks(vertx);
+    TermLoader loader = new TermLoader(vertx, redis, config.redisCluster(), mysql, catalog, AuthService.createProxy(vertx), marks);
     // A new connection may be to a Redis that restarted on older data: check before any script runs on it.
     pipelined.beforeUse(connection -> loader.checkLoadedTerms());
     LiveState live = new LiveState(api, scripts, loader);
 
     return Future.all(scripts.load(), catalog.reload())
-      .compose(v -> loadLiveTerms(catalog, loader))
+      .onSuccess(v -> loadLiveTerms(catalog, loader))
       .compose(v -> {
         RefusalCounts refusals = new RefusalCounts();
         refusalFlush = vertx.setPeriodic(REFUSAL_FLUSH_MS, t -> refusals.flush(api));
@@ -102,21 +101,33 @@ public class CourseVerticle extends VerticleBase {
       .onFailure(failure -> log.warn("catalog reload after an edit of term {} failed: {}", termId, failure.toString()));
   }
 
-  /** Each term still in its selection or drop window gets its live state and persister now. */
-  private Future<Void> loadLiveTerms(Catalog catalog, TermLoader loader) {
+  /**
+   * Each term still in its selection or drop window gets its live state and persister, in the
+   * background and a few at a time: the start does not wait for hundreds of terms, and a request
+   * for a term not loaded yet loads it first (the scripts answer TERM_NOT_READY until then).
+   */
+  private void loadLiveTerms(Catalog catalog, TermLoader loader) {
     Instant now = Instant.now();
-    return Future.all(catalog.terms().stream().filter(term -> term.liveAt(now))
-      .map(term -> loader.ensureLoaded(term.id())).toList()).mapEmpty();
+    List<Long> live = new ArrayList<>(catalog.terms().stream().filter(term -> term.liveAt(now)).map(Catalog.Term::id).toList());
+    // Each instance in its own order: the instances (and nodes) then mostly rebuild different terms
+    // rather than all waiting on the same ones.
+    Collections.shuffle(live);
+    long started = System.currentTimeMillis();
+    Bounded.forEach(live, LOADS_AT_ONCE, termId -> stopping ? Future.succeededFuture() : loader.ensureLoaded(termId)
+        .onFailure(failure -> log.warn("term {}: loading after the start failed (retried on its next request): {}",
+          termId, failure.toString())))
+      .onComplete(done -> log.info("{} live terms checked or loaded in {} ms", live.size(),
+        System.currentTimeMillis() - started));
   }
 
-  /** Stops taking requests, lets the persisters write what is in the streams, then stops them. */
+  /** Stops taking requests; the node's persister writes what the streams hold after this. */
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(refusalFlush);
     List<Future<Void>> unregistered = new ArrayList<>();
     services.forEach(consumer -> unregistered.add(consumer.unregister()));
+    stopping = true;
     return Future.join(unregistered)
-      .eventually(() -> persisters.drainAndStop(DRAIN_ON_STOP_MS))
       .eventually(() -> mysql.close())
       .eventually(() -> {
         redis.close();

@@ -1,18 +1,20 @@
 package edu.xuanke.course;
 
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.shareddata.LocalMap;
+import io.vertx.core.shareddata.Shareable;
 
 /**
  * The newest each term's MySQL is known to hold: its live-state generation and newest stored event
  * (as a sortable id, see {@link Persister#sortableId}). Learnt from MySQL when it answers and from
- * this instance's own commits; when MySQL is out of reach it is what a Redis that comes back is
- * checked against, so a Redis older than MySQL is noticed even during a MySQL outage.
+ * this node's own commits; when MySQL is out of reach it is what a Redis that comes back is
+ * checked against, so a Redis older than MySQL is noticed even during a MySQL outage. Shared by
+ * the node's verticles (a local map): the persister advances the marks, the course instances read them.
  */
 public final class PersistedMarks {
 
   /** A term's generation and newest event in MySQL; an empty event id when it has none. */
-  public record Mark(long generation, String lastEvent) {
+  public record Mark(long generation, String lastEvent) implements Shareable {
     static final Mark NONE = new Mark(0, "");
 
     Mark max(Mark other) {
@@ -21,7 +23,11 @@ public final class PersistedMarks {
     }
   }
 
-  private final Map<Long, Mark> marks = new ConcurrentHashMap<>();
+  private final LocalMap<Long, Mark> marks;
+
+  public PersistedMarks(Vertx vertx) {
+    this.marks = vertx.sharedData().getLocalMap("xuanke.persisted-marks");
+  }
 
   public Mark get(long termId) {
     return marks.getOrDefault(termId, Mark.NONE);

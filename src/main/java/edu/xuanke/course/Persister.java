@@ -1,12 +1,11 @@
 package edu.xuanke.course;
 
 import edu.xuanke.core.Poll;
-import edu.xuanke.core.StreamConsumer;
+import edu.xuanke.core.StreamReader;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
-import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
@@ -22,8 +21,8 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Write-behind of one term: reads the term's event stream with a consumer group and writes
- * each batch to MySQL in one transaction before it is acknowledged. A batch is written
+ * Write-behind of one term: writes each batch of the term's event stream (read by the node's
+ * {@link Persisters} reader) to MySQL in one transaction before it is acknowledged. A batch is written
  * idempotently (event ids are unique, rows keep the newest event that set them), so a batch
  * written twice after a crash changes nothing. Events of a live state that a rebuild has since
  * replaced (Redis lost its data while the batch was in hand) are left out, as the rebuilt state
@@ -68,34 +67,22 @@ public final class Persister {
   private final Vertx vertx;
   private final Pool mysql;
   private final TermKeys keys;
-  private final StreamConsumer consumer;
   private final PersistedMarks marks;
 
-  public Persister(Vertx vertx, Redis redis, Pool mysql, TermKeys keys, String consumerName, int batchSize,
-                   PersistedMarks marks) {
+  public Persister(Vertx vertx, Pool mysql, TermKeys keys, PersistedMarks marks) {
     this.vertx = vertx;
     this.mysql = mysql;
     this.keys = keys;
     this.marks = marks;
-    this.consumer = new StreamConsumer(vertx, redis, keys.events(), GROUP, consumerName, batchSize, this::write);
-  }
-
-  public Future<Void> start() {
-    return consumer.start();
-  }
-
-  /** Finishes the batch in hand and stops reading. */
-  public Future<Void> stop() {
-    return consumer.stop();
   }
 
   /** Creates the term's stream and the persister's group unless they exist. */
   public static Future<Void> ensureGroup(RedisAPI api, TermKeys keys) {
-    return StreamConsumer.ensureGroup(api, keys.events(), GROUP);
+    return StreamReader.ensureGroup(api, keys.events(), GROUP);
   }
 
-  /** Writes one batch in one transaction (package-private: PersisterReplayTest replays batches through it). */
-  Future<Void> write(List<StreamConsumer.Entry> entries) {
+  /** Writes one batch in one transaction; the reader acknowledges it once this succeeded (PersisterReplayTest replays batches through it). */
+  public Future<Void> write(List<StreamReader.Entry> entries) {
     if (entries.isEmpty()) return Future.succeededFuture();
     List<Event> events = entries.stream().map(Event::new).toList();
     return mysql.withTransaction(conn -> conn.preparedQuery(GENERATION).execute(Tuple.of(keys.termId()))
@@ -224,7 +211,7 @@ public final class Persister {
     /** The generation of the live state the event changed. */
     final long gen;
 
-    Event(StreamConsumer.Entry entry) {
+    Event(StreamReader.Entry entry) {
       this.id = entry.id();
       this.type = entry.fields().get("type");
       this.student = entry.fields().get("student");

@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -63,12 +64,13 @@ public final class TermLoader {
   private final Pool mysql;
   private final Catalog catalog;
   private final AuthService auth;
-  private final Persisters persisters;
   private final PersistedMarks marks;
+  /** The terms this instance has loaded: checked again after a reconnect to Redis. */
+  private final Set<Long> loaded = ConcurrentHashMap.newKeySet();
   private final Map<Long, Future<Void>> loading = new ConcurrentHashMap<>();
 
   public TermLoader(Vertx vertx, Redis redis, boolean redisCluster, Pool mysql, Catalog catalog, AuthService auth,
-                    Persisters persisters, PersistedMarks marks) {
+                    PersistedMarks marks) {
     this.marks = marks;
     this.vertx = vertx;
     this.redisCluster = redisCluster;
@@ -77,16 +79,16 @@ public final class TermLoader {
     this.mysql = mysql;
     this.catalog = catalog;
     this.auth = auth;
-    this.persisters = persisters;
   }
 
   public Future<Void> ensureLoaded(long termId) {
     Future<Void> inFlight = loading.get(termId);
     if (inFlight != null) return inFlight;
     TermKeys keys = new TermKeys(termId);
-    Future<Void> load = persisters.ensureRunning(termId)
+    Future<Void> load = Persisters.ensureRunning(vertx, termId)
       .compose(v -> isCurrent(keys))
-      .compose(current -> current ? Future.succeededFuture() : lockAndRebuild(keys));
+      .compose(current -> current ? Future.succeededFuture() : lockAndRebuild(keys))
+      .onSuccess(v -> loaded.add(termId));
     loading.put(termId, load);
     load.onComplete(done -> loading.remove(termId));
     return load;
@@ -109,7 +111,7 @@ public final class TermLoader {
    * A term found behind stops taking selections; the next request rebuilds it.
    */
   public Future<Void> checkLoadedTerms() {
-    return Future.all(persisters.terms().stream().map(termId -> isCurrent(new TermKeys(termId))).toList()).mapEmpty();
+    return Future.all(loaded.stream().map(termId -> isCurrent(new TermKeys(termId))).toList()).mapEmpty();
   }
 
   /**

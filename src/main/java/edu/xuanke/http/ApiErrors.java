@@ -72,7 +72,7 @@ public final class ApiErrors {
 
   public static void send(RoutingContext ctx, ErrorCode code, JsonObject details) {
     if (ctx.response().ended()) return;
-    send(ctx.response(), prefersEnglish(ctx), code, details);
+    send(ctx.response(), prefersEnglish(ctx), code, details, ctx);
   }
 
   /**
@@ -86,16 +86,19 @@ public final class ApiErrors {
       : cause instanceof TooLongHttpHeaderException ? ErrorCode.HEADERS_TOO_LARGE : ErrorCode.BAD_REQUEST;
     String language = code == ErrorCode.HEADERS_TOO_LARGE ? null : request.getHeader(HttpHeaders.ACCEPT_LANGUAGE);
     send(request.response(), language != null && language.trim().toLowerCase(Locale.ROOT).startsWith("en"), code,
-      new JsonObject());
+      new JsonObject(), null);
     request.connection().close();
   }
 
-  private static void send(HttpServerResponse response, boolean english, ErrorCode code, JsonObject details) {
+  /** {@code ctx}: the request's context when routed, so that an admin write's answer can be kept (IdempotencyKeys). */
+  private static void send(HttpServerResponse response, boolean english, ErrorCode code, JsonObject details,
+                           RoutingContext ctx) {
     Buffer body = details.isEmpty() ? (english ? PLAIN_EN : PLAIN_ZH).get(code)
       : body(english ? EN : ZH, code, details).toBuffer();
     if (details.containsKey("retryAfterSeconds")) {
       response.putHeader("Retry-After", String.valueOf(details.getValue("retryAfterSeconds")));
     }
+    if (ctx != null) IdempotencyKeys.remember(ctx, body);
     response.setStatusCode(code.status)
       .putHeader(HttpHeaders.CONTENT_TYPE, JSON)
       .end(body);

@@ -19,8 +19,6 @@ import edu.xuanke.http.pages.Pages;
 import edu.xuanke.http.pages.StudentPages;
 import edu.xuanke.http.pages.WishesPages;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -58,7 +56,8 @@ public final class ApiRouter {
     RouteTable routes = RouteTable.guarding(router);
     adminRoutes.mountUpload(router, csrf.apiGuard(), withSession, config.importFileLimit());
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(config.httpBodyLimit()));
-    router.get("/health").handler(ctx -> health(catalog, ctx));
+    Health health = new Health(vertx, catalog);
+    router.get("/health").handler(health::handle);
     if (config.metricsPort() == 0) MetricsEndpoint.mount(router, config);
     router.get("/openapi.yaml").handler(ctx -> ctx.response().putHeader("Content-Type", "application/yaml; charset=utf-8")
       .sendFile("webroot/openapi.yaml"));
@@ -85,19 +84,5 @@ public final class ApiRouter {
     router.route().last().handler(ctx -> ctx.fail(404));
     router.route().failureHandler(ApiErrors::handle);
     return router;
-  }
-
-  /** 200 when Redis and MySQL both answer, else 503; the checks say which is down. */
-  private static void health(CatalogService catalog, RoutingContext ctx) {
-    catalog.health()
-      .otherwise(new JsonObject().put("redis", "DOWN").put("mysql", "DOWN"))
-      .onSuccess(stores -> {
-        boolean up = "UP".equals(stores.getString("redis")) && "UP".equals(stores.getString("mysql"));
-        JsonArray checks = new JsonArray();
-        stores.forEach(e -> checks.add(new JsonObject().put("id", e.getKey()).put("status", e.getValue())));
-        ctx.response().setStatusCode(up ? 200 : 503)
-          .putHeader("Content-Type", "application/json; charset=utf-8")
-          .end(new JsonObject().put("status", up ? "UP" : "DOWN").put("checks", checks).toBuffer());
-      });
   }
 }

@@ -20,13 +20,16 @@ import io.vertx.redis.client.RedisAPI;
 public class MailVerticle extends VerticleBase {
 
   private Mailer mailer;
+  private Redis redis;
+  private Redis dedicated;
 
   @Override
   public Future<?> start() {
     AppConfig config = new AppConfig(config());
-    Redis redis = Stores.redis(vertx, config);
+    redis = Stores.redis(vertx, config);
+    dedicated = Stores.dedicatedRedis(vertx, config);
     MailService service = new MailServiceImpl(RedisAPI.api(redis));
-    mailer = new Mailer(vertx, redis, smtp(config), config.mailFrom(), config.instanceId(), config.mailMaxAttempts(),
+    mailer = new Mailer(vertx, redis, dedicated, smtp(config), config.mailFrom(), config.instanceId(), config.mailMaxAttempts(),
       config.mailRetryBaseMs());
     return ServiceBoundary.register(vertx, MailService.ADDRESS, MailService.class, service).completion()
       .compose(v -> mailer.start());
@@ -35,7 +38,7 @@ public class MailVerticle extends VerticleBase {
   /** Lets the mail in hand finish; what is queued stays in the outbox for the next start. */
   @Override
   public Future<?> stop() {
-    return mailer.stop();
+    return mailer.stop().eventually(() -> Future.join(redis.close(), dedicated.close()));
   }
 
   private MailClient smtp(AppConfig config) {

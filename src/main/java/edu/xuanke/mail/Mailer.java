@@ -1,7 +1,7 @@
 package edu.xuanke.mail;
 
 import edu.xuanke.core.RedisScript;
-import edu.xuanke.core.StreamConsumer;
+import edu.xuanke.core.StreamReader;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -33,38 +33,41 @@ public final class Mailer {
   private final int maxAttempts;
   private final long retryBaseMs;
   private final MailTemplates templates = new MailTemplates();
-  private final StreamConsumer consumer;
+  private final StreamReader reader;
   private long poller = -1;
 
-  /** {@code smtp} null: mails are written to the log. */
-  public Mailer(Vertx vertx, Redis redisClient, MailClient smtp, String from, String consumerName, int maxAttempts,
-                long retryBaseMs) {
+  /**
+   * {@code smtp} null: mails are written to the log. {@code dedicated}: a client of one
+   * connection for the outbox's blocking read, outside the shared pool.
+   */
+  public Mailer(Vertx vertx, Redis redisClient, Redis dedicated, MailClient smtp, String from, String consumerName,
+                int maxAttempts, long retryBaseMs) {
     this.vertx = vertx;
     this.redis = RedisAPI.api(redisClient);
     this.smtp = smtp;
     this.from = from;
     this.maxAttempts = maxAttempts;
     this.retryBaseMs = retryBaseMs;
-    this.consumer = new StreamConsumer(vertx, redisClient, Outbox.STREAM, Outbox.GROUP, consumerName, 20, this::deliverAll);
+    this.reader = new StreamReader(vertx, redisClient, dedicated, Outbox.GROUP, consumerName, 20);
   }
 
   public Future<Void> start() {
     poller = vertx.setPeriodic(POLL_MS, t -> DUE.run(redis, List.of(Outbox.RETRY, Outbox.STREAM), "100")
       .onFailure(e -> log.warn("mail retry poll failed: {}", e.getMessage())));
-    return consumer.start();
+    return reader.start().compose(v -> reader.add(Outbox.STREAM, this::deliverAll));
   }
 
   public Future<Void> stop() {
     vertx.cancelTimer(poller);
-    return consumer.stop();
+    return reader.stop();
   }
 
-  private Future<Void> deliverAll(List<StreamConsumer.Entry> entries) {
+  private Future<Void> deliverAll(List<StreamReader.Entry> entries) {
     return Future.all(entries.stream().map(this::deliver).toList()).mapEmpty();
   }
 
   /** Settles one mail: sent, scheduled again, or parked. Fails only when Redis does. */
-  private Future<Void> deliver(StreamConsumer.Entry entry) {
+  private Future<Void> deliver(StreamReader.Entry entry) {
     JsonObject mail = new JsonObject()
       .put("id", entry.fields().getOrDefault("id", entry.id()))
       .put("kind", entry.fields().get("kind"))

@@ -98,9 +98,9 @@ class ClusterSettingsUnitTest {
   @Test
   void aConsumerBelongsToTheNodeWhoseInstanceIdItCarries() {
     Set<String> live = Set.of("node1", "node2");
-    assertFalse(StreamConsumer.departed("node1-0", live));
-    assertFalse(StreamConsumer.departed("node2", live));
-    assertTrue(StreamConsumer.departed("node3-1", live));
-    assertTrue(StreamConsumer.departed("node10-0", live), "node10 is not node1");
+    assertFalse(StreamReader.departed("node1-0", live));
+    assertFalse(StreamReader.departed("node2", live));
+    assertTrue(StreamReader.departed("node3-1", live));
+    assertTrue(StreamReader.departed("node10-0", live), "node10 is not node1");
   }
 }

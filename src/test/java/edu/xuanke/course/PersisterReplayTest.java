@@ -1,11 +1,9 @@
 package edu.xuanke.course;
 
-import edu.xuanke.core.StreamConsumer;
-import edu.xuanke.core.Stores;
+import edu.xuanke.core.StreamReader;
 import edu.xuanke.support.Fixture;
 import edu.xuanke.support.Service;
 import edu.xuanke.support.TestConfig;
-import io.vertx.redis.client.Redis;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,7 +23,6 @@ class PersisterReplayTest {
   private Service service;
   private Fixture fixture;
   private Fixture.Term term;
-  private Redis redis;
   private Persister persister;
   private long held, waited;
   private String student;
@@ -40,24 +37,21 @@ class PersisterReplayTest {
     waited = term.section("P2", 1, 2, "08:00", "10:00");
     student = term.students("R", 1).get(0);
     generation = Long.parseLong(fixture.rows("SELECT live_generation FROM terms WHERE id = ?", term.id).get(0));
-    redis = Stores.redis(service.vertx, service.config);
-    persister = new Persister(service.vertx, redis, service.mysql, new TermKeys(term.id), "replay-test", 100,
-      new PersistedMarks());
+    persister = new Persister(service.vertx, service.mysql, new TermKeys(term.id), new PersistedMarks(service.vertx));
   }
 
   @AfterEach
   void tearDown() throws Exception {
-    redis.close();
     service.close();
     fixture.close();
   }
 
   @Test
   void anOlderEventAfterANewerOneAndAReplayedBatchChangeNothing() {
-    StreamConsumer.Entry enroll = event("1700000001000-0", "ENROLL", held, 0);
-    StreamConsumer.Entry drop = event("1700000002000-0", "DROP", held, 0);
-    StreamConsumer.Entry waitlist = event("1700000003000-0", "WAITLIST", waited, 7);
-    StreamConsumer.Entry promote = event("1700000004000-0", "PROMOTE", waited, 7);
+    StreamReader.Entry enroll = event("1700000001000-0", "ENROLL", held, 0);
+    StreamReader.Entry drop = event("1700000002000-0", "DROP", held, 0);
+    StreamReader.Entry waitlist = event("1700000003000-0", "WAITLIST", waited, 7);
+    StreamReader.Entry promote = event("1700000004000-0", "PROMOTE", waited, 7);
 
     // The newer event of each pair commits first (another consumer's batch), the older one after it.
     persister.write(List.of(drop)).await();
@@ -82,8 +76,8 @@ class PersisterReplayTest {
     return fixture.rows(sql, student);
   }
 
-  private StreamConsumer.Entry event(String id, String type, long section, long seq) {
-    return new StreamConsumer.Entry(id, Map.of("type", type, "student", student, "section", Long.toString(section),
+  private StreamReader.Entry event(String id, String type, long section, long seq) {
+    return new StreamReader.Entry(id, Map.of("type", type, "student", student, "section", Long.toString(section),
       "at", id.substring(0, id.indexOf('-')), "seq", Long.toString(seq), "gen", Long.toString(generation)));
   }
 }

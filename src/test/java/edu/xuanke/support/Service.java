@@ -1,5 +1,6 @@
 package edu.xuanke.support;
 
+import edu.xuanke.core.Poll;
 import edu.xuanke.core.Replies;
 import edu.xuanke.Main;
 import edu.xuanke.core.AppConfig;
@@ -22,6 +23,7 @@ import io.vertx.redis.client.RedisAPI;
 import io.vertx.redis.client.Response;
 import io.vertx.sqlclient.Pool;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -68,10 +70,28 @@ public final class Service implements AutoCloseable {
     return Fixture.fresh(directConfig);
   }
 
+  /** Starts the service and waits until the live terms' state is loaded (the service loads them in the background). */
   public Service start() {
+    startWithoutWaiting();
+    Poll.until(vertx, this::liveTermsReady, 50, 60_000, "the live terms are loaded").await();
+    return this;
+  }
+
+  /** Starts the service; the live terms are still being loaded when this returns. */
+  public Service startWithoutWaiting() {
     main = new Main(vertx);
     main.start(config).await();
     return this;
+  }
+
+  private Future<Boolean> liveTermsReady() {
+    return mysql.query("SELECT id FROM terms WHERE retired = FALSE"
+        + " AND (selection_closes_at > UTC_TIMESTAMP() OR drop_closes_at > UTC_TIMESTAMP())").execute()
+      .compose(rows -> {
+        List<Future<Response>> ready = new ArrayList<>();
+        rows.forEach(row -> ready.add(redis.hget(new TermKeys(row.getLong("id")).term(), "ready")));
+        return Future.all(ready).map(all -> ready.stream().allMatch(r -> r.result() != null));
+      });
   }
 
   /** Undeploys everything as SIGTERM would; {@link #start} may be called again. */

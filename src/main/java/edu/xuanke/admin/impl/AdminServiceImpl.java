@@ -2,6 +2,7 @@ package edu.xuanke.admin.impl;
 
 import edu.xuanke.admin.AdminService;
 import edu.xuanke.admin.Export;
+import edu.xuanke.admin.IdempotentWrites;
 import edu.xuanke.admin.ImportJobs;
 import edu.xuanke.admin.StudentFile;
 import edu.xuanke.auth.AuthService;
@@ -43,6 +44,7 @@ public final class AdminServiceImpl implements AdminService {
   private final CatalogService catalog;
   private final MailService mail;
   private final ImportJobs jobs;
+  private final IdempotentWrites idempotent;
   private final StudentFile students;
   private final Export export;
   /** The last stream counter read per term, for selections per second between two stats calls. */
@@ -57,6 +59,7 @@ public final class AdminServiceImpl implements AdminService {
     this.catalog = catalog;
     this.mail = mail;
     this.jobs = new ImportJobs(redis);
+    this.idempotent = new IdempotentWrites(redis);
     this.students = new StudentFile(config.colleges(), config.phonePattern());
     this.export = new Export(config);
   }
@@ -276,5 +279,15 @@ public final class AdminServiceImpl implements AdminService {
           .put("pending", figures.getLong("pending")))
         .put("mail", outbox.result());
     });
+  }
+
+  @Override
+  public Future<JsonObject> beginIdempotentWrite(String admin, String key, String fingerprint) {
+    return idempotent.begin(admin, key, fingerprint);
+  }
+
+  @Override
+  public Future<Void> finishIdempotentWrite(String admin, String key, String fingerprint, JsonObject answer) {
+    return idempotent.finish(admin, key, fingerprint, answer);
   }
 }

@@ -21,12 +21,15 @@ import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 public final class CatalogServiceImpl implements CatalogService {
 
   /** Well inside the event-bus timeout, so the caller still hears the answer. */
   private static final long DRAIN_WAIT_MS = ServiceCalls.TIMEOUT_MS * 3 / 4;
+  /** A store that has not answered its health check by then counts as down. */
+  private static final long STORE_CHECK_MS = 1_500;
 
   private final Catalog catalog;
   private final LiveState live;
@@ -159,8 +162,10 @@ public final class CatalogServiceImpl implements CatalogService {
 
   @Override
   public Future<JsonObject> health() {
-    Future<String> redis = live.redis().ping(List.of()).map("UP").otherwise("DOWN");
-    Future<String> db = mysql.query("SELECT 1").execute().map("UP").otherwise("DOWN");
+    Future<String> redis = live.redis().ping(List.of()).timeout(STORE_CHECK_MS, TimeUnit.MILLISECONDS)
+      .map("UP").otherwise("DOWN");
+    Future<String> db = mysql.query("SELECT 1").execute().timeout(STORE_CHECK_MS, TimeUnit.MILLISECONDS)
+      .map("UP").otherwise("DOWN");
     return Future.join(redis, db).transform(done -> Future.succeededFuture(
       new JsonObject().put("redis", redis.result()).put("mysql", db.result())));
   }

@@ -6,6 +6,7 @@ import edu.xuanke.core.ErrorCode;
 import edu.xuanke.core.Fields;
 import edu.xuanke.course.CatalogKind;
 import edu.xuanke.course.CatalogService;
+import edu.xuanke.http.IdempotencyKeys;
 import edu.xuanke.http.Requests;
 import edu.xuanke.http.TokenAuth;
 import edu.xuanke.round.RoundService;
@@ -38,6 +39,7 @@ public final class AdminRoutes {
   private final AuthService auth;
   private final AdminService admin;
   private final AdminService localAdmin;
+  private final IdempotencyKeys idempotencyKeys;
   private final RoundService rounds;
   private final String uploads;
 
@@ -47,6 +49,7 @@ public final class AdminRoutes {
     this.auth = auth;
     this.admin = AdminService.createProxy(vertx);
     this.localAdmin = AdminService.createLocalProxy(vertx);
+    this.idempotencyKeys = new IdempotencyKeys(admin);
     this.rounds = RoundService.createProxy(vertx);
     this.uploads = Path.of(System.getProperty("java.io.tmpdir"), "xuanke-uploads").toString();
   }
@@ -88,11 +91,12 @@ public final class AdminRoutes {
     // A second route: Vert.x puts a route's body handler before its user handlers.
     router.post(path)
       .handler(BodyHandler.create(uploads).setBodyLimit(fileLimit).setDeleteUploadedFilesOnEnd(true))
+      .handler(idempotencyKeys::handle)
       .handler(this::startImport);
   }
 
   public void mount(Router router) {
-    router.route("/api/admin/*").handler(AdminRoutes::requireAdmin);
+    router.route("/api/admin/*").handler(AdminRoutes::requireAdmin).handler(idempotencyKeys::handle);
     for (CatalogKind kind : CatalogKind.values()) {
       String base = "/api/admin/" + kind.path();
       router.get(base).handler(ctx -> Json.reply(ctx, 200, catalog.records(kind, Requests.queryId(ctx, "termId"))));

@@ -1,5 +1,6 @@
 package edu.xuanke.http.api;
 
+import edu.xuanke.http.IdempotencyKeys;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -33,6 +34,7 @@ final class Json {
   static void ok(RoutingContext ctx, int status, Object body) {
     Buffer payload = body instanceof Buffer encoded ? encoded
       : body instanceof JsonObject o ? o.toBuffer() : ((JsonArray) body).toBuffer();
+    IdempotencyKeys.remember(ctx, payload);
     ctx.response().setStatusCode(status)
       .putHeader(HttpHeaders.CONTENT_TYPE, CONTENT_TYPE)
       .putHeader(HttpHeaders.CACHE_CONTROL, NO_STORE)
