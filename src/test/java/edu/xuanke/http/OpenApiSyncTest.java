@@ -1,5 +1,6 @@
 package edu.xuanke.http;
 
+import edu.xuanke.core.ErrorCode;
 import edu.xuanke.support.Service;
 import edu.xuanke.support.TestConfig;
 import io.vertx.core.Vertx;
@@ -44,6 +45,20 @@ class OpenApiSyncTest {
     } finally {
       vertx.close().await();
     }
+  }
+
+  /** The error envelope's code enum is every ErrorCode: the fuzz and response tests validate against it. */
+  @Test
+  void everyErrorCodeIsDocumented() throws IOException {
+    String document;
+    try (InputStream in = OpenApiSyncTest.class.getClassLoader().getResourceAsStream("webroot/openapi.yaml")) {
+      document = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    Matcher codes = Pattern.compile("code: \\{type: string, enum: \\[([A-Z_, ]+)]}").matcher(document);
+    assertTrue(codes.find(), "the error code enum");
+    Set<String> expected = new TreeSet<>();
+    for (ErrorCode code : ErrorCode.values()) expected.add(code.name());
+    assertEquals(expected, new TreeSet<>(java.util.List.of(codes.group(1).split(", "))));
   }
 
   @Test

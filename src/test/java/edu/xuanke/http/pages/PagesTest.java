@@ -133,7 +133,10 @@ class PagesTest {
     assertEquals("no-store", page.getHeader("Cache-Control"));
 
     HttpResponse<Buffer> filtered = browser.get("/?weekday=3");
-    assertFalse(filtered.bodyAsString().contains("id=\"section-" + python + "\""), "filtered out by weekday");
+    // Filtered cards are rendered hidden, so the script can show them again without a reload.
+    java.util.regex.Pattern hiddenCard = java.util.regex.Pattern.compile("id=\"section-" + python + "\"[^>]*\\shidden[\\s>]");
+    assertTrue(hiddenCard.matcher(filtered.bodyAsString()).find(), "filtered out by weekday");
+    assertFalse(hiddenCard.matcher(html).find(), "shown without a filter");
   }
 
   @Test
@@ -180,7 +183,7 @@ class PagesTest {
       "email", "not-an-email", "phone", "13800000000");
     HttpResponse<Buffer> bad = browser.post("/profile", profile);
     assertEquals(400, bad.statusCode());
-    assertTrue(bad.bodyAsString().contains("id=\"email-error\">格式不正确。"), bad.bodyAsString());
+    assertTrue(bad.bodyAsString().contains("id=\"email-error\">邮箱格式不正确"), bad.bodyAsString());
     assertTrue(bad.bodyAsString().contains("value=\"not-an-email\""), "keeps what was typed");
     assertEquals(List.of(EVIL_NAME), fixture.rows("SELECT name FROM accounts WHERE student_id = ?", student));
 

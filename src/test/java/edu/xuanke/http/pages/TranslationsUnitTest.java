@@ -42,7 +42,10 @@ class TranslationsUnitTest {
     "GB18030", "BLOCK", "DENY", "ENROLL", "GROUP", "HS256", "LOAD", "SKIP",
     // Redis error prefixes, job kinds and script replies the services turn into API codes.
     "CLUSTERDOWN", "CONNECTION_CLOSED", "HOLD", "LOADING", "LOTTERY", "MASTERDOWN", "NOREPLICAS", "PLAN",
-    "READONLY", "REFUSED", "TRYAGAIN", "CANCELLED");
+    "READONLY", "REFUSED", "TRYAGAIN", "CANCELLED",
+    // Redis commands and replies of the stream reader and the cluster key lookup, the idempotency
+    // script's reply, and the reason a 503 carries in its details (the page shows UNAVAILABLE's text).
+    "NOGROUP", "UNBLOCK", "KEYSLOT", "GETKEYSINSLOT", "IN_FLIGHT", "DEADLINE");
 
   private static Properties load(String resource) {
     Properties properties = new Properties();
