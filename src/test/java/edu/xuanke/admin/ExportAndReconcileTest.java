@@ -44,8 +44,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ExportAndReconcileTest {
 
   private static final int STUDENTS = 120;
-  static final List<String> HEADERS = List.of("学号", "姓名", "性别", "班级", "专业", "学院", "上课时间", "具体时间", "上课地点",
-    "教师", "助教", "手机号", "课程名", "课程类型", "课程性质", "教学班编号", "选课时间");
   private static final DateTimeFormatter SHOWN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
   private Service service;
@@ -129,7 +127,7 @@ class ExportAndReconcileTest {
     assertTrue(first.getHeader("Content-Disposition").contains("xuanke-term-" + term.id + ".csv"), first.getHeader("Content-Disposition"));
     assertEquals(first.body(), second.body(), "two exports are byte for byte the same");
     List<CSVRecord> rows = csvRows(first);
-    assertEquals(HEADERS, rows.get(0).toList());
+    assertEquals(Spreadsheets.ENROLLMENT_HEADERS, rows.get(0).toList());
     Set<String> exported = new TreeSet<>();
     for (CSVRecord row : rows.subList(1, rows.size())) assertTrue(exported.add(row.get(0) + "@" + row.get(15)), "no row twice");
     Set<String> stored = enrollments("");
