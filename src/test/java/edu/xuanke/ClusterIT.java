@@ -268,14 +268,7 @@ class ClusterIT {
     assertTrue(claimedMs >= 0 && claimedMs <= 15_000, "taken over after " + claimedMs + " ms");
 
     // Every answered selection is in MySQL within 30 s of the kill; nothing else is.
-    Set<String> stored = Set.of();
-    while ((System.nanoTime() - killedAt) < 30_000_000_000L) {
-      stored = new HashSet<>(fixture.rows(
-        "SELECT CONCAT(student_id, '@', section_id) FROM enrollments WHERE state = 'ENROLLED' AND section_id IN (?, ?, ?, ?)",
-        loadSections.get(0), loadSections.get(1), loadSections.get(2), loadSections.get(3)));
-      if (stored.containsAll(answered)) break;
-      Thread.sleep(200);
-    }
+    Set<String> stored = awaitStored(answered, killedAt / 1_000_000 + 30_000);
     Set<String> missing = new HashSet<>(answered);
     missing.removeAll(stored);
     assertEquals(Set.of(), missing, "answered 201 but not in MySQL 30 s after the kill");
@@ -332,19 +325,25 @@ class ClusterIT {
     assertTrue(answeredAgainMs >= 0 && answeredAgainMs <= 10_000, "answered again after " + answeredAgainMs + " ms");
 
     // Every 201 is in MySQL: the promoted replica had each answered change (or MySQL already did).
-    Set<String> stored = Set.of();
-    long deadline = System.currentTimeMillis() + 30_000;
-    while (System.currentTimeMillis() < deadline) {
-      stored = new HashSet<>(fixture.rows(
-        "SELECT CONCAT(student_id, '@', section_id) FROM enrollments WHERE state = 'ENROLLED' AND section_id IN (?, ?, ?, ?)",
-        loadSections.get(0), loadSections.get(1), loadSections.get(2), loadSections.get(3)));
-      if (stored.containsAll(answered)) break;
-      Thread.sleep(200);
-    }
+    Set<String> stored = awaitStored(answered, System.nanoTime() / 1_000_000 + 30_000);
     Set<String> missing = new HashSet<>(answered);
     missing.removeAll(stored);
     assertEquals(Set.of(), missing, "answered 201 around the failover but not in MySQL");
     assertEquals(List.of(), client.audit(term.id));
+  }
+
+  /**
+   * The load sections' enrollments in MySQL, once they include every {@code answered} pair or at
+   * {@code deadlineMs} (on the {@link System#nanoTime} clock, in ms), whichever comes first.
+   */
+  private Set<String> awaitStored(Set<String> answered, long deadlineMs) throws InterruptedException {
+    while (true) {
+      Set<String> stored = new HashSet<>(fixture.rows(
+        "SELECT CONCAT(student_id, '@', section_id) FROM enrollments WHERE state = 'ENROLLED' AND section_id IN (?, ?, ?, ?)",
+        loadSections.get(0), loadSections.get(1), loadSections.get(2), loadSections.get(3)));
+      if (stored.containsAll(answered) || System.nanoTime() / 1_000_000 > deadlineMs) return stored;
+      Thread.sleep(200);
+    }
   }
 
   private List<String> logins(int count) {
