@@ -46,12 +46,20 @@ public final class Scripts {
   private final RedisScript batch = RedisScript.fromResources("lua/lib.lua", "lua/batch.lua");
   /** The event loop whose requests are batched; steps queued from elsewhere are handed to it. */
   private final Context context;
+  /**
+   * Its thread: a request's handler runs on a context duplicated from it (same thread, not the same
+   * object), so the thread tells whether a step can be queued at once.
+   */
+  private final Thread loop;
   /** Steps queued in this turn, by term (the first of their KEYS); sent when the turn's tasks are done. */
   private final Map<String, List<Step>> queued = new HashMap<>();
 
   public Scripts(PipelinedRedis redis) {
     this.redis = redis;
-    this.context = Vertx.currentContext();
+    // Built outside an event loop (a tool, a worker), every step runs alone.
+    Context current = Vertx.currentContext();
+    this.context = current != null && current.isEventLoopContext() ? current : null;
+    this.loop = Thread.currentThread();
     for (Script script : Script.values()) {
       scripts.put(script, RedisScript.fromResources("lua/lib.lua", "lua/" + script.name().toLowerCase() + ".lua"));
     }
@@ -68,7 +76,7 @@ public final class Scripts {
   public Future<Response> run(Script script, List<String> keys, String... args) {
     if (!STEPS.contains(script) || context == null) return runAlone(script, keys, args);
     Step step = new Step(script, keys, args, Promise.promise());
-    if (Vertx.currentContext() == context) queue(step);
+    if (Thread.currentThread() == loop) queue(step);
     else context.runOnContext(v -> queue(step));
     return step.reply.future();
   }
@@ -88,6 +96,7 @@ public final class Scripts {
   private void send(List<Step> steps) {
     for (int from = 0; from < steps.size(); from += MAX_STEPS) {
       List<Step> chunk = steps.subList(from, Math.min(steps.size(), from + MAX_STEPS));
+      BatchSizes.record(chunk.size());
       if (chunk.size() == 1) {
         Step alone = chunk.get(0);
         runAlone(alone.script, alone.keys, alone.args).onComplete(alone.reply);
