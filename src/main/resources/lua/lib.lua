@@ -1,4 +1,5 @@
--- Shared by select.lua, drop.lua and swap.lua: the loader prepends this file to each of them.
+-- Shared by the selection scripts (select.lua, drop.lua, swap.lua, batch.lua, plan.lua) and the
+-- section edits: the loader prepends this file to each of them.
 --
 -- Every key is passed in KEYS and carries the term's hash tag:
 --   1 term    hash  opens closes dropCloses (epoch ms) max profileRequired gen ready (= META_LAYOUT); with
@@ -228,4 +229,116 @@ local function admission(term, student, section, now)
   local meta = parse_meta(raw)
   if not allowed(meta, student) then return nil, { 'RESTRICTED' } end
   return meta, nil
+end
+
+-- The three selection steps below are the rules of select.lua, drop.lua and swap.lua (each runs
+-- one) and of batch.lua (which runs many in one call). `term` is load_term()'s, with
+-- apply_round(term, now) applied; each returns the step's answer.
+
+-- Select a section, or join its waitlist when it is full and the student asked to.
+-- Returns {'ENROLLED', seatsLeft} | {'WAITLISTED', position} | {refusal code, detail...}
+local function select_step(term, now, student, section, wantWaitlist, sid, K_ROSTER, K_WL)
+  local denied = session_refusal(student, sid)
+  if denied then return denied end
+  local meta, refusal = admission(term, student, section, now)
+  if refusal then return refusal end
+
+  local rank = redis.call('ZRANK', K_WL, student)
+  if rank then return { 'WAITLISTED', rank + 1 } end
+
+  local held = redis.call('HGET', K_HOLDS, student)
+  if list_has(held, section) then return { 'ALREADY_ENROLLED' } end
+  -- A full section is refused before the course, time and maximum checks: those the student could
+  -- fix by dropping something, this not, and dropping for nothing would cost them a seat. It is
+  -- also most answers of an opening, and skipping the holdings' metadata halves their cost.
+  release_due(term, section, now)
+  local left = tonumber(redis.call('HGET', K_SEATS, section))
+  if left <= 0 and not wantWaitlist then return { 'SECTION_FULL' } end
+
+  refusal = holding_conflict(held, section, meta, nil, term.max)
+  if refusal then return refusal end
+
+  if left > 0 then
+    return { 'ENROLLED', take_seat(student, section, K_ROSTER, now, 'ENROLL') }
+  end
+
+  local seq = redis.call('INCR', K_WLSEQ)
+  redis.call('ZADD', K_WL, seq, student)
+  redis.call('HINCRBY', K_WLEN, section, 1)
+  list_add(K_WAITS, student, section)
+  emit('WAITLIST', student, section, now, seq)
+  return { 'WAITLISTED', redis.call('ZRANK', K_WL, student) + 1 }
+end
+
+-- Drop a held section (its seat goes to the waitlist head in this same step), or leave its
+-- waitlist: two intents, so that a page showing a waitlist place can never drop the seat a
+-- promotion gave meanwhile. `draw`: a random fraction in [0, 1), the delay of a seat held back in
+-- an add/drop round that says so.
+-- Returns {'DROPPED', seatsLeft, promoted...} | {'LEFT_WAITLIST'} | {refusal code, detail...}
+local function drop_step(term, now, student, section, sid, intent, draw, K_ROSTER, K_WL)
+  local denied = session_refusal(student, sid)
+  if denied then return denied end
+  if now < term.opens then return { 'WINDOW_CLOSED', tostring(term.opens), tostring(term.closes) } end
+  if now >= term.dropCloses then return { 'DROP_CLOSED', tostring(term.dropCloses) } end
+
+  local raw = redis.call('HGET', K_SEC, section)
+  if not raw then return { 'SECTION_NOT_FOUND' } end
+
+  local holds = list_has(redis.call('HGET', K_HOLDS, student), section)
+  if intent == 'WAITLIST' then
+    -- A student promoted meanwhile keeps the seat: 'HELD' tells the page to show it as selected.
+    if holds then return { 'NOT_WAITLISTED', 'HELD' } end
+    if not redis.call('ZSCORE', K_WL, student) then return { 'NOT_WAITLISTED' } end
+    leave_waitlist(student, section, K_WL)
+    emit('UNWAITLIST', student, section, now)
+    return { 'LEFT_WAITLIST' }
+  end
+  if not holds then return { 'NOT_ENROLLED' } end
+
+  release_seat(student, section, K_ROSTER, now)
+  local promoted = free_seat(term, student, section, parse_meta(raw), K_ROSTER, K_WL, now, draw)
+  local reply = { 'DROPPED', tonumber(redis.call('HGET', K_SEATS, section)) }
+  for _, p in ipairs(promoted) do reply[#reply + 1] = p end
+  return reply
+end
+
+-- Swap a held section for another in one step: on any refusal nothing changes and the student
+-- still holds `from`. The seat freed in `from` goes to its waitlist head.
+-- Returns {'ENROLLED', seatsLeftInTo, promoted...} | {refusal code, detail...}
+local function swap_step(term, now, student, from, to, sid, draw, K_FROM_ROSTER, K_FROM_WL, K_TO_ROSTER, K_TO_WL)
+  local denied = session_refusal(student, sid)
+  if denied then return denied end
+  local toMeta, refusal = admission(term, student, to, now)
+  if refusal then return refusal end
+  if now >= term.dropCloses then return { 'DROP_CLOSED', tostring(term.dropCloses) } end
+
+  local fromRaw = redis.call('HGET', K_SEC, from)
+  if not fromRaw then return { 'SECTION_NOT_FOUND' } end
+  local heldCsv = redis.call('HGET', K_HOLDS, student)
+  if not list_has(heldCsv, from) then return { 'NOT_ENROLLED' } end
+  refusal = holding_conflict(heldCsv, to, toMeta, from, term.max)
+  if refusal then return refusal end
+  release_due(term, to, now)
+  if tonumber(redis.call('HGET', K_SEATS, to)) <= 0 then return { 'SECTION_FULL' } end
+
+  release_seat(student, from, K_FROM_ROSTER, now)
+  if redis.call('ZSCORE', K_TO_WL, student) then
+    leave_waitlist(student, to, K_TO_WL)
+    emit('UNWAITLIST', student, to, now)
+  end
+  local left = take_seat(student, to, K_TO_ROSTER, now, 'ENROLL')
+  local reply = { 'ENROLLED', left }
+  for _, p in ipairs(free_seat(term, student, from, parse_meta(fromRaw), K_FROM_ROSTER, K_FROM_WL, now, draw)) do
+    reply[#reply + 1] = p
+  end
+  return reply
+end
+
+-- The term as the selection steps need it, or nil (then every step answers TERM_NOT_READY).
+local function selection_term()
+  local term = load_term()
+  if not term then return nil end
+  local now = now_ms()
+  apply_round(term, now)
+  return term, now
 end

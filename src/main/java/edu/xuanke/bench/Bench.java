@@ -7,6 +7,7 @@ import edu.xuanke.core.ConfigLoader;
 import edu.xuanke.core.Durability;
 import edu.xuanke.core.Stores;
 import edu.xuanke.course.Audit;
+import edu.xuanke.course.BatchSizes;
 import edu.xuanke.course.Catalog;
 import edu.xuanke.course.PersistenceLag;
 import edu.xuanke.course.Persister;
@@ -129,17 +130,21 @@ public final class Bench {
       LoadDriver.Result evalsha = baseline.run("baseline EVALSHA " + mode, () -> new LoadDriver.Request(HttpMethod.POST,
         "/enrol", Buffer.buffer("{}"), null, "enrol", null), options.warmup, options.duration, scriptCost);
       PersistenceLag.sinceLastCall();
+      BatchSizes.sinceLastCall();
       LoadDriver.Result selection = api.run("selection route " + mode, students.use(SelectionMix.SELECTS_ONLY),
         options.warmup, options.duration, scriptCost);
       Histogram selectionLag = PersistenceLag.sinceLastCall();
+      Histogram selectionSteps = BatchSizes.sinceLastCall();
       LoadDriver.Result writeHeavy = api.run("write-heavy " + mode, students.use(SelectionMix.WRITE_HEAVY),
         options.warmup, options.duration, scriptCost);
       Histogram writeLag = PersistenceLag.sinceLastCall();
+      Histogram writeSteps = BatchSizes.sinceLastCall();
       if (mix == null) {
         mix = api.run("stampede mix " + mode, students.use(SelectionMix.STAMPEDE), options.warmup, options.duration,
           scriptCost);
       }
-      modes.add(new BenchReport.ModeResult(mode, evalsha, selection, writeHeavy, selectionLag, writeLag));
+      modes.add(new BenchReport.ModeResult(mode, evalsha, selection, writeHeavy, selectionLag, writeLag, selectionSteps,
+        writeSteps));
       Persister.awaitDrained(service, redis, new TermKeys(term.termId), 120_000).await();
     }
 

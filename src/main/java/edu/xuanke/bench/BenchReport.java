@@ -33,10 +33,11 @@ final class BenchReport {
 
   /**
    * The Redis-bound phases in one durability mode, with the persistence lag (ms, stream append to
-   * MySQL commit) of the events written during the selection and write-heavy phases.
+   * MySQL commit) of the events written during the selection and write-heavy phases, and the
+   * selection steps per Redis call in each (course/BatchSizes).
    */
   record ModeResult(String mode, LoadDriver.Result evalsha, LoadDriver.Result selection, LoadDriver.Result writeHeavy,
-                    Histogram selectionLag, Histogram writeLag) {
+                    Histogram selectionLag, Histogram writeLag, Histogram selectionSteps, Histogram writeSteps) {
 
     /** Share of the write-heavy phase's answers that changed something (2xx; outcomes are "op status …"). */
     double writeShare() {
@@ -57,7 +58,9 @@ final class BenchReport {
         .put("persistenceLag.selection.p50_ms", selectionLag.getValueAtPercentile(50))
         .put("persistenceLag.selection.p99_ms", selectionLag.getValueAtPercentile(99))
         .put("persistenceLag.writeHeavy.p50_ms", writeLag.getValueAtPercentile(50))
-        .put("persistenceLag.writeHeavy.p99_ms", writeLag.getValueAtPercentile(99));
+        .put("persistenceLag.writeHeavy.p99_ms", writeLag.getValueAtPercentile(99))
+        .put("stepsPerCall.selection.mean", round2(selectionSteps.getMean()))
+        .put("stepsPerCall.writeHeavy.mean", round2(writeSteps.getMean()));
     }
   }
 
@@ -137,13 +140,15 @@ final class BenchReport {
     System.out.printf(Locale.ROOT, "%nselection API / bare EVALSHA: %.2f   selection API / bare hello: %.2f%n",
       selection.rps() / evalsha.rps(), selection.rps() / hello.rps());
     System.out.println();
-    System.out.println("durability  phase            req/s   p50 ms   p99 ms  changes  lag p50/p99 ms");
+    System.out.println("durability  phase            req/s   p50 ms   p99 ms  changes  steps/call  lag p50/p99 ms");
     for (ModeResult m : modes) {
       for (LoadDriver.Result r : List.of(m.evalsha(), m.selection(), m.writeHeavy())) {
         Histogram lag = r == m.selection() ? m.selectionLag() : r == m.writeHeavy() ? m.writeLag() : null;
-        System.out.printf(Locale.ROOT, "%-10s  %-14s %8.0f %8.2f %8.2f  %7s  %s%n", m.mode(),
+        Histogram steps = r == m.selection() ? m.selectionSteps() : r == m.writeHeavy() ? m.writeSteps() : null;
+        System.out.printf(Locale.ROOT, "%-10s  %-14s %8.0f %8.2f %8.2f  %7s  %10s  %s%n", m.mode(),
           r.phase.replace(" " + m.mode(), ""), r.rps(), r.percentileMs(50), r.percentileMs(99),
           r == m.writeHeavy() ? Math.round(100 * m.writeShare()) + " %" : "",
+          steps == null ? "" : String.format(Locale.ROOT, "%.1f", steps.getMean()),
           lag == null ? "" : lag.getValueAtPercentile(50) + " / " + lag.getValueAtPercentile(99));
       }
     }

@@ -115,7 +115,7 @@ public final class AppConfig {
   public boolean demo() { return json.getBoolean("demo", false); }
   public String demoPassword() { return json.getString("demoPassword", ""); }
   public ZoneId timeZone() { return ZoneId.of(json.getString("timeZone", "Asia/Shanghai")); }
-  public int persisterBatchSize() { return json.getInteger("persisterBatchSize", 1000); }
+  public int persisterBatchSize() { return json.getInteger("persisterBatchSize", 4000); }
 
   /**
    * How an answered selection is kept before it reaches MySQL: {@link Durability#AOF} (the default;

@@ -21,6 +21,7 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Many requests at once: no oversold seat, no double holding, no gap in the waitlist. */
 class SelectionConcurrencyTest {
@@ -60,7 +61,9 @@ class SelectionConcurrencyTest {
 
   @Test
   void fiveHundredStudentsTenSeats() {
+    BatchSizes.sinceLastCall();
     List<HttpResponse<Buffer>> answers = all(tokens, token -> service.select(token, hot, false));
+    assertTrue(BatchSizes.sinceLastCall().getMaxValue() > 1, "selects arriving together share a Redis call");
 
     assertEquals(Map.of(201, SEATS, 409, STUDENTS - SEATS), countByStatus(answers));
     assertEquals(STUDENTS - SEATS, answers.stream().filter(r -> r.statusCode() == 409)
@@ -136,6 +139,36 @@ class SelectionConcurrencyTest {
     assertEquals(some.size(), answers.stream().filter(r -> r.statusCode() == 409)
       .filter(r -> "TIME_CONFLICT".equals(Service.errorCode(r))).count());
     assertEquals(List.of(), service.audit(term.id));
+  }
+
+  /**
+   * Drops (one promoting from the waitlist), swaps and selects of one term at once, so that batches
+   * mix the three steps: each gets the answer it would get alone, and the invariants hold.
+   */
+  @Test
+  void dropsSwapsAndSelectsInSharedBatchesKeepTheInvariants() {
+    List<String> holders = tokens.subList(0, 100);
+    all(holders, token -> service.select(token, sameCourseA, false));
+    all(tokens.subList(100, 100 + SEATS), token -> service.select(token, hot, false));
+    String waiting = tokens.get(200);
+    assertEquals(202, service.select(waiting, hot, true).await().statusCode());
+
+    BatchSizes.sinceLastCall();
+    List<Future<HttpResponse<Buffer>>> started = new ArrayList<>();
+    for (int i = 0; i < holders.size(); i++) {
+      started.add(i % 2 == 0 ? service.drop(holders.get(i), sameCourseA) : service.swap(holders.get(i), sameCourseA, overlapA));
+    }
+    started.add(service.drop(tokens.get(100), hot));
+    tokens.subList(300, 400).forEach(token -> started.add(service.select(token, sameCourseB, false)));
+    Future.all(started).await();
+    assertTrue(BatchSizes.sinceLastCall().getMaxValue() > 1, "the steps shared Redis calls");
+
+    Map<Integer, Integer> statuses = countByStatus(started.stream().map(Future::result).toList());
+    assertEquals(Map.of(204, 51, 200, 50, 201, 100), statuses);
+    assertEquals(List.of(), service.audit(term.id));
+    assertEquals(List.of("ENROLLED"), fixture.rows(
+      "SELECT e.state FROM enrollments e WHERE e.section_id = ? AND e.student_id = 'S0201'", hot));
+    assertEquals(List.of("50"), fixture.rows("SELECT COUNT(*) FROM enrollments WHERE section_id = ? AND state = 'ENROLLED'", overlapA));
   }
 
   private List<String> waitlistInRedis() {
