@@ -10,6 +10,7 @@ import edu.xuanke.http.IdempotencyKeys;
 import edu.xuanke.http.Requests;
 import edu.xuanke.http.TokenAuth;
 import edu.xuanke.round.RoundService;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
@@ -123,7 +124,10 @@ public final class AdminRoutes {
         .putHeader("Content-Disposition", "attachment; filename=\"passwords-" + ctx.pathParam("jobId") + ".csv\"")
         .end(csv))
       .onFailure(ctx::fail));
-    router.get("/api/admin/export").handler(this::export);
+    router.get("/api/admin/export").handler(ctx -> sendFile(ctx, "term", localAdmin.exportFile(requiredTerm(ctx),
+      format(ctx), ctx.request().getParam("lang", "zh-CN"), Requests.queryId(ctx, "sectionId"))));
+    router.get("/api/admin/unselected").handler(ctx -> sendFile(ctx, "unselected", localAdmin.unselectedFile(requiredTerm(ctx),
+      format(ctx), ctx.request().getParam("lang", "zh-CN"))));
     router.get("/api/admin/reconcile").handler(ctx -> Json.reply(ctx, 200,
       admin.reconcile(requiredTerm(ctx)).map(differences -> new JsonObject().put("differences", differences))));
     router.get("/api/admin/stats").handler(ctx -> Json.reply(ctx, 200, admin.stats(requiredTerm(ctx))));
@@ -169,18 +173,25 @@ public final class AdminRoutes {
         .onFailure(refused -> vertx.fileSystem().delete(jobFile))));
   }
 
-  private void export(RoutingContext ctx) {
-    long termId = requiredTerm(ctx);
-    String format = ctx.request().getParam("format", "csv");
-    localAdmin.exportFile(termId, format, ctx.request().getParam("lang", "zh-CN"), Requests.queryId(ctx, "sectionId"))
-      .onSuccess(file -> {
+  private static String format(RoutingContext ctx) {
+    return ctx.request().getParam("format", "csv");
+  }
+
+  /**
+   * Sends a written file {path, fileName, contentType} as a download and deletes it; {@code ascii}
+   * names it for clients that cannot read the UTF-8 name (xuanke-{ascii}-{termId}.{format}).
+   */
+  private void sendFile(RoutingContext ctx, String ascii, Future<JsonObject> written) {
+    long termId = Requests.queryId(ctx, "termId");
+    String format = format(ctx);
+    written.onSuccess(file -> {
         String path = file.getString("path");
         String name = file.getString("fileName");
         HttpServerResponse response = ctx.response()
           .putHeader("Content-Type", file.getString("contentType"))
           .putHeader("Cache-Control", "no-store")
-          .putHeader("Content-Disposition", "attachment; filename=\"xuanke-term-" + termId + "." + format + "\"; filename*=UTF-8''"
-            + URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20"));
+          .putHeader("Content-Disposition", "attachment; filename=\"xuanke-" + ascii + "-" + termId + "." + format
+            + "\"; filename*=UTF-8''" + URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20"));
         response.sendFile(path).onComplete(sent -> vertx.fileSystem().delete(path));
       })
       .onFailure(ctx::fail);
