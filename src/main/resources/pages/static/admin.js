@@ -92,7 +92,8 @@
         g.moveTo(tx, bottom);
         g.lineTo(tx, bottom + 4);
         g.stroke();
-        if (now - at > TICK_MS / 3) g.fillText(clock(at), tx, h - 6);
+        // Leaves room for "now" at the right end.
+        if (tx < w - 8 - g.measureText(texts.now).width - g.measureText(clock(at)).width / 2 - 8) g.fillText(clock(at), tx, h - 6);
       }
       g.textAlign = 'right';
       g.fillText(texts.now, w - 8, h - 6);
