@@ -237,7 +237,7 @@ public final class AdminServiceImpl implements AdminService {
 
   /**
    * A term's file written on a worker once the persister has drained: {path, contentType, termName}.
-   * An unknown format is BAD_REQUEST in API.md, not a field error; an unknown term is termId UNKNOWN.
+   * An unknown format is BAD_REQUEST (the API contract), not a field error; an unknown term is termId UNKNOWN.
    */
   private Future<JsonObject> drainedFile(long termId, String format, Supplier<Future<List<List<String>>>> rows,
                                          FileWriter writer) {
