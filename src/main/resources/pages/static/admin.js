@@ -117,7 +117,8 @@
       // One plain figure: changes accepted but not yet in MySQL (written in order, so the stream length counts them).
       document.getElementById('f-lag').textContent = String(stats.persistence.streamLength);
       const students = stats.students || {};
-      document.getElementById('f-unselected').textContent = `${students.unselected ?? 0} / ${students.cohort ?? 0}`;
+      document.getElementById('f-unselected').textContent =
+        students.unselected === undefined ? '–' : `${students.unselected} / ${students.cohort}`;
       const mail = stats.mail || {};
       document.getElementById('f-mail').textContent = `${texts.queued} ${mail.queued ?? 0} · ${texts.failed} ${mail.failed ?? 0}`;
       const body = document.querySelector('#fill-table tbody');

@@ -62,7 +62,7 @@ public interface AdminService {
 
   /**
    * Fill rates, waitlists, selections per second, refusals, persistence lag, mail outbox state and
-   * students: {cohort, unselected} (how many of the cohort have selected nothing yet).
+   * students: {cohort, unselected} (how many of the cohort have selected nothing yet; empty while MySQL cannot answer).
    */
   Future<JsonObject> stats(long termId);
 
