@@ -135,6 +135,10 @@ class DashboardBrowserTest {
     waiting().until(driver -> !driver.findElements(By.cssSelector("#refusal-table tbody tr")).isEmpty());
     assertEquals("你已选上该课程班。 1", byId("refusal-table").findElement(By.cssSelector("tbody tr")).getText());
     assertEquals(List.of(), browser.untranslated(keys), "no raw code or key on the dashboard (zh-CN)");
+    String text = byId("main").getText();
+    for (String jargon : List.of("未落库", "Redis", "MySQL", "stream")) {
+      assertTrue(!text.contains(jargon), "plain labels, no \"" + jargon + "\": " + text);
+    }
     // The time axis: the chart's period in clock times once two samples are in.
     waiting().until(driver -> byId("rate-chart").getDomAttribute("aria-label").matches(".*\\d\\d:\\d\\d:\\d\\d–\\d\\d:\\d\\d:\\d\\d"));
     browser.screenshot("admin-dashboard-unselected-zh-CN");
