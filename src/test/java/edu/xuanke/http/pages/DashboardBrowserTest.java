@@ -94,7 +94,11 @@ class DashboardBrowserTest {
   @AfterEach
   void stop() throws Exception {
     try {
-      if (browser != null) assertEquals(List.of(), browser.pageProblems(), "no script errors or CSP violations");
+      if (browser != null) {
+        assertEquals(List.of(), browser.pageProblems(), "no script errors or CSP violations");
+        List<String> violations = browser.accessibilityViolations();
+        assertTrue(violations.isEmpty(), () -> "axe-core found accessibility violations:\n" + String.join("\n", violations));
+      }
     } finally {
       if (browser != null) browser.close();
       if (service != null) service.close();
@@ -142,6 +146,7 @@ class DashboardBrowserTest {
     // The time axis: the chart's period in clock times once two samples are in.
     waiting().until(driver -> byId("rate-chart").getDomAttribute("aria-label").matches(".*\\d\\d:\\d\\d:\\d\\d–\\d\\d:\\d\\d:\\d\\d"));
     browser.screenshot("admin-dashboard-unselected-zh-CN");
+    browser.checkAccessibility("dashboard");
 
     String admin = service.login("clerk");
     String link = "/api/admin/unselected?termId=" + term.id;
@@ -173,6 +178,7 @@ class DashboardBrowserTest {
     assertTrue(refusal.endsWith(" 1") && !refusal.contains("ALREADY_ENROLLED") && !refusal.contains("你"), refusal);
     assertEquals(List.of(), browser.untranslated(keys), "no raw code or key on the dashboard (English)");
     browser.screenshot("admin-dashboard-unselected-en");
+    browser.checkAccessibility("dashboard (English)");
 
     List<String> before = recordedRequests();
     assertTrue(before.stream().anyMatch(u -> u.contains("/api/admin/stats/stream?termId=" + term.id)),
