@@ -213,11 +213,16 @@ public final class AdminServiceImpl implements AdminService {
   }
 
   @Override
-  public Future<JsonObject> exportFile(long termId, String format, String lang, long sectionId) {
+  public Future<JsonObject> exportFile(long termId, String list, String format, String lang, long sectionId) {
+    // An unknown enum value is BAD_REQUEST (the API contract), not a field error.
+    if (!"enrollments".equals(list) && !"waitlist".equals(list)) {
+      return ErrorCode.BAD_REQUEST.fail(new JsonObject().put("list", "UNKNOWN_VALUE"));
+    }
+    Export.Kind kind = "waitlist".equals(list) ? Export.Kind.WAITLIST : Export.Kind.ENROLLMENTS;
     boolean english = lang != null && lang.toLowerCase().startsWith("en");
     return drainedFile(termId, format, () -> Future.succeededFuture(List.of()), (none, out) ->
-        export.write(out, termId, sectionId, "xlsx".equals(format), english, rows -> { }))
-      .map(file -> file.put("fileName", fileName(file.getString("termName"), termId, sectionId, format)));
+        export.write(out, kind, termId, sectionId, "xlsx".equals(format), english, rows -> { }))
+      .map(file -> file.put("fileName", fileName(file.getString("termName"), termId, kind, sectionId, format)));
   }
 
   @Override
@@ -267,9 +272,9 @@ public final class AdminServiceImpl implements AdminService {
     return termName.replaceAll("[\\\\/:*?\"<>|\\s]+", "_");
   }
 
-  private static String fileName(String termName, long termId, long sectionId, String format) {
+  private static String fileName(String termName, long termId, Export.Kind kind, long sectionId, String format) {
     String base = "xuanke-" + safe(termName) + "-" + termId;
-    return base + (sectionId > 0 ? "-section-" + sectionId : "") + "." + format;
+    return base + (kind == Export.Kind.WAITLIST ? "-waitlist" : "") + (sectionId > 0 ? "-section-" + sectionId : "") + "." + format;
   }
 
   @Override

@@ -124,10 +124,17 @@ public final class AdminRoutes {
         .putHeader("Content-Disposition", "attachment; filename=\"passwords-" + ctx.pathParam("jobId") + ".csv\"")
         .end(csv))
       .onFailure(ctx::fail));
-    router.get("/api/admin/export").handler(ctx -> sendFile(ctx, "term", localAdmin.exportFile(requiredTerm(ctx),
-      format(ctx), ctx.request().getParam("lang", "zh-CN"), Requests.queryId(ctx, "sectionId"))));
-    router.get("/api/admin/unselected").handler(ctx -> sendFile(ctx, "unselected", localAdmin.unselectedFile(requiredTerm(ctx),
-      format(ctx), ctx.request().getParam("lang", "zh-CN"))));
+    router.get("/api/admin/export").handler(ctx -> {
+      long termId = requiredTerm(ctx);
+      String list = ctx.request().getParam("list", "enrollments");
+      sendFile(ctx, "xuanke-term-" + termId + ("waitlist".equals(list) ? "-waitlist." : ".") + format(ctx),
+        localAdmin.exportFile(termId, list, format(ctx), ctx.request().getParam("lang", "zh-CN"), Requests.queryId(ctx, "sectionId")));
+    });
+    router.get("/api/admin/unselected").handler(ctx -> {
+      long termId = requiredTerm(ctx);
+      sendFile(ctx, "xuanke-unselected-" + termId + "." + format(ctx),
+        localAdmin.unselectedFile(termId, format(ctx), ctx.request().getParam("lang", "zh-CN")));
+    });
     router.get("/api/admin/reconcile").handler(ctx -> Json.reply(ctx, 200,
       admin.reconcile(requiredTerm(ctx)).map(differences -> new JsonObject().put("differences", differences))));
     router.get("/api/admin/stats").handler(ctx -> Json.reply(ctx, 200, admin.stats(requiredTerm(ctx))));
@@ -179,19 +186,17 @@ public final class AdminRoutes {
 
   /**
    * Sends a written file {path, fileName, contentType} as a download and deletes it; {@code ascii}
-   * names it for clients that cannot read the UTF-8 name (xuanke-{ascii}-{termId}.{format}).
+   * names it for clients that cannot read the UTF-8 name.
    */
   private void sendFile(RoutingContext ctx, String ascii, Future<JsonObject> written) {
-    long termId = Requests.queryId(ctx, "termId");
-    String format = format(ctx);
     written.onSuccess(file -> {
         String path = file.getString("path");
         String name = file.getString("fileName");
         HttpServerResponse response = ctx.response()
           .putHeader("Content-Type", file.getString("contentType"))
           .putHeader("Cache-Control", "no-store")
-          .putHeader("Content-Disposition", "attachment; filename=\"xuanke-" + ascii + "-" + termId + "." + format
-            + "\"; filename*=UTF-8''" + URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20"));
+          .putHeader("Content-Disposition", "attachment; filename=\"" + ascii + "\"; filename*=UTF-8''"
+            + URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20"));
         response.sendFile(path).onComplete(sent -> vertx.fileSystem().delete(path));
       })
       .onFailure(ctx::fail);
