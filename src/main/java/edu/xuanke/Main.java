@@ -45,6 +45,8 @@ public final class Main {
   /** The HTTP, auth and course verticles run one instance per event loop; mail and admin need one. */
   private final int eventLoops;
   private final Deque<String> deployments = new ArrayDeque<>();
+  /** The demo's logins box, printed once the service listens; null outside demo mode. */
+  private volatile String demoBanner;
 
   public Main(Vertx vertx) {
     this(vertx, VertxSettings.options().getEventLoopPoolSize());
@@ -71,8 +73,11 @@ public final class Main {
     }
     Main main = new Main(vertx, options.getEventLoopPoolSize());
     main.start(config)
-      .onSuccess(started -> log.info("xuanke is listening on http://localhost:{} (native transport: {}, clustered: {})",
-        started.httpPort(), vertx.isNativeTransportEnabled(), vertx.isClustered()))
+      .onSuccess(started -> {
+        log.info("xuanke is listening on http://localhost:{} (native transport: {}, clustered: {})",
+          started.httpPort(), vertx.isNativeTransportEnabled(), vertx.isClustered());
+        if (main.demoBanner != null) System.out.print(main.demoBanner);
+      })
       .onFailure(failure -> {
         log.error("xuanke could not start", failure);
         // Not on this event loop: exit waits for the shutdown hook, which needs the loops.
@@ -131,12 +136,10 @@ public final class Main {
     Pool mysql = Stores.mysql(vertx, config);
     return new DemoData(vertx, mysql, config).seedIfEmpty()
       .onSuccess(password -> {
-        if (password != null) {
-          log.info("demo data seeded. Log in at http://localhost:{} as admin / {} or as a student S0001 … S{} / {}",
-            config.httpPort(), password, String.format("%04d", DemoData.STUDENTS), password);
-        } else {
-          log.info("demo data: the database already has a term; nothing seeded");
-        }
+        if (password != null) log.info("demo data seeded: {} students and the admin {}", DemoData.STUDENTS, DemoData.ADMIN);
+        else log.info("demo data: the database already has a term; nothing seeded");
+        demoBanner = DemoData.banner(config.httpPort(), password != null ? password : config.demoPassword(),
+          !config.smtpHost().isBlank());
       })
       .<Void>mapEmpty()
       .eventually(mysql::close);

@@ -77,32 +77,63 @@
     out.textContent = [error.message, ...elsewhere].join(' ');
   }
 
-  // ---- dashboard: figures, per-section fill, refusals and a selections-per-second chart, live
+  // ---- dashboard: figures, per-section fill, refusals and a selections-per-second chart over a
+  // time axis (the last three minutes, a labelled tick every 30 s), live
   const dashboard = document.getElementById('dashboard');
   if (dashboard) {
     const term = dashboard.dataset.term;
-    const history = [];
+    const WINDOW_MS = 180_000;
+    const TICK_MS = 30_000;
+    const history = []; // {at: ms, perSecond}
     const chart = document.getElementById('rate-chart');
+    const clock = at => new Date(at).toLocaleTimeString(lang, { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
     const draw = () => {
       const g = chart.getContext('2d');
       const w = chart.width;
       const h = chart.height;
+      const left = 44;
+      const bottom = h - 22;
+      const top = 8;
+      const now = history.length ? history[history.length - 1].at : Date.now();
+      const x = at => left + (1 - (now - at) / WINDOW_MS) * (w - left - 8);
       g.clearRect(0, 0, w, h);
-      const max = Math.max(1, ...history);
-      g.strokeStyle = '#d1d5db';
-      g.strokeRect(0.5, 0.5, w - 1, h - 1);
-      g.fillStyle = '#6b7280';
+      const max = Math.max(1, ...history.map(p => p.perSecond));
       g.font = '12px sans-serif';
-      g.fillText(max.toFixed(0) + '/s', 6, 14);
+      g.fillStyle = '#4b5563';
+      g.strokeStyle = '#d1d5db';
+      g.lineWidth = 1;
+      // The value axis: zero and the highest rate shown.
+      g.textAlign = 'right';
+      g.fillText(max.toFixed(0) + '/s', left - 6, top + 10);
+      g.fillText('0', left - 6, bottom);
+      g.beginPath();
+      g.moveTo(left + 0.5, top);
+      g.lineTo(left + 0.5, bottom + 0.5);
+      g.lineTo(w - 8, bottom + 0.5);
+      g.stroke();
+      // The time axis: a tick on every whole half minute, labelled with the clock time; "now" at the right end.
+      g.textAlign = 'center';
+      for (let at = Math.ceil((now - WINDOW_MS) / TICK_MS) * TICK_MS; at <= now; at += TICK_MS) {
+        const tx = Math.round(x(at)) + 0.5;
+        g.beginPath();
+        g.moveTo(tx, bottom);
+        g.lineTo(tx, bottom + 4);
+        g.stroke();
+        // Leaves room for "now" at the right end.
+        if (tx < w - 8 - g.measureText(texts.now).width - g.measureText(clock(at)).width / 2 - 8) g.fillText(clock(at), tx, h - 6);
+      }
+      g.textAlign = 'right';
+      g.fillText(texts.now, w - 8, h - 6);
       g.strokeStyle = '#2563eb';
       g.lineWidth = 2;
       g.beginPath();
-      history.forEach((v, i) => {
-        const x = (i / Math.max(1, history.length - 1)) * (w - 10) + 5;
-        const y = h - 5 - (v / max) * (h - 25);
-        if (i === 0) g.moveTo(x, y); else g.lineTo(x, y);
+      history.forEach((p, i) => {
+        const y = bottom - (p.perSecond / max) * (bottom - top - 14);
+        if (i === 0) g.moveTo(x(p.at), y); else g.lineTo(x(p.at), y);
       });
       g.stroke();
+      // What the picture shows, for screen readers: the period it covers.
+      if (history.length) chart.setAttribute('aria-label', `${chart.dataset.label} ${clock(history[0].at)}–${clock(now)}`);
     };
     const show = stats => {
       const totals = stats.totals;
@@ -112,6 +143,9 @@
       document.getElementById('f-rate').textContent = stats.selections.perSecond.toFixed(1);
       // One plain figure: changes accepted but not yet in MySQL (written in order, so the stream length counts them).
       document.getElementById('f-lag').textContent = String(stats.persistence.streamLength);
+      const students = stats.students || {};
+      document.getElementById('f-unselected').textContent =
+        students.unselected === undefined ? '–' : `${students.unselected} / ${students.cohort}`;
       const mail = stats.mail || {};
       document.getElementById('f-mail').textContent = `${texts.queued} ${mail.queued ?? 0} · ${texts.failed} ${mail.failed ?? 0}`;
       const body = document.querySelector('#fill-table tbody');
@@ -133,8 +167,8 @@
         cell(row, n);
         return row;
       }));
-      history.push(stats.selections.perSecond);
-      if (history.length > 90) history.shift();
+      history.push({ at: Date.now(), perSecond: stats.selections.perSecond });
+      while (history.length && history[history.length - 1].at - history[0].at > WINDOW_MS) history.shift();
       draw();
     };
     const state = document.getElementById('live-state');

@@ -52,10 +52,19 @@ public interface AdminService {
    */
   Future<JsonObject> exportFile(long termId, String list, String format, String lang, long sectionId);
 
+  /**
+   * Writes the students of a term's cohort who have selected nothing (no seat, no waitlist place) to
+   * a local file once the persister has drained: {path, fileName, contentType}. format csv|xlsx, lang zh-CN|en.
+   */
+  Future<JsonObject> unselectedFile(long termId, String format, String lang);
+
   /** Differences between the live state in Redis and MySQL (empty when consistent). */
   Future<JsonArray> reconcile(long termId);
 
-  /** Fill rates, waitlists, selections per second, refusals, persistence lag and mail outbox state. */
+  /**
+   * Fill rates, waitlists, selections per second, refusals, persistence lag, mail outbox state and
+   * students: {cohort, unselected} (how many of the cohort have selected nothing yet; empty while MySQL cannot answer).
+   */
   Future<JsonObject> stats(long termId);
 
   /**

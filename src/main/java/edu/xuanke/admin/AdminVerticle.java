@@ -25,7 +25,8 @@ public class AdminVerticle extends VerticleBase {
     AppConfig config = new AppConfig(config());
     AdminService impl = new AdminServiceImpl(vertx, config,
       RedisAPI.api(Stores.redis(vertx, config)), vertx.createSharedWorkerExecutor("xuanke-admin", WORKERS),
-      AuthService.createProxy(vertx), CatalogService.createProxy(vertx), MailService.createProxy(vertx));
+      AuthService.createProxy(vertx), CatalogService.createProxy(vertx), MailService.createProxy(vertx),
+      Stores.mysql(vertx, config));
     return Future.all(ServiceBoundary.register(vertx, AdminService.ADDRESS, AdminService.class, impl).completion(),
       ServiceBoundary.register(vertx, AdminService.LOCAL_ADDRESS, AdminService.class, impl).completion());
   }

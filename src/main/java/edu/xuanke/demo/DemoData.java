@@ -160,6 +160,32 @@ public final class DemoData {
     return rows;
   }
 
+  /**
+   * The demo's logins as a boxed block for standard output, printed on every start so that a newcomer
+   * finds them among the log lines. {@code password}: the one seeded or configured; blank when
+   * unknown (seeded at an earlier start with a random one), and then the box says how to choose it.
+   */
+  public static String banner(int httpPort, String password, boolean smtp) {
+    String shown = password == null || password.isBlank() ? "<printed when first seeded>" : password;
+    List<String> lines = new ArrayList<>(List.of(
+      "xuanke demo: http://localhost:" + httpPort,
+      "",
+      "  course office:  " + ADMIN + " / " + shown + "   (lands on /admin)",
+      "  students:       S0001 ... S" + String.format("%04d", STUDENTS) + " / " + shown));
+    if (password == null || password.isBlank()) {
+      lines.add("");
+      lines.add("  To choose the password: XUANKE_DEMO_PASSWORD=... bin/run on an empty database.");
+    }
+    if (!smtp) {
+      lines.add("");
+      lines.add("  No SMTP host: e-mail codes and links are written to this log (demo mode only).");
+    }
+    int width = lines.stream().mapToInt(String::length).max().orElse(0);
+    StringBuilder box = new StringBuilder("+" + "-".repeat(width + 2) + "+\n");
+    lines.forEach(line -> box.append("| ").append(line).append(" ".repeat(width - line.length())).append(" |\n"));
+    return box.append("+").append("-".repeat(width + 2)).append("+\n").toString();
+  }
+
   private static String randomPassword() {
     String alphabet = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
     SecureRandom random = new SecureRandom();

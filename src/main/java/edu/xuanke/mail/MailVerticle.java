@@ -30,7 +30,7 @@ public class MailVerticle extends VerticleBase {
     dedicated = Stores.dedicatedRedis(vertx, config);
     MailService service = new MailServiceImpl(RedisAPI.api(redis));
     mailer = new Mailer(vertx, redis, dedicated, smtp(config), config.mailFrom(), config.instanceId(), config.mailMaxAttempts(),
-      config.mailRetryBaseMs());
+      config.mailRetryBaseMs(), config.demo());
     return ServiceBoundary.register(vertx, MailService.ADDRESS, MailService.class, service).completion()
       .compose(v -> mailer.start());
   }

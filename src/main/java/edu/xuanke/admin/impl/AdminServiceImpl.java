@@ -5,6 +5,7 @@ import edu.xuanke.admin.Export;
 import edu.xuanke.admin.IdempotentWrites;
 import edu.xuanke.admin.ImportJobs;
 import edu.xuanke.admin.StudentFile;
+import edu.xuanke.admin.Unselected;
 import edu.xuanke.auth.AuthService;
 import edu.xuanke.auth.OneTimePasswords;
 import edu.xuanke.auth.PasswordHasher;
@@ -19,6 +20,7 @@ import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.RedisAPI;
+import io.vertx.sqlclient.Pool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +32,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 public final class AdminServiceImpl implements AdminService {
 
@@ -47,11 +50,12 @@ public final class AdminServiceImpl implements AdminService {
   private final IdempotentWrites idempotent;
   private final StudentFile students;
   private final Export export;
+  private final Unselected unselected;
   /** The last stream counter read per term, for selections per second between two stats calls. */
   private final Map<Long, long[]> lastAdded = new ConcurrentHashMap<>();
 
   public AdminServiceImpl(Vertx vertx, AppConfig config, RedisAPI redis, WorkerExecutor workers,
-                          AuthService auth, CatalogService catalog, MailService mail) {
+                          AuthService auth, CatalogService catalog, MailService mail, Pool mysql) {
     this.vertx = vertx;
     this.config = config;
     this.workers = workers;
@@ -62,6 +66,7 @@ public final class AdminServiceImpl implements AdminService {
     this.idempotent = new IdempotentWrites(redis);
     this.students = new StudentFile(config.colleges(), config.phonePattern());
     this.export = new Export(config);
+    this.unselected = new Unselected(mysql);
   }
 
   @Override
@@ -209,36 +214,66 @@ public final class AdminServiceImpl implements AdminService {
 
   @Override
   public Future<JsonObject> exportFile(long termId, String list, String format, String lang, long sectionId) {
-    // An unknown enum value is BAD_REQUEST in API.md, not a field error.
+    // An unknown enum value is BAD_REQUEST (the API contract), not a field error.
     if (!"enrollments".equals(list) && !"waitlist".equals(list)) {
       return ErrorCode.BAD_REQUEST.fail(new JsonObject().put("list", "UNKNOWN_VALUE"));
     }
+    Export.Kind kind = "waitlist".equals(list) ? Export.Kind.WAITLIST : Export.Kind.ENROLLMENTS;
+    boolean english = lang != null && lang.toLowerCase().startsWith("en");
+    return drainedFile(termId, format, () -> Future.succeededFuture(List.of()), (none, out) ->
+        export.write(out, kind, termId, sectionId, "xlsx".equals(format), english, rows -> { }))
+      .map(file -> file.put("fileName", fileName(file.getString("termName"), termId, kind, sectionId, format)));
+  }
+
+  @Override
+  public Future<JsonObject> unselectedFile(long termId, String format, String lang) {
+    boolean english = lang != null && lang.toLowerCase().startsWith("en");
+    // The rows are few (a cohort) and read before the worker writes them.
+    return drainedFile(termId, format, () -> unselected.rows(termId, english),
+        (rows, out) -> Unselected.write(out, rows, "xlsx".equals(format), english))
+      .map(file -> file.put("fileName", "xuanke-" + safe(file.getString("termName")) + "-" + termId
+        + (english ? "-no-selection." : "-未选课学生.") + format));
+  }
+
+  /** Writes a file from the rows read before it runs (blocking: called on a worker). */
+  private interface FileWriter {
+    void write(List<List<String>> rows, Path out) throws Exception;
+  }
+
+  /**
+   * A term's file written on a worker once the persister has drained: {path, contentType, termName}.
+   * An unknown format is BAD_REQUEST (the API contract), not a field error; an unknown term is termId UNKNOWN.
+   */
+  private Future<JsonObject> drainedFile(long termId, String format, Supplier<Future<List<List<String>>>> rows,
+                                         FileWriter writer) {
     if (!"csv".equals(format) && !"xlsx".equals(format)) {
       return ErrorCode.BAD_REQUEST.fail(new JsonObject().put("format", "UNKNOWN_VALUE"));
     }
-    Export.Kind kind = "waitlist".equals(list) ? Export.Kind.WAITLIST : Export.Kind.ENROLLMENTS;
-    boolean english = lang != null && lang.toLowerCase().startsWith("en");
     return catalog.term(termId)
       .recover(failure -> ErrorCode.of(failure) == ErrorCode.NOT_FOUND ? Fields.invalid("termId", "UNKNOWN") : Future.failedFuture(failure))
       .compose(term -> catalog.awaitPersisted(termId)
-        .compose(drained -> workers.executeBlocking(() -> {
+        .compose(drained -> rows.get())
+        .compose(read -> workers.executeBlocking(() -> {
           Path out = Files.createTempFile("xuanke-export-", "." + format);
           try {
-            export.write(out, kind, termId, sectionId, "xlsx".equals(format), english, rows -> { });
+            writer.write(read, out);
           } catch (Exception e) {
             Files.deleteIfExists(out);
             throw e;
           }
           return out;
         }, false))
-        .map(path -> new JsonObject().put("path", path.toString())
-          .put("fileName", fileName(term.getString("name"), termId, kind, sectionId, format))
+        .map(path -> new JsonObject().put("path", path.toString()).put("termName", term.getString("name"))
           .put("contentType", "xlsx".equals(format)
             ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" : "text/csv; charset=utf-8")));
   }
 
+  private static String safe(String termName) {
+    return termName.replaceAll("[\\\\/:*?\"<>|\\s]+", "_");
+  }
+
   private static String fileName(String termName, long termId, Export.Kind kind, long sectionId, String format) {
-    String base = "xuanke-" + termName.replaceAll("[\\\\/:*?\"<>|\\s]+", "_") + "-" + termId;
+    String base = "xuanke-" + safe(termName) + "-" + termId;
     return base + (kind == Export.Kind.WAITLIST ? "-waitlist" : "") + (sectionId > 0 ? "-section-" + sectionId : "") + "." + format;
   }
 
@@ -252,7 +287,9 @@ public final class AdminServiceImpl implements AdminService {
     Future<JsonArray> sections = catalog.sections(termId, 0, 0);
     Future<JsonObject> live = catalog.liveFigures(termId);
     Future<JsonObject> outbox = mail.stats().otherwise(new JsonObject());
-    return Future.all(sections, live, outbox).map(all -> {
+    // Like the outbox: a figure MySQL cannot give now is left out, the live ones still come.
+    Future<JsonObject> cohort = unselected.count(termId).otherwise(new JsonObject());
+    return Future.all(sections, live, outbox, cohort).map(all -> {
       JsonArray fill = new JsonArray();
       long capacity = 0;
       long enrolled = 0;
@@ -281,7 +318,8 @@ public final class AdminServiceImpl implements AdminService {
         .put("refusals", figures.getJsonObject("refusals"))
         .put("persistence", new JsonObject().put("streamLength", figures.getLong("streamLength"))
           .put("pending", figures.getLong("pending")))
-        .put("mail", outbox.result());
+        .put("mail", outbox.result())
+        .put("students", cohort.result());
     });
   }
 

@@ -10,6 +10,7 @@ import edu.xuanke.http.IdempotencyKeys;
 import edu.xuanke.http.Requests;
 import edu.xuanke.http.TokenAuth;
 import edu.xuanke.round.RoundService;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
@@ -123,7 +124,17 @@ public final class AdminRoutes {
         .putHeader("Content-Disposition", "attachment; filename=\"passwords-" + ctx.pathParam("jobId") + ".csv\"")
         .end(csv))
       .onFailure(ctx::fail));
-    router.get("/api/admin/export").handler(this::export);
+    router.get("/api/admin/export").handler(ctx -> {
+      long termId = requiredTerm(ctx);
+      String list = ctx.request().getParam("list", "enrollments");
+      sendFile(ctx, "xuanke-term-" + termId + ("waitlist".equals(list) ? "-waitlist." : ".") + format(ctx),
+        localAdmin.exportFile(termId, list, format(ctx), ctx.request().getParam("lang", "zh-CN"), Requests.queryId(ctx, "sectionId")));
+    });
+    router.get("/api/admin/unselected").handler(ctx -> {
+      long termId = requiredTerm(ctx);
+      sendFile(ctx, "xuanke-unselected-" + termId + "." + format(ctx),
+        localAdmin.unselectedFile(termId, format(ctx), ctx.request().getParam("lang", "zh-CN")));
+    });
     router.get("/api/admin/reconcile").handler(ctx -> Json.reply(ctx, 200,
       admin.reconcile(requiredTerm(ctx)).map(differences -> new JsonObject().put("differences", differences))));
     router.get("/api/admin/stats").handler(ctx -> Json.reply(ctx, 200, admin.stats(requiredTerm(ctx))));
@@ -169,15 +180,18 @@ public final class AdminRoutes {
         .onFailure(refused -> vertx.fileSystem().delete(jobFile))));
   }
 
-  private void export(RoutingContext ctx) {
-    long termId = requiredTerm(ctx);
-    String format = ctx.request().getParam("format", "csv");
-    String list = ctx.request().getParam("list", "enrollments");
-    localAdmin.exportFile(termId, list, format, ctx.request().getParam("lang", "zh-CN"), Requests.queryId(ctx, "sectionId"))
-      .onSuccess(file -> {
+  private static String format(RoutingContext ctx) {
+    return ctx.request().getParam("format", "csv");
+  }
+
+  /**
+   * Sends a written file {path, fileName, contentType} as a download and deletes it; {@code ascii}
+   * names it for clients that cannot read the UTF-8 name.
+   */
+  private void sendFile(RoutingContext ctx, String ascii, Future<JsonObject> written) {
+    written.onSuccess(file -> {
         String path = file.getString("path");
         String name = file.getString("fileName");
-        String ascii = "xuanke-term-" + termId + ("waitlist".equals(list) ? "-waitlist." : ".") + format;
         HttpServerResponse response = ctx.response()
           .putHeader("Content-Type", file.getString("contentType"))
           .putHeader("Cache-Control", "no-store")
