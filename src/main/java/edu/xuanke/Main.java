@@ -134,13 +134,17 @@ public final class Main {
 
   private Future<Void> seedDemo(AppConfig config) {
     Pool mysql = Stores.mysql(vertx, config);
-    return new DemoData(vertx, mysql, config).seedIfEmpty()
-      .onSuccess(password -> {
-        if (password != null) log.info("demo data seeded: {} students and the admin {}", DemoData.STUDENTS, DemoData.ADMIN);
-        else log.info("demo data: the database already has a term; nothing seeded");
-        demoBanner = DemoData.banner(config.httpPort(), password != null ? password : config.demoPassword(),
-          !config.smtpHost().isBlank());
+    DemoData demo = new DemoData(vertx, mysql, config);
+    return demo.seedIfEmpty()
+      .compose(password -> {
+        if (password != null) {
+          log.info("demo data seeded: {} students and the admin {}", DemoData.STUDENTS, DemoData.ADMIN);
+          return Future.succeededFuture(password);
+        }
+        log.info("demo data: the database already has a term; nothing seeded");
+        return config.demoPassword().isBlank() ? demo.remembered() : Future.succeededFuture(config.demoPassword());
       })
+      .onSuccess(password -> demoBanner = DemoData.banner(config.httpPort(), password, !config.smtpHost().isBlank()))
       .<Void>mapEmpty()
       .eventually(mysql::close);
   }

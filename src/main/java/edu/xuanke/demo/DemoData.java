@@ -4,12 +4,15 @@ import edu.xuanke.auth.PasswordHasher;
 import edu.xuanke.core.AppConfig;
 import edu.xuanke.core.Times;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.file.FileSystem;
 import io.vertx.core.Vertx;
 import io.vertx.mysqlclient.MySQLClient;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -79,12 +82,40 @@ public final class DemoData {
   private Future<String> seedUnderLock() {
     return mysql.query("SELECT COUNT(*) AS n FROM terms").execute().compose(rows -> {
       if (rows.iterator().next().getLong("n") > 0) return Future.succeededFuture(null);
-      String password = config.demoPassword().isBlank() ? randomPassword() : config.demoPassword();
+      boolean random = config.demoPassword().isBlank();
+      String password = random ? randomPassword() : config.demoPassword();
       // The demo students share one printed password, so they share its hash; the admin gets its own.
       return vertx.executeBlocking(() -> List.of(PasswordHasher.hashNow(password, config.passwordIterations()),
           PasswordHasher.hashNow(password, config.passwordIterations()))).compose(hashes ->
-        mysql.withTransaction(conn -> seed(conn, hashes.get(0), hashes.get(1)))).map(password);
+        mysql.withTransaction(conn -> seed(conn, hashes.get(0), hashes.get(1))))
+        .compose(seeded -> random ? remember(password) : Future.succeededFuture())
+        .map(password);
     });
+  }
+
+  /**
+   * A generated password is kept in a local file (like the generated JWT secret, ignored by git),
+   * so that every later start can print the logins, as the README promises.
+   */
+  private Future<Void> remember(String password) {
+    FileSystem files = vertx.fileSystem();
+    String file = rememberedFile();
+    return files.mkdirs(Path.of(file).getParent().toString())
+      .compose(dir -> files.writeFile(file, Buffer.buffer(password)))
+      .compose(written -> files.chmod(file, "rw-------"));
+  }
+
+  /** The generated password of this database's seeding, or blank when none was kept. */
+  public Future<String> remembered() {
+    String file = rememberedFile();
+    return vertx.fileSystem().exists(file).compose(exists -> exists
+      ? vertx.fileSystem().readFile(file).map(content -> content.toString().trim())
+      : Future.succeededFuture(""));
+  }
+
+  private String rememberedFile() {
+    Path secretDir = Path.of(config.jwtSecretFile()).toAbsolutePath().getParent();
+    return secretDir.resolve("demo-password-" + config.mysqlDatabase()).toString();
   }
 
   private Future<Void> seed(SqlConnection conn, String studentHash, String adminHash) {

@@ -8,12 +8,19 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Nodes that start together on one empty database with demo data: exactly one seeds. */
 class DemoSeedTest {
@@ -40,6 +47,30 @@ class DemoSeedTest {
       } finally {
         pools.forEach(Pool::close);
         nodes.forEach(Vertx::close);
+      }
+    }
+  }
+
+  @Test
+  void aGeneratedPasswordIsShownAgainOnLaterStarts(@TempDir Path dir) throws Exception {
+    AppConfig config = new AppConfig(TestConfig.json().put("demo", true).put("demoPassword", "")
+      .put("jwtSecretFile", dir.resolve("jwt-secret").toString()));
+    try (Fixture fixture = Fixture.fresh(config)) {
+      fixture.execute("DELETE FROM course_types");
+      Vertx node = Vertx.vertx();
+      Pool pool = Stores.mysql(node, config);
+      try {
+        assertEquals("", new DemoData(node, pool, config).remembered().await(), "nothing kept before the seeding");
+        String generated = new DemoData(node, pool, config).seedIfEmpty().await();
+        assertTrue(generated != null && generated.length() >= 12, "a generated password: " + generated);
+        // A later start seeds nothing, and finds the password to print.
+        assertNull(new DemoData(node, pool, config).seedIfEmpty().await());
+        assertEquals(generated, new DemoData(node, pool, config).remembered().await());
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(
+          dir.resolve("demo-password-" + config.mysqlDatabase()))));
+      } finally {
+        pool.close();
+        node.close();
       }
     }
   }
