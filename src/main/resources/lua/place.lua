@@ -1,14 +1,24 @@
 -- Publishes a lottery's winners in one atomic step for the whole term: each (student, section)
 -- takes a seat as a select would, with the same ENROLL event, so the persister writes them to
 -- MySQL. Each place is checked again (seat, held twice, same course, time, maximum); a refused
--- one is reported and changes nothing. A tag is placed once.
+-- one is reported and changes nothing. A tag is placed once: its reply is kept in the term's hash
+-- and a repeat (a retried publication whose first answer was lost) gets that same reply back.
 -- ARGV: tag, then studentId, sectionId, index in KEYS of the section's roster, ...
--- Returns {'PLACED', count, student, section, refusal code, ...} | {'ALREADY_PLACED'}
+-- Returns {'PLACED' | 'ALREADY_PLACED', count, student, section, refusal code, ...}
 local tag = ARGV[1]
 
 local term = load_term()
 if not term then return { 'TERM_NOT_READY' } end
-if redis.call('HSETNX', K_TERM, 'placed:' .. tag, '1') == 0 then return { 'ALREADY_PLACED' } end
+local kept = redis.call('HGET', K_TERM, 'placed:' .. tag)
+if kept then
+  local again = { 'ALREADY_PLACED', 0 }
+  local first = cjson.decode(kept)
+  -- A marker written before replies were kept is a bare '1': nothing more to give back.
+  if type(first) == 'table' then
+    for i = 2, #first do again[i] = first[i] end
+  end
+  return again
+end
 local now = now_ms()
 
 local reply = { 'PLACED', 0 }
@@ -34,4 +44,5 @@ for i = 2, #ARGV, 3 do
   end
 end
 reply[2] = placed
+redis.call('HSET', K_TERM, 'placed:' .. tag, cjson.encode(reply))
 return reply

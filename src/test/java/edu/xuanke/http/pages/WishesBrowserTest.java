@@ -111,8 +111,10 @@ class WishesBrowserTest {
       .sendJsonObject(new JsonObject().put("seed", 2026)).await().bodyAsJsonObject().getString("jobId");
     Eventually.holds(() -> "DONE".equals(service.http.get("/api/admin/jobs/" + jobId).bearerTokenAuthentication(admin)
       .send().await().bodyAsJsonObject().getString("state")), 20_000, "the lottery is drawn");
-    assertEquals(200, service.http.post("/api/admin/rounds/" + roundId + "/publish").bearerTokenAuthentication(admin)
-      .sendJsonObject(new JsonObject()).await().statusCode());
+    String publishing = service.http.post("/api/admin/rounds/" + roundId + "/publish").bearerTokenAuthentication(admin)
+      .sendJsonObject(new JsonObject()).await().bodyAsJsonObject().getString("jobId");
+    Eventually.holds(() -> "DONE".equals(service.http.get("/api/admin/jobs/" + publishing).bearerTokenAuthentication(admin)
+      .send().await().bodyAsJsonObject().getString("state")), 20_000, "the results are published");
 
     browser.driver.get(url("/wishes"));
     waiting().until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("[data-outcome]")));
