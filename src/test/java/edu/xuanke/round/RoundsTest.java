@@ -210,6 +210,10 @@ class RoundsTest {
     service.drain(term.id);
     assertEquals("7", fixture.rows("SELECT COUNT(*) FROM enrollments WHERE term_id = ? AND state = 'ENROLLED'", term.id).get(0));
     assertEquals("ALREADY_PUBLISHED", Service.errorCode(adminPost("/api/admin/rounds/" + pre + "/publish", new JsonObject())));
+    for (String student : students) {
+      assertEquals(1, service.redis.exists(List.of(edu.xuanke.mail.Outbox.ONCE + "lottery:" + pre + ":" + student)).await().toInteger(),
+        student + "'s results are mailed");
+    }
 
     HttpResponse<Buffer> csv = service.http.get("/api/admin/rounds/" + pre + "/export?format=csv&lang=zh-CN")
       .bearerTokenAuthentication(admin).send().await();

@@ -388,31 +388,28 @@ public final class RoundServiceImpl implements RoundService {
   }
 
   /**
-   * The term's plans in (student, rank) order, read by keyset pages on the primary key so no single
-   * read is large. A full page may end inside a student's wishes: that student is read again whole
-   * with the next page.
+   * The term's plans, a page of {@value #READ_PAGE} students at a time by keyset on the primary
+   * key, each student's sections in rank order in one row: a fifth of the rows to decode.
    */
   private Future<Map<String, List<Long>>> readWishes(String jobId, long termId, Map<String, List<Long>> into,
                                                      String afterStudent) {
-    return mysql.preparedQuery("SELECT student_id, section_id FROM plan_entries WHERE term_id = ? AND student_id > ?"
-        + " ORDER BY student_id, rank_no LIMIT " + READ_PAGE)
+    return mysql.preparedQuery("SELECT student_id, GROUP_CONCAT(section_id ORDER BY rank_no) AS sections FROM plan_entries"
+        + " WHERE term_id = ? AND student_id > ? GROUP BY student_id ORDER BY student_id LIMIT " + READ_PAGE)
       .execute(Tuple.of(termId, afterStudent))
       .compose(rows -> {
-        boolean full = rows.size() == READ_PAGE;
-        List<String> students = new ArrayList<>();
-        List<Long> sections = new ArrayList<>();
-        rows.forEach(row -> {
-          students.add(row.getString("student_id"));
-          sections.add(row.getLong("section_id"));
-        });
-        String last = students.isEmpty() ? afterStudent : students.get(students.size() - 1);
-        int kept = students.size();
-        if (full) while (kept > 0 && students.get(kept - 1).equals(last)) kept--;
-        if (full && kept == 0) return Future.failedFuture(new IllegalStateException("a plan longer than a page"));
-        for (int i = 0; i < kept; i++) into.computeIfAbsent(students.get(i), s -> new ArrayList<>(5)).add(sections.get(i));
-        String next = kept == 0 ? last : students.get(kept - 1);
-        Future<Void> counted = jobs.add(jobId, "done", kept);
-        return full ? counted.compose(v -> readWishes(jobId, termId, into, next)) : counted.map(into);
+        String last = afterStudent;
+        long wishes = 0;
+        for (Row row : rows) {
+          last = row.getString("student_id");
+          String[] sections = row.getString("sections").split(",");
+          List<Long> ids = new ArrayList<>(sections.length);
+          for (String id : sections) ids.add(Long.parseLong(id));
+          into.put(last, ids);
+          wishes += sections.length;
+        }
+        String next = last;
+        Future<Void> counted = jobs.add(jobId, "done", wishes);
+        return rows.size() == READ_PAGE ? counted.compose(v -> readWishes(jobId, termId, into, next)) : counted.map(into);
       });
   }
 
@@ -592,7 +589,10 @@ public final class RoundServiceImpl implements RoundService {
     }).mapEmpty();
   }
 
-  /** Mails every student of the lottery their outcomes: a page of students at a time, a few mails at once. */
+  /**
+   * Mails every student of the lottery their outcomes: a page of students at a time, their
+   * addresses in one call, a few mails at once.
+   */
   private Future<Void> mailResults(String jobId, long roundId, long termId) {
     Future<JsonObject> term = catalog.term(termId);
     Future<JsonArray> sections = catalog.sections(termId, 0, 0);
@@ -600,34 +600,41 @@ public final class RoundServiceImpl implements RoundService {
       Map<Long, String> titles = new HashMap<>();
       sections.result().forEach(s -> titles.put(((JsonObject) s).getLong("id"), ((JsonObject) s).getString("courseTitle")));
       String termName = term.result().getString("name");
-      return eachPage(roundId, "", page -> mailSome(page, 0, roundId, titles, termName)
-        .compose(v -> jobs.add(jobId, "done", page.size())));
+      return eachPage(roundId, "", page -> {
+        JsonArray ids = new JsonArray();
+        page.forEach(student -> ids.add(student.get(0).studentId()));
+        List<List<Lottery.Outcome>> addressed = new ArrayList<>();
+        return auth.contacts(ids)
+          .compose(contacts -> {
+            page.stream().filter(student -> contacts.containsKey(student.get(0).studentId())).forEach(addressed::add);
+            return mailSome(addressed, 0, contacts, roundId, titles, termName);
+          })
+          .compose(v -> jobs.add(jobId, "done", page.size()));
+      });
     });
   }
 
-  private Future<Void> mailSome(List<List<Lottery.Outcome>> students, int from, long roundId, Map<Long, String> titles,
-                                String termName) {
+  private Future<Void> mailSome(List<List<Lottery.Outcome>> students, int from, JsonObject contacts, long roundId,
+                                Map<Long, String> titles, String termName) {
     if (from >= students.size()) return Future.succeededFuture();
     int to = Math.min(from + MAILS_AT_ONCE, students.size());
     List<Future<Void>> queued = new ArrayList<>();
     for (List<Lottery.Outcome> student : students.subList(from, to)) {
-      if (student.isEmpty()) continue;
       String studentId = student.get(0).studentId();
+      JsonObject contact = contacts.getJsonObject(studentId);
       JsonArray lines = new JsonArray();
       for (Lottery.Outcome o : student) {
         lines.add(new JsonObject().put("rank", Integer.toString(o.rank()))
           .put("courseTitle", titles.getOrDefault(o.sectionId(), "#" + o.sectionId())).put("outcome", o.outcome())
           .put("drawNumber", Integer.toString(o.drawNumber())).put("applicants", Integer.toString(o.applicants())));
       }
-      queued.add(auth.contact(studentId).compose(contact -> contact.getString("email", "").isBlank()
-        ? Future.<Void>succeededFuture()
-        : mail.send("lottery_result", contact.getString("email"), contact.getString("lang"), new JsonObject()
-          .put("onceKey", "lottery:" + roundId + ":" + studentId)
-          .put("name", contact.getString("name")).put("courseTitle", termName).put("lines", lines))));
+      queued.add(mail.send("lottery_result", contact.getString("email"), contact.getString("lang"), new JsonObject()
+        .put("onceKey", "lottery:" + roundId + ":" + studentId)
+        .put("name", contact.getString("name")).put("courseTitle", termName).put("lines", lines)));
     }
     // A mail that cannot be queued does not stop the others: the results are on the student's page.
     return Future.join(queued).<Void>mapEmpty().recover(e -> Future.succeededFuture())
-      .compose(v -> mailSome(students, to, roundId, titles, termName));
+      .compose(v -> mailSome(students, to, contacts, roundId, titles, termName));
   }
 
   @Override
