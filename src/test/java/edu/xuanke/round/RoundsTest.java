@@ -207,6 +207,12 @@ class RoundsTest {
     assertEquals(true, resumed.getBoolean("resumed"));
     assertEquals(7L, resumed.getLong("placed"), "the first placement's count, not zero");
     assertEquals(List.of(), service.audit(term.id));
+    // Even with its kept reply lost (a rebuilt live state), placing again seats nobody twice and refuses no winner.
+    service.redis.hdel(List.of(new TermKeys(term.id).term(), "placed:round-" + pre)).await();
+    JsonObject again = CatalogService.createProxy(service.vertx).placeAll(term.id, "round-" + pre, placements).await();
+    assertEquals(7L, again.getLong("placed"));
+    assertEquals(new JsonArray(), again.getJsonArray("refused"));
+    assertEquals(List.of(), service.audit(term.id));
     service.drain(term.id);
     assertEquals("7", fixture.rows("SELECT COUNT(*) FROM enrollments WHERE term_id = ? AND state = 'ENROLLED'", term.id).get(0));
     assertEquals("ALREADY_PUBLISHED", Service.errorCode(adminPost("/api/admin/rounds/" + pre + "/publish", new JsonObject())));
