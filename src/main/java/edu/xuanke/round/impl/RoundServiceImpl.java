@@ -29,11 +29,13 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.LocalTime;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Function;
 
 public final class RoundServiceImpl implements RoundService {
 
@@ -471,7 +473,7 @@ public final class RoundServiceImpl implements RoundService {
    * worker and handed to {@code page} before the next is read.
    */
   private Future<Void> eachPage(long roundId, String afterStudent,
-                                java.util.function.Function<List<List<Lottery.Outcome>>, Future<Void>> page) {
+                                Function<List<List<Lottery.Outcome>>, Future<Void>> page) {
     return mysql.preparedQuery("SELECT student_id, outcomes FROM lottery_outcomes WHERE round_id = ? AND student_id > ?"
         + " ORDER BY student_id LIMIT " + STUDENT_PAGE).execute(Tuple.of(roundId, afterStudent))
       .compose(rows -> {
@@ -545,7 +547,7 @@ public final class RoundServiceImpl implements RoundService {
       .compose(v -> jobs.total(jobId, winners.size() + students[0]))
       // Rank first, as the lottery seated them: a seat taken since the draw refuses a later rank before an earlier one.
       .compose(v -> workers.executeBlocking(() -> {
-        winners.sort(java.util.Comparator.<String[], Integer>comparing(w -> Integer.parseInt(w[2])).thenComparing(w -> w[0]));
+        winners.sort(Comparator.<String[], Integer>comparing(w -> Integer.parseInt(w[2])).thenComparing(w -> w[0]));
         JsonArray placements = new JsonArray();
         for (String[] w : winners) placements.add(new JsonArray().add(w[0]).add(Long.parseLong(w[1])));
         return placements;
