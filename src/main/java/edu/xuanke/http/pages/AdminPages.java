@@ -9,15 +9,16 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.RoutingContext;
 
+import java.time.ZoneId;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The course office's pages under /admin: the live dashboard, catalog management and students
- * (search, add, import with a progress bar, password resets). They read through the services and
- * leave every change to the JSON API (/api/admin/**), which admin.js calls with the CSRF header,
- * so the rules and error answers are the API's. Every page needs a session with role ADMIN.
+ * The course office's pages under /admin: the live dashboard, catalog management, students
+ * (search, add, import with a progress bar, password resets), rounds and exports. They read
+ * through the services and leave every change to the JSON API (/api/admin/**), which admin.js
+ * calls with the CSRF header, so the rules and error answers are the API's. Every page needs a session with role ADMIN.
  */
 public final class AdminPages {
 
@@ -26,11 +27,14 @@ public final class AdminPages {
   private final Pages pages;
   private final AuthService auth;
   private final CatalogService catalog;
+  /** The school's time zone: the forms' date-time pickers are read and filled in it. */
+  private final ZoneId zone;
 
-  public AdminPages(Pages pages, AuthService auth, CatalogService catalog) {
+  public AdminPages(Pages pages, AuthService auth, CatalogService catalog, ZoneId zone) {
     this.pages = pages;
     this.auth = auth;
     this.catalog = catalog;
+    this.zone = zone;
   }
 
   public void mount() {
@@ -38,6 +42,7 @@ public final class AdminPages {
     adminPage("/admin/catalog").handler(this::catalogPage);
     adminPage("/admin/students").handler(this::students);
     adminPage("/admin/rounds").handler(this::rounds);
+    adminPage("/admin/export").handler(this::exportPage);
   }
 
   private Route adminPage(String path) {
@@ -56,6 +61,7 @@ public final class AdminPages {
         Map<String, Object> model = new HashMap<>();
         model.put("terms", terms);
         model.put("termId", selected);
+        model.put("zone", zone.getId());
         return model;
       });
   }
@@ -106,6 +112,20 @@ public final class AdminPages {
         });
       })
       .onSuccess(model -> pages.render(ctx, 200, "admin-rounds", model))
+      .onFailure(ctx::fail);
+  }
+
+  /** Links and a form to the export API; the files come in the page's language. */
+  private void exportPage(RoutingContext ctx) {
+    withTerms(ctx).compose(model -> {
+        long termId = (Long) model.get("termId");
+        return (termId == 0 ? Future.succeededFuture(new JsonArray()) : catalog.records(CatalogKind.SECTIONS, termId))
+          .map(sections -> {
+            model.put("sections", sections);
+            return model;
+          });
+      })
+      .onSuccess(model -> pages.render(ctx, 200, "admin-export", model))
       .onFailure(ctx::fail);
   }
 
