@@ -23,7 +23,7 @@ import java.util.ResourceBundle;
  * A lottery's results as a file for the office, one line per student and wish: student, rank,
  * course, section, outcome (won or not), the reason in words, draw number, applicants and
  * priority group. Pages of students are appended as they are read, so memory stays flat; XLSX
- * uses inline strings for the same reason. Blocking: for worker threads, one call at a time.
+ * uses inline strings for the same reason, numbers as number cells, a bold, frozen, filtered header. Blocking: for worker threads, one call at a time.
  */
 public final class ResultsExport implements Closeable {
 
@@ -47,6 +47,8 @@ public final class ResultsExport implements Closeable {
     if (xlsx) {
       workbook = new Workbook(file, "xuanke", "1.0");
       sheet = workbook.newWorksheet(texts.getString("lotteryExport.sheet"));
+      // As the enrollment export: the header row frozen (the sheet view precedes the rows, so before any flush).
+      sheet.freezePane(0, 1);
       csv = null;
     } else {
       file.write(UTF8_BOM);
@@ -54,19 +56,16 @@ public final class ResultsExport implements Closeable {
       workbook = null;
       sheet = null;
     }
-    line(COLUMNS.stream().map(c -> texts.getString("lotteryExport." + c)).toList());
+    line(COLUMNS.stream().<Object>map(c -> texts.getString("lotteryExport." + c)).toList());
   }
 
   public void add(List<Lottery.Outcome> studentOutcomes) throws IOException {
     for (Lottery.Outcome o : studentOutcomes) {
       JsonObject section = sections.getOrDefault(o.sectionId(), new JsonObject());
       boolean won = Lottery.WON.equals(o.outcome());
-      line(List.of(o.studentId(), Integer.toString(o.rank()), section.getString("courseCode", ""),
-        section.getString("courseTitle", ""), Long.toString(o.sectionId()),
-        texts.getString(won ? "lotteryExport.won" : "lotteryExport.notWon"),
-        won ? "" : reason(o.outcome()),
-        o.drawNumber() == 0 ? "" : Integer.toString(o.drawNumber()), Integer.toString(o.applicants()),
-        Integer.toString(o.priority())));
+      line(List.of(o.studentId(), (long) o.rank(), section.getString("courseCode", ""), section.getString("courseTitle", ""),
+        o.sectionId(), texts.getString(won ? "lotteryExport.won" : "lotteryExport.notWon"), won ? "" : reason(o.outcome()),
+        o.drawNumber() == 0 ? "" : (Object) (long) o.drawNumber(), (long) o.applicants(), (long) o.priority()));
     }
     if (sheet != null) sheet.flush();
   }
@@ -77,13 +76,19 @@ public final class ResultsExport implements Closeable {
     return texts.containsKey(key) ? texts.getString(key) : code;
   }
 
-  private void line(List<String> cells) throws IOException {
+  /** Text cells and numbers (Long: number cells in XLSX); the header row bold. */
+  private void line(List<Object> cells) throws IOException {
     if (csv != null) {
       // A spreadsheet runs a cell starting like a formula; a leading quote keeps it text.
-      csv.printRecord(cells.stream().map(c -> !c.isEmpty() && "=+-@\t\r".indexOf(c.charAt(0)) >= 0 ? "'" + c : c).toList());
+      csv.printRecord(cells.stream().map(Object::toString)
+        .map(c -> !c.isEmpty() && "=+-@\t\r".indexOf(c.charAt(0)) >= 0 ? "'" + c : c).toList());
       return;
     }
-    for (int c = 0; c < cells.size(); c++) sheet.inlineString(row, c, cells.get(c));
+    for (int c = 0; c < cells.size(); c++) {
+      if (cells.get(c) instanceof Long n) sheet.value(row, c, n);
+      else sheet.inlineString(row, c, (String) cells.get(c));
+      if (row == 0) sheet.style(row, c).bold().set();
+    }
     row++;
   }
 
@@ -93,6 +98,7 @@ public final class ResultsExport implements Closeable {
     if (csv != null) {
       csv.close();
     } else {
+      sheet.setAutoFilter(0, 0, row - 1, COLUMNS.size() - 1);
       sheet.finish();
       workbook.finish();
       file.close();

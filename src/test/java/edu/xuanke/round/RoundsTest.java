@@ -248,6 +248,9 @@ class RoundsTest {
            new org.dhatim.fastexcel.reader.ReadableWorkbook(new java.io.ByteArrayInputStream(xlsx.body().getBytes()))) {
       assertEquals("Lottery results", workbook.getFirstSheet().getName());
       for (org.dhatim.fastexcel.reader.Row row : workbook.getFirstSheet().read()) {
+        if (row.getRowNum() > 1) {
+          assertEquals(org.dhatim.fastexcel.reader.CellType.NUMBER, row.getCell(7).getType(), "draw numbers are numbers");
+        }
         List<String> cells = new java.util.ArrayList<>();
         for (int c = 0; c < row.getCellCount(); c++) cells.add(row.getCellText(c));
         sheet.add(cells);
