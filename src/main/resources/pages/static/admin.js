@@ -328,30 +328,36 @@
     const id = form.dataset.lottery;
     const out = form.querySelector('.result');
     const progress = form.querySelector('progress');
+    // Both the lottery and the publication are jobs: progress until DONE or FAILED (an
+    // interrupted one says so and can be started again).
     const poll = async jobId => {
       const r = await api('GET', `/api/admin/jobs/${jobId}`);
       if (!r.ok) { out.textContent = errorOf(r).message; return; }
-      progress.max = Math.max(1, r.data.total);
-      progress.value = r.data.done;
-      if (r.data.state === 'RUNNING') { setTimeout(() => poll(jobId), 500); return; }
-      out.className = r.data.state === 'DONE' ? 'result ok' : 'result error';
-      out.textContent = r.data.state === 'DONE'
-        ? texts.lotteryDone.replace('{0}', r.data.won).replace('{1}', r.data.wishes).replace('{2}', r.data.cancelled.length)
-        : `${texts.error} (${r.data.error})`;
+      const job = r.data;
+      progress.max = Math.max(1, job.total);
+      progress.value = job.done;
+      if (job.state === 'RUNNING') {
+        if (job.kind === 'PUBLISH') out.textContent = texts.publishing.replace('{0}', job.done).replace('{1}', job.total);
+        setTimeout(() => poll(jobId), 500);
+        return;
+      }
+      out.className = job.state === 'DONE' ? 'result ok' : 'result error';
+      if (job.state !== 'DONE') out.textContent = codes.fields[job.error] || errorText(job.error);
+      else if (job.kind === 'PUBLISH') out.textContent = texts.published.replace('{0}', job.placed);
+      else out.textContent = texts.lotteryDone.replace('{0}', job.won).replace('{1}', job.wishes).replace('{2}', job.cancelled.length);
     };
-    form.addEventListener('submit', async e => {
-      e.preventDefault();
+    const start = async (url, body) => {
       out.className = 'result';
       out.textContent = '';
       progress.hidden = false;
-      const r = await api('POST', `/api/admin/rounds/${id}/lottery`, { seed: Number(form.querySelector('[name="seed"]').value) });
+      const r = await api('POST', url, body);
       if (r.status !== 202) { out.className = 'result error'; out.textContent = errorOf(r).message; return; }
       poll(r.data.jobId);
+    };
+    form.addEventListener('submit', e => {
+      e.preventDefault();
+      start(`/api/admin/rounds/${id}/lottery`, { seed: Number(form.querySelector('[name="seed"]').value) });
     });
-    form.querySelector('[data-publish]').addEventListener('click', async () => {
-      const r = await api('POST', `/api/admin/rounds/${id}/publish`);
-      out.className = r.ok ? 'result ok' : 'result error';
-      out.textContent = r.ok ? texts.published.replace('{0}', r.data.placed) : errorOf(r).message;
-    });
+    form.querySelector('[data-publish]').addEventListener('click', () => start(`/api/admin/rounds/${id}/publish`));
   });
 })();

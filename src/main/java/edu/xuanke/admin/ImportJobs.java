@@ -1,6 +1,6 @@
 package edu.xuanke.admin;
 
-import edu.xuanke.core.Replies;
+import edu.xuanke.core.Jobs;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -12,10 +12,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The state of import jobs, kept in Redis so that any instance can report on a job that another
- * runs: a hash of counters, the first {@value #KEPT_ERRORS} row errors (and their total count) and,
- * once the job ends, the one-time passwords file. Everything expires a week after the last change,
- * except the passwords: an hour, as they are secrets waiting to be fetched once.
+ * The state of import jobs: the common job hash and lease of {@link Jobs} with the counters
+ * created, moved and errorCount, plus the first {@value #KEPT_ERRORS} row errors and, once the job
+ * ends, the one-time passwords file. Errors expire a week after the last change, the passwords
+ * after an hour, as they are secrets waiting to be fetched once.
  */
 public final class ImportJobs {
 
@@ -24,41 +24,38 @@ public final class ImportJobs {
   private static final String PASSWORDS_TTL_SECONDS = Long.toString(3600);
 
   private final RedisAPI redis;
+  private final Jobs jobs;
 
-  public ImportJobs(RedisAPI redis) {
+  public ImportJobs(RedisAPI redis, Jobs jobs) {
     this.redis = redis;
-  }
-
-  private static String key(String jobId) {
-    return "xk:admin:job:" + jobId;
+    this.jobs = jobs;
   }
 
   private static String errorsKey(String jobId) {
-    return key(jobId) + ":errors";
+    return "xk:admin:job:" + jobId + ":errors";
   }
 
   private static String passwordsKey(String jobId) {
-    return key(jobId) + ":passwords";
+    return "xk:admin:job:" + jobId + ":passwords";
   }
 
   public Future<Void> create(String jobId, long termId, String fileName) {
-    return redis.hset(List.of(key(jobId), "state", "RUNNING", "done", "0", "total", "0", "created", "0", "moved", "0",
-        "errorCount", "0", "termId", Long.toString(termId), "fileName", fileName))
-      .compose(v -> redis.expire(List.of(key(jobId), TTL_SECONDS))).mapEmpty();
+    return jobs.start(jobId, "IMPORT", null, "created", "0", "moved", "0", "errorCount", "0", "termId", Long.toString(termId),
+      "fileName", fileName).mapEmpty();
   }
 
   public Future<Void> total(String jobId, long total) {
-    return redis.hset(List.of(key(jobId), "total", Long.toString(total))).mapEmpty();
+    return jobs.total(jobId, total);
   }
 
   /** Counts a finished batch: rows done, accounts created and moved, and the rows refused. */
   public Future<Void> progress(String jobId, long done, long created, long moved, List<JsonObject> errors) {
     List<Future<?>> writes = new ArrayList<>();
-    writes.add(redis.hincrby(key(jobId), "done", Long.toString(done)));
-    writes.add(redis.hincrby(key(jobId), "created", Long.toString(created)));
-    writes.add(redis.hincrby(key(jobId), "moved", Long.toString(moved)));
+    writes.add(jobs.add(jobId, "done", done));
+    writes.add(jobs.add(jobId, "created", created));
+    writes.add(jobs.add(jobId, "moved", moved));
     if (!errors.isEmpty()) {
-      writes.add(redis.hincrby(key(jobId), "errorCount", Integer.toString(errors.size())));
+      writes.add(jobs.add(jobId, "errorCount", errors.size()));
       List<String> push = new ArrayList<>(KEPT_ERRORS + 1);
       push.add(errorsKey(jobId));
       errors.stream().limit(KEPT_ERRORS).forEach(e -> push.add(e.encode()));
@@ -70,7 +67,7 @@ public final class ImportJobs {
   }
 
   public Future<Void> finish(String jobId, String passwordsCsv) {
-    return storePasswords(jobId, passwordsCsv).compose(v -> redis.hset(List.of(key(jobId), "state", "DONE"))).mapEmpty();
+    return storePasswords(jobId, passwordsCsv).compose(v -> jobs.finish(jobId));
   }
 
   /**
@@ -81,28 +78,36 @@ public final class ImportJobs {
     Future<Void> kept = passwordsCsv == null ? Future.succeededFuture() : storePasswords(jobId, passwordsCsv);
     return kept.compose(v -> redis.rpush(List.of(errorsKey(jobId), error.encode())))
       .compose(v -> redis.expire(List.of(errorsKey(jobId), TTL_SECONDS)))
-      .compose(v -> redis.hincrby(key(jobId), "errorCount", "1"))
-      .compose(v -> redis.hset(List.of(key(jobId), "state", "FAILED"))).mapEmpty();
+      .compose(v -> jobs.add(jobId, "errorCount", 1))
+      .compose(v -> jobs.fail(jobId));
   }
 
   private Future<Void> storePasswords(String jobId, String passwordsCsv) {
     return redis.set(List.of(passwordsKey(jobId), passwordsCsv, "EX", PASSWORDS_TTL_SECONDS)).mapEmpty();
   }
 
-  /** The job as the API shows it, or null when there is no such job. */
+  /**
+   * The job as the API shows it, or null when there is no such job. An interrupted one (its node
+   * stopped) lists {@value Jobs#INTERRUPTED} as its last error.
+   */
   public Future<JsonObject> get(String jobId) {
-    Future<Response> counters = redis.hgetall(key(jobId));
+    Future<Map<String, String>> counters = jobs.get(jobId);
     Future<Response> errors = redis.lrange(errorsKey(jobId), "0", "-1");
     return Future.all(counters, errors).map(both -> {
-      Map<String, String> job = Replies.hash(counters.result());
+      Map<String, String> job = counters.result();
       if (job.isEmpty()) return null;
       JsonArray errorList = new JsonArray();
       errors.result().forEach(e -> errorList.add(new JsonObject(e.toString())));
+      long errorCount = Long.parseLong(job.getOrDefault("errorCount", "0"));
+      if (Jobs.INTERRUPTED.equals(job.get("error"))) {
+        errorList.add(new JsonObject().put("row", 0).put("code", Jobs.INTERRUPTED));
+        errorCount++;
+      }
       return new JsonObject().put("jobId", jobId).put("state", job.get("state"))
         .put("done", Long.parseLong(job.get("done"))).put("total", Long.parseLong(job.get("total")))
         .put("created", Long.parseLong(job.get("created"))).put("moved", Long.parseLong(job.get("moved")))
         .put("termId", Long.parseLong(job.get("termId"))).put("fileName", job.get("fileName"))
-        .put("errors", errorList).put("errorCount", Long.parseLong(job.getOrDefault("errorCount", "0")));
+        .put("errors", errorList).put("errorCount", errorCount);
     });
   }
 

@@ -72,6 +72,9 @@ public interface AuthService {
   /** {studentId, name, email, lang}: where and how to write to the account. */
   Future<JsonObject> contact(String studentId);
 
+  /** Of many students at once, those with an email: {"studentId": {name, email, lang}} (a lottery's result mails). */
+  Future<JsonObject> contacts(JsonArray studentIds);
+
   /**
    * Admin: students matching {q (studentId or name, prefix), className, college, page (from 1),
    * size}: {total, page, size, items: [profile]}.

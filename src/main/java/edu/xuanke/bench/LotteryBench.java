@@ -46,11 +46,17 @@ import java.util.concurrent.atomic.AtomicLong;
  * job), while probes select and drop in another, first-come term. Prints the lottery's time, the
  * heap at its peak, the probes' latencies, the publication's time, the invariant audit and the
  * blocked-thread warnings. Runs the service in-process on its own database
- * (&lt;database&gt;_lotterybench) and Redis db 13; the wishes are written over JDBC, not filed through the API.
+ * (&lt;database&gt;_lotterybench) and Redis db 13 (or XUANKE_BENCH_REDIS_DB); the wishes are written over JDBC, not filed through the API.
  */
 public final class LotteryBench {
 
   private static final int REDIS_DB = 13;
+  private static final String USAGE = """
+    java -Xmx512m -cp target/xuanke.jar edu.xuanke.bench.LotteryBench [students] [sections] [seats] [wishes]
+      defaults: 50000 500 60 5 (the issue's size; target: the lottery job in <= 10 s, heap <= 512 MB,
+      0 blocked-thread warnings, the other term's selections answering meanwhile)
+    Uses its own database (<mysqlDatabase>_lotterybench) and Redis db (13, or XUANKE_BENCH_REDIS_DB), emptied first.
+    """;
   private static final int PROBE_STUDENTS = 50;
   private static final int PROBE_SECTIONS = 20;
   private static final int PROBE_THREADS = 4;
@@ -60,6 +66,11 @@ public final class LotteryBench {
 
   public static void main(String[] arguments) throws Exception {
     List<String> args = List.of(arguments);
+    if (args.contains("--help") || args.contains("-h")) {
+      System.out.print(USAGE);
+      return;
+    }
+    int redisDb = Integer.parseInt(System.getenv().getOrDefault("XUANKE_BENCH_REDIS_DB", Integer.toString(REDIS_DB)));
     int students = args.size() > 0 ? Integer.parseInt(args.get(0)) : 50_000;
     int sections = args.size() > 1 ? Integer.parseInt(args.get(1)) : 500;
     int seats = args.size() > 2 ? Integer.parseInt(args.get(2)) : 60;
@@ -69,7 +80,7 @@ public final class LotteryBench {
     AppConfig base = ConfigLoader.load(vertx).await();
     AppConfig config = new AppConfig(base.json().copy()
       .put("mysqlDatabase", base.mysqlDatabase() + "_lotterybench")
-      .put("redisUrl", base.redisUrl().replaceAll("/\\d+$", "") + "/" + REDIS_DB)
+      .put("redisUrl", base.redisUrl().replaceAll("/\\d+$", "") + "/" + redisDb)
       .put("httpPort", freePort()).put("demo", false).put("instanceId", "lotterybench")
       // The lottery's figures do not depend on how Redis persists; the shared Redis keeps nothing on disk.
       .put("durability", "memory"));
@@ -116,13 +127,7 @@ public final class LotteryBench {
 
       long blockedBefore = blocked.count();
       long started = System.nanoTime();
-      JsonObject startedJob = api.post(admin, "/api/admin/rounds/" + roundId + "/lottery", new JsonObject().put("seed", 20261201));
-      String jobId = startedJob.getString("jobId");
-      JsonObject job;
-      do {
-        sleep(100);
-        job = new JsonObject(api.get(admin, "/api/admin/jobs/" + jobId));
-      } while ("RUNNING".equals(job.getString("state")));
+      JsonObject job = runJob(api, admin, "/api/admin/rounds/" + roundId + "/lottery", new JsonObject().put("seed", 20261201));
       double lotterySeconds = (System.nanoTime() - started) / 1e9;
       long blockedDuringLottery = blocked.count() - blockedBefore;
       sleep(1_000);
@@ -146,9 +151,10 @@ public final class LotteryBench {
         probeLatency.getValueAtPercentile(50) / 1000.0, probeLatency.getValueAtPercentile(99) / 1000.0, probeLatency.getMaxValue() / 1000.0);
 
       long publishStarted = System.nanoTime();
-      JsonObject published = api.post(admin, "/api/admin/rounds/" + roundId + "/publish", new JsonObject());
-      System.out.printf("publish: %,d enrollments placed in one step, %d refused, in %.2f s%n",
-        published.getLong("placed"), published.getJsonArray("refused").size(), (System.nanoTime() - publishStarted) / 1e9);
+      JsonObject published = runJob(api, admin, "/api/admin/rounds/" + roundId + "/publish", new JsonObject());
+      System.out.printf("publish: %s, %,d enrollments placed in one step, %d refused, in %.2f s (mails included)%n",
+        published.getString("state"), published.getLong("placed", 0L),
+        published.getJsonArray("refused", new io.vertx.core.json.JsonArray()).size(), (System.nanoTime() - publishStarted) / 1e9);
       RedisAPI redis = RedisAPI.api(Stores.redis(vertx, config));
       Pool mysql = Stores.mysql(vertx, config);
       Persister.awaitDrained(vertx, redis, new TermKeys(term.termId), 120_000).await();
@@ -163,6 +169,17 @@ public final class LotteryBench {
       main.undeployAll().toCompletionStage().toCompletableFuture().get();
       vertx.close().toCompletionStage().toCompletableFuture().get();
     }
+  }
+
+  /** Starts a round job and polls it until it ends. */
+  private static JsonObject runJob(Api api, String admin, String path, JsonObject body) throws Exception {
+    String jobId = api.post(admin, path, body).getString("jobId");
+    JsonObject job;
+    do {
+      sleep(100);
+      job = new JsonObject(api.get(admin, "/api/admin/jobs/" + jobId));
+    } while ("RUNNING".equals(job.getString("state")));
+    return job;
   }
 
   /**

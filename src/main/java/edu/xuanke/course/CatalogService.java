@@ -77,7 +77,8 @@ public interface CatalogService {
 
   /**
    * Gives each [studentId, sectionId] its seat in one atomic step for the whole term (a lottery's
-   * winners), once per tag, each checked as a select would be: {placed, alreadyPlaced, refused: [{studentId, sectionId, code}]}.
+   * winners), once per tag, each checked as a select would be: {placed, alreadyPlaced, refused: [{studentId, sectionId, code}]};
+   * a repeat of the tag places nothing and answers as the first time, with alreadyPlaced true.
    */
   Future<JsonObject> placeAll(long termId, String tag, JsonArray placements);
 

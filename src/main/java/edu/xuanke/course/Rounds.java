@@ -64,7 +64,8 @@ public final class Rounds {
 
   /**
    * Gives each [studentId, sectionId] of {@code placements} its seat in one atomic step for the
-   * term (lua/place.lua), once per {@code tag}: {placed, alreadyPlaced, refused: [{studentId, sectionId, code}]}.
+   * term (lua/place.lua), once per {@code tag} (a repeat gets the first reply again, alreadyPlaced true):
+   * {placed, alreadyPlaced, refused: [{studentId, sectionId, code}]}.
    */
   public Future<JsonObject> place(long termId, String tag, JsonArray placements) {
     Map<Long, Integer> rosterIndex = new LinkedHashMap<>();
@@ -85,15 +86,14 @@ public final class Rounds {
     String[] argv = args.toArray(String[]::new);
     return live.ensureLoaded(termId).compose(v -> PLACE.run(redis, scriptKeys, argv)).map(reply -> {
       if ("TERM_NOT_READY".equals(reply.get(0).toString())) throw ErrorCode.UNAVAILABLE.exception();
-      JsonObject out = new JsonObject().put("alreadyPlaced", "ALREADY_PLACED".equals(reply.get(0).toString()));
+      // A repeat of the tag answers as the first time did, so a retried publication loses nothing.
       JsonArray refused = new JsonArray();
-      if (!out.getBoolean("alreadyPlaced")) {
-        for (int i = 2; i + 2 < reply.size(); i += 3) {
-          refused.add(new JsonObject().put("studentId", reply.get(i).toString())
-            .put("sectionId", reply.get(i + 1).toLong()).put("code", reply.get(i + 2).toString()));
-        }
+      for (int i = 2; i + 2 < reply.size(); i += 3) {
+        refused.add(new JsonObject().put("studentId", reply.get(i).toString())
+          .put("sectionId", reply.get(i + 1).toLong()).put("code", reply.get(i + 2).toString()));
       }
-      return out.put("placed", out.getBoolean("alreadyPlaced") ? 0 : reply.get(1).toLong()).put("refused", refused);
+      return new JsonObject().put("alreadyPlaced", "ALREADY_PLACED".equals(reply.get(0).toString()))
+        .put("placed", reply.get(1).toLong()).put("refused", refused);
     });
   }
 

@@ -70,7 +70,7 @@ public final class ApiRouter {
     new SeatsStream(vertx, catalog, SelectionService.createProxy(vertx)).mount(router);
     new MeRoutes(auth, hashingAuth, clientIp).mount(router);
     selectionRoutes.mountReads(router);
-    RoundRoutes roundRoutes = new RoundRoutes(RoundService.createProxy(vertx), catalog);
+    RoundRoutes roundRoutes = new RoundRoutes(RoundService.createProxy(vertx), RoundService.createExportProxy(vertx), catalog);
     roundRoutes.mount(router);
     adminRoutes.mount(router);
     roundRoutes.mountAdmin(router);

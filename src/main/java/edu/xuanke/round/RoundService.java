@@ -19,11 +19,16 @@ import io.vertx.core.json.JsonObject;
 public interface RoundService {
 
   String ADDRESS = "xuanke.round";
-  /** Lottery job ids start with this, so the jobs route knows whose job it is. */
-  String JOB_PREFIX = "lottery-";
+  /** The round domain's job ids (lottery, publication) start with this, so the jobs route knows whose job it is. */
+  String JOB_PREFIX = "round-";
 
   static RoundService createProxy(Vertx vertx) {
     return new RoundServiceVertxEBProxy(vertx, ADDRESS, ServiceCalls.delivery());
+  }
+
+  /** For {@link #exportResults}: writing 250,000 lines may take longer than an ordinary call may. */
+  static RoundService createExportProxy(Vertx vertx) {
+    return new RoundServiceVertxEBProxy(vertx, ADDRESS, ServiceCalls.hashingDelivery());
   }
 
   /**
@@ -45,12 +50,25 @@ public interface RoundService {
   /** Admin: starts the lottery of a closed PRESELECT round with a seed: {jobId}. */
   Future<JsonObject> startLottery(long roundId, long seed);
 
-  /** {jobId, state (RUNNING, DONE, FAILED), done, total, roundId, seed, …}; NOT_FOUND when unknown. */
+  /**
+   * {jobId, kind (LOTTERY, PUBLISH), state (RUNNING, DONE, FAILED), done, total, roundId, …, error}: a
+   * job whose node stopped is FAILED with error JOB_INTERRUPTED and can be started again; NOT_FOUND when unknown.
+   */
   Future<JsonObject> job(String jobId);
 
   /** Admin: the last lottery's results [{studentId, sectionId, rank, outcome, drawNumber, applicants, priority}]. */
   Future<JsonArray> results(long roundId);
 
-  /** Admin: the lottery's winners become enrollments (one atomic step for the term) and everyone is mailed. */
+  /**
+   * Admin: starts publication as a job, {jobId}: the lottery's winners become enrollments (one
+   * atomic step for the term) and everyone is mailed. While it runs, asking again answers the same
+   * job; after a failure, asking again resumes it; ALREADY_PUBLISHED once it is done.
+   */
   Future<JsonObject> publish(long roundId);
+
+  /**
+   * Admin: the last lottery's results as a local file, one line per student and wish (outcome,
+   * reason, draw number): {path, fileName, contentType}. format csv|xlsx, lang zh-CN|en.
+   */
+  Future<JsonObject> exportResults(long roundId, String format, String lang);
 }

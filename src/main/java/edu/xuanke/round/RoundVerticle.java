@@ -2,6 +2,7 @@ package edu.xuanke.round;
 
 import edu.xuanke.auth.AuthService;
 import edu.xuanke.core.AppConfig;
+import edu.xuanke.core.Jobs;
 import edu.xuanke.core.ServiceBoundary;
 import edu.xuanke.core.Stores;
 import edu.xuanke.course.CatalogService;
@@ -17,8 +18,8 @@ import io.vertx.sqlclient.Pool;
 
 /**
  * The round domain: plans and wishes, the lottery and its publication. Registers
- * {@link RoundService}; the lottery's drawing runs on a worker pool of one thread, so it never
- * holds an event loop and leaves the other core to selections.
+ * {@link RoundService}; the lottery's drawing, decoding results and writing exports run on a
+ * worker pool of one thread, so they never hold an event loop and leave the other core to selections.
  */
 public class RoundVerticle extends VerticleBase {
 
@@ -32,7 +33,7 @@ public class RoundVerticle extends VerticleBase {
     mysql = Stores.mysql(vertx, config);
     redis = Stores.redis(vertx, config);
     workers = vertx.createSharedWorkerExecutor("xuanke-lottery", 1);
-    RoundService impl = new RoundServiceImpl(mysql, new LotteryJobs(RedisAPI.api(redis)), workers,
+    RoundService impl = new RoundServiceImpl(mysql, new Jobs(vertx, RedisAPI.api(redis), Jobs.LEASE_MS), workers,
       CatalogService.createProxy(vertx), AuthService.createProxy(vertx), SelectionService.createProxy(vertx),
       MailService.createProxy(vertx));
     return ServiceBoundary.register(vertx, RoundService.ADDRESS, RoundService.class, impl).completion();

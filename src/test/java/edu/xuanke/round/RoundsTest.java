@@ -1,5 +1,6 @@
 package edu.xuanke.round;
 
+import edu.xuanke.course.CatalogService;
 import edu.xuanke.course.TermKeys;
 import edu.xuanke.support.Eventually;
 import edu.xuanke.support.Fixture;
@@ -66,14 +67,25 @@ class RoundsTest {
   }
 
   private JsonObject runLottery(long roundId, long seed) {
-    HttpResponse<Buffer> started = adminPost("/api/admin/rounds/" + roundId + "/lottery", new JsonObject().put("seed", seed));
+    return runJob("/api/admin/rounds/" + roundId + "/lottery", new JsonObject().put("seed", seed));
+  }
+
+  private JsonObject publish(long roundId) {
+    JsonObject job = runJob("/api/admin/rounds/" + roundId + "/publish", new JsonObject());
+    assertEquals("PUBLISH", job.getString("kind"));
+    return job;
+  }
+
+  /** Starts a round job and waits for it: it must end DONE with all its steps counted. */
+  private JsonObject runJob(String path, JsonObject body) {
+    HttpResponse<Buffer> started = adminPost(path, body);
     assertEquals(202, started.statusCode(), started.bodyAsString());
     String jobId = started.bodyAsJsonObject().getString("jobId");
     JsonObject[] job = new JsonObject[1];
     Eventually.holds(() -> {
       job[0] = service.http.get("/api/admin/jobs/" + jobId).bearerTokenAuthentication(admin).send().await().bodyAsJsonObject();
       return !"RUNNING".equals(job[0].getString("state"));
-    }, 20_000, "the lottery job ends");
+    }, 20_000, "the job ends");
     assertEquals("DONE", job[0].getString("state"), job[0].encode());
     assertEquals(job[0].getLong("total"), job[0].getLong("done"));
     return job[0];
@@ -143,9 +155,9 @@ class RoundsTest {
     assertTrue(won.get(students.get(0)).contains(Long.toString(popular)) != won.get(students.get(0)).contains(Long.toString(overlapping)));
     long winners = won.values().stream().mapToLong(List::size).sum();
 
-    HttpResponse<Buffer> published = adminPost("/api/admin/rounds/" + pre + "/publish", new JsonObject());
-    assertEquals(200, published.statusCode(), published.bodyAsString());
-    assertEquals(winners, published.bodyAsJsonObject().getLong("placed"));
+    JsonObject published = publish(pre);
+    assertEquals(winners, published.getLong("placed"));
+    assertEquals(false, published.getBoolean("resumed"));
     assertEquals("ALREADY_PUBLISHED", Service.errorCode(adminPost("/api/admin/rounds/" + pre + "/publish", new JsonObject())));
     assertEquals("ALREADY_PUBLISHED", Service.errorCode(adminPost("/api/admin/rounds/" + pre + "/lottery", new JsonObject().put("seed", 7))));
     for (int i = 0; i < 8; i++) {
@@ -159,6 +171,97 @@ class RoundsTest {
     JsonArray mine = service.http.get("/api/wishes?termId=" + term.id).bearerTokenAuthentication(tokens.get(0)).send().await()
       .bodyAsJsonObject().getJsonArray("wishes");
     assertTrue(mine.stream().map(JsonObject.class::cast).allMatch(w -> w.containsKey("outcome") && w.getInteger("drawNumber") > 0), mine.encode());
+  }
+
+  /**
+   * A publication whose placement went through but whose answer was lost (a 503, a node that died
+   * after the script) is started again: it resumes, seats nobody twice and reports the first
+   * placement; the results export lists every wish with its outcome, reason and draw number.
+   */
+  @Test
+  void aRetriedPublicationResumesAndTheResultsExport() throws Exception {
+    long small = term.section("SMALL", 2, 1, "08:00", "10:00");
+    long large = term.section("LARGE", 10, 2, "08:00", "10:00");
+    List<String> students = term.students("E", 5);
+    service.start();
+    admin = service.login("office");
+    long pre = create(round("PRESELECT", now.minus(Duration.ofMinutes(5)), now.plus(Duration.ofHours(1))));
+    for (String student : students) assertEquals(200, putWishes(service.login(student), small, large).statusCode());
+    assertEquals(200, service.http.put("/api/admin/rounds/" + pre).bearerTokenAuthentication(admin)
+      .sendJsonObject(new JsonObject().put("closesAt", Instant.now().toString())).await().statusCode());
+    runLottery(pre, 9);
+    JsonArray drawn = results(pre);
+    List<JsonObject> won = drawn.stream().map(JsonObject.class::cast).filter(r -> r.getString("outcome").equals("WON")).toList();
+    assertEquals(7, won.size(), "2 win the small section, everyone the large one");
+
+    // The first attempt: started, placed in the live state, then its answer lost.
+    service.mysql.preparedQuery("UPDATE lottery_runs SET publish_started_at = UTC_TIMESTAMP(3) WHERE round_id = ?")
+      .execute(io.vertx.sqlclient.Tuple.of(pre)).await();
+    JsonArray placements = new JsonArray();
+    won.forEach(w -> placements.add(new JsonArray().add(w.getString("studentId")).add(w.getLong("sectionId"))));
+    assertEquals(7L, CatalogService.createProxy(service.vertx).placeAll(term.id, "round-" + pre, placements).await().getLong("placed"));
+    assertEquals("ALREADY_PUBLISHED", Service.errorCode(adminPost("/api/admin/rounds/" + pre + "/lottery", new JsonObject().put("seed", 1))),
+      "no new draw once publication has started");
+
+    JsonObject resumed = publish(pre);
+    assertEquals(true, resumed.getBoolean("resumed"));
+    assertEquals(7L, resumed.getLong("placed"), "the first placement's count, not zero");
+    assertEquals(List.of(), service.audit(term.id));
+    // Even with its kept reply lost (a rebuilt live state), placing again seats nobody twice and refuses no winner.
+    service.redis.hdel(List.of(new TermKeys(term.id).term(), "placed:round-" + pre)).await();
+    JsonObject again = CatalogService.createProxy(service.vertx).placeAll(term.id, "round-" + pre, placements).await();
+    assertEquals(7L, again.getLong("placed"));
+    assertEquals(new JsonArray(), again.getJsonArray("refused"));
+    assertEquals(List.of(), service.audit(term.id));
+    service.drain(term.id);
+    assertEquals("7", fixture.rows("SELECT COUNT(*) FROM enrollments WHERE term_id = ? AND state = 'ENROLLED'", term.id).get(0));
+    assertEquals("ALREADY_PUBLISHED", Service.errorCode(adminPost("/api/admin/rounds/" + pre + "/publish", new JsonObject())));
+    for (String student : students) {
+      assertEquals(1, service.redis.exists(List.of(edu.xuanke.mail.Outbox.ONCE + "lottery:" + pre + ":" + student)).await().toInteger(),
+        student + "'s results are mailed");
+    }
+
+    HttpResponse<Buffer> csv = service.http.get("/api/admin/rounds/" + pre + "/export?format=csv&lang=zh-CN")
+      .bearerTokenAuthentication(admin).send().await();
+    assertEquals(200, csv.statusCode(), csv.bodyAsString());
+    assertTrue(csv.getHeader("Content-Type").startsWith("text/csv"));
+    String text = csv.bodyAsString();
+    assertTrue(text.startsWith("\uFEFF"), "a byte-order mark for Excel");
+    List<String> lines = text.substring(1).lines().toList();
+    assertEquals("学号,志愿,课程代码,课程名,教学班编号,结果,原因,抽签序号,申请人数,优先组", lines.get(0));
+    assertEquals(drawn.size() + 1, lines.size());
+    for (Object r : drawn) {
+      JsonObject result = (JsonObject) r;
+      boolean winner = result.getString("outcome").equals("WON");
+      String course = result.getLong("sectionId") == small ? "SMALL" : "LARGE";
+      String expected = String.join(",", result.getString("studentId"), result.getInteger("rank").toString(), course, course + " title",
+        result.getLong("sectionId").toString(), winner ? "中签" : "未中签", winner ? "" : "未中签，名额已满",
+        result.getInteger("drawNumber").toString(), "5", result.getInteger("priority").toString());
+      assertTrue(lines.contains(expected), expected + " in " + lines);
+    }
+
+    HttpResponse<Buffer> xlsx = service.http.get("/api/admin/rounds/" + pre + "/export?format=xlsx&lang=en")
+      .bearerTokenAuthentication(admin).send().await();
+    assertEquals(200, xlsx.statusCode());
+    List<List<String>> sheet = new java.util.ArrayList<>();
+    try (org.dhatim.fastexcel.reader.ReadableWorkbook workbook =
+           new org.dhatim.fastexcel.reader.ReadableWorkbook(new java.io.ByteArrayInputStream(xlsx.body().getBytes()))) {
+      assertEquals("Lottery results", workbook.getFirstSheet().getName());
+      for (org.dhatim.fastexcel.reader.Row row : workbook.getFirstSheet().read()) {
+        if (row.getRowNum() > 1) {
+          assertEquals(org.dhatim.fastexcel.reader.CellType.NUMBER, row.getCell(7).getType(), "draw numbers are numbers");
+        }
+        List<String> cells = new java.util.ArrayList<>();
+        for (int c = 0; c < row.getCellCount(); c++) cells.add(row.getCellText(c));
+        sheet.add(cells);
+      }
+    }
+    assertEquals(List.of("Student ID", "Wish", "Course code", "Course", "Section ID", "Outcome", "Reason", "Draw number", "Applicants",
+      "Priority group"), sheet.get(0));
+    assertEquals(drawn.size() + 1, sheet.size());
+    assertEquals(3, sheet.stream().filter(row -> row.get(6).equals("not drawn, the section is full")).count());
+    assertEquals(400, service.http.get("/api/admin/rounds/" + pre + "/export?format=pdf").bearerTokenAuthentication(admin).send().await()
+      .statusCode());
   }
 
   @Test

@@ -12,6 +12,7 @@ import edu.xuanke.auth.PasswordHasher;
 import edu.xuanke.core.AppConfig;
 import edu.xuanke.core.ErrorCode;
 import edu.xuanke.core.Fields;
+import edu.xuanke.core.Jobs;
 import edu.xuanke.course.CatalogService;
 import edu.xuanke.mail.MailService;
 import io.vertx.core.Future;
@@ -62,7 +63,7 @@ public final class AdminServiceImpl implements AdminService {
     this.auth = auth;
     this.catalog = catalog;
     this.mail = mail;
-    this.jobs = new ImportJobs(redis);
+    this.jobs = new ImportJobs(redis, new Jobs(vertx, redis, Jobs.LEASE_MS));
     this.idempotent = new IdempotentWrites(redis);
     this.students = new StudentFile(config.colleges(), config.phonePattern());
     this.export = new Export(config);

@@ -149,4 +149,18 @@ final class Accounts {
       : Future.succeededFuture(new JsonObject().put("studentId", studentId).put("name", account.getString("name"))
         .put("email", account.getString("email")).put("lang", account.getString("lang"))));
   }
+
+  Future<JsonObject> contacts(JsonArray studentIds) {
+    if (studentIds.isEmpty()) return Future.succeededFuture(new JsonObject());
+    Tuple args = Tuple.tuple();
+    studentIds.forEach(id -> args.addString((String) id));
+    return store.mysql().preparedQuery("SELECT student_id, name, email, lang FROM accounts WHERE email <> '' AND student_id IN ("
+        + String.join(",", java.util.Collections.nCopies(studentIds.size(), "?")) + ")").execute(args)
+      .map(rows -> {
+        JsonObject out = new JsonObject();
+        rows.forEach(row -> out.put(row.getString("student_id"), new JsonObject().put("name", row.getString("name"))
+          .put("email", row.getString("email")).put("lang", row.getString("lang"))));
+        return out;
+      });
+  }
 }

@@ -100,6 +100,11 @@ public final class AuthServiceImpl implements AuthService {
   }
 
   @Override
+  public Future<JsonObject> contacts(JsonArray studentIds) {
+    return accounts.contacts(studentIds);
+  }
+
+  @Override
   public Future<JsonObject> students(JsonObject query) {
     return accounts.students(query);
   }

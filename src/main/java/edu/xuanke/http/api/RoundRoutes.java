@@ -13,16 +13,18 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * Rounds and wishes: a student's plan (wishes) and trying it whole; the admin's rounds, lottery,
- * results and publication. Each a straight call to {@link RoundService} or, for the rounds
+ * results, their export and publication. Each a straight call to {@link RoundService} or, for the rounds
  * themselves, {@link CatalogService}.
  */
 public final class RoundRoutes {
 
   private final RoundService rounds;
+  private final RoundService exports;
   private final CatalogService catalog;
 
-  public RoundRoutes(RoundService rounds, CatalogService catalog) {
+  public RoundRoutes(RoundService rounds, RoundService exports, CatalogService catalog) {
     this.rounds = rounds;
+    this.exports = exports;
     this.catalog = catalog;
   }
 
@@ -47,6 +49,20 @@ public final class RoundRoutes {
       rounds.enrollPlan(TokenAuth.studentId(ctx), TokenAuth.sessionId(ctx), termId)
         .onSuccess(results -> Json.ok(ctx, 200, results)).onFailure(ctx::fail);
     });
+  }
+
+  /** The lottery's results as a CSV or XLSX download, written to a local file first (on a worker). */
+  private void export(RoutingContext ctx) {
+    long roundId = Requests.pathId(ctx, "id");
+    exports.exportResults(roundId, ctx.request().getParam("format", "csv"), ctx.request().getParam("lang", "zh-CN"))
+      .onSuccess(file -> {
+        String path = file.getString("path");
+        ctx.response().putHeader("Content-Type", file.getString("contentType"))
+          .putHeader("Cache-Control", "no-store")
+          .putHeader("Content-Disposition", "attachment; filename=\"" + file.getString("fileName") + "\"")
+          .sendFile(path).onComplete(sent -> ctx.vertx().fileSystem().delete(path));
+      })
+      .onFailure(ctx::fail);
   }
 
   /** The term asked for, else the term of the student's session. */
@@ -75,6 +91,7 @@ public final class RoundRoutes {
     router.get("/api/admin/rounds/:id/results").handler(ctx -> rounds.results(Requests.pathId(ctx, "id"))
       .onSuccess(results -> Json.ok(ctx, 200, results)).onFailure(ctx::fail));
     router.post("/api/admin/rounds/:id/publish").handler(ctx -> rounds.publish(Requests.pathId(ctx, "id"))
-      .onSuccess(published -> Json.ok(ctx, 200, published)).onFailure(ctx::fail));
+      .onSuccess(job -> Json.ok(ctx, 202, job)).onFailure(ctx::fail));
+    router.get("/api/admin/rounds/:id/export").handler(this::export);
   }
 }

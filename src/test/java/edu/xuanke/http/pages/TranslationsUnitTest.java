@@ -41,7 +41,7 @@ class TranslationsUnitTest {
     "PRESELECT", "FIRST_COME", "ADD_DROP", "UNKNOWN_ROLE", "CSV", "XLSX", "HTML", "JSON", "TEXT", "SMTP",
     "GB18030", "BLOCK", "DENY", "ENROLL", "GROUP", "HS256", "LOAD", "SKIP",
     // Redis error prefixes, job kinds and script replies the services turn into API codes.
-    "CLUSTERDOWN", "CONNECTION_CLOSED", "HOLD", "LOADING", "LOTTERY", "MASTERDOWN", "NOREPLICAS", "PLAN",
+    "CLUSTERDOWN", "CONNECTION_CLOSED", "HOLD", "IMPORT", "LOADING", "LOTTERY", "MASTERDOWN", "PUBLISH", "NOREPLICAS", "PLAN",
     "READONLY", "REFUSED", "TRYAGAIN", "CANCELLED",
     // Redis commands and replies of the stream reader and the cluster key lookup, the idempotency
     // script's reply, and the reason a 503 carries in its details (the page shows UNAVAILABLE's text).

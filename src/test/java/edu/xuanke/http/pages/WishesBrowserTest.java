@@ -111,8 +111,10 @@ class WishesBrowserTest {
       .sendJsonObject(new JsonObject().put("seed", 2026)).await().bodyAsJsonObject().getString("jobId");
     Eventually.holds(() -> "DONE".equals(service.http.get("/api/admin/jobs/" + jobId).bearerTokenAuthentication(admin)
       .send().await().bodyAsJsonObject().getString("state")), 20_000, "the lottery is drawn");
-    assertEquals(200, service.http.post("/api/admin/rounds/" + roundId + "/publish").bearerTokenAuthentication(admin)
-      .sendJsonObject(new JsonObject()).await().statusCode());
+    String publishing = service.http.post("/api/admin/rounds/" + roundId + "/publish").bearerTokenAuthentication(admin)
+      .sendJsonObject(new JsonObject()).await().bodyAsJsonObject().getString("jobId");
+    Eventually.holds(() -> "DONE".equals(service.http.get("/api/admin/jobs/" + publishing).bearerTokenAuthentication(admin)
+      .send().await().bodyAsJsonObject().getString("state")), 20_000, "the results are published");
 
     browser.driver.get(url("/wishes"));
     waiting().until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("[data-outcome]")));
@@ -129,5 +131,35 @@ class WishesBrowserTest {
     String english = browser.driver.findElement(By.cssSelector("#wishes li[data-section='" + ai + "'] [data-outcome]")).getText();
     assertEquals("Wish 2: enrolled (draw number 1 of 1)", english);
     browser.checkAccessibility("wishes-result-en");
+  }
+
+  /** The office draws and publishes from the rounds page: both run as jobs whose progress and outcome the page shows. */
+  @Test
+  void theOfficeDrawsAndPublishesFromTheRoundsPage() {
+    for (String student : students) {
+      assertEquals(200, service.http.put("/api/wishes").bearerTokenAuthentication(service.login(student)).sendJsonObject(new JsonObject()
+        .put("termId", termId).put("sectionIds", new io.vertx.core.json.JsonArray().add(python).add(ai))).await().statusCode());
+    }
+    assertEquals(200, service.http.put("/api/admin/rounds/" + roundId).bearerTokenAuthentication(admin)
+      .sendJsonObject(new JsonObject().put("closesAt", Instant.now().toString())).await().statusCode());
+
+    browser.driver.get(url("/admin/rounds?termId=" + termId));
+    waiting().until(ExpectedConditions.urlContains("/login"));
+    browser.driver.findElement(By.id("studentId")).sendKeys("office");
+    browser.driver.findElement(By.id("password")).sendKeys(Fixture.PASSWORD);
+    browser.driver.findElement(By.id("login-submit")).click();
+    waiting().until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("form[data-lottery='" + roundId + "']")));
+    String form = "form[data-lottery='" + roundId + "'] ";
+    browser.driver.findElement(By.cssSelector(form + "button[type='submit']")).click();
+    new WebDriverWait(browser.driver, Duration.ofSeconds(30)).until(ExpectedConditions.textToBePresentInElementLocated(
+      By.cssSelector(form + ".result"), "抽签完成：4 个志愿中 3 个中签"));
+    browser.driver.findElement(By.cssSelector(form + "[data-publish]")).click();
+    new WebDriverWait(browser.driver, Duration.ofSeconds(30)).until(ExpectedConditions.textToBePresentInElementLocated(
+      By.cssSelector(form + ".result"), "已公布：3 个选课结果"));
+    assertEquals("result ok", browser.driver.findElement(By.cssSelector(form + ".result")).getDomAttribute("class"));
+    assertTrue(browser.driver.findElement(By.cssSelector(form + "a[href$='/export?format=xlsx&lang=zh-CN']")).isDisplayed());
+    browser.screenshot("admin-rounds-published");
+    browser.checkAccessibility("admin-rounds-published");
+    assertEquals(List.of(), service.audit(termId));
   }
 }
