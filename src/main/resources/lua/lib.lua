@@ -21,8 +21,10 @@ local K_TERM, K_COHORT, K_SEC, K_SEATS, K_HOLDS, K_WAITS, K_WLEN, K_EVENTS, K_WL
   KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8], KEYS[9], KEYS[10]
 
 -- The session check rides along in the script, so the selection route needs no extra round
--- trip. A student of another term's cohort has no session here: that is NOT_IN_TERM.
-local function session_refusal(student, sid)
+-- trip. A student of another term's cohort has no session here: that is NOT_IN_TERM. A change the
+-- office makes on the student's behalf (`by` set, by the admin routes only) needs no session of theirs.
+local function session_refusal(student, sid, by)
+  if by and by ~= '' then return nil end
   if sid ~= '' and redis.call('HGET', K_SESSIONS, student) == sid then return nil end
   if redis.call('HEXISTS', K_COHORT, student) == 0 then return { 'NOT_IN_TERM' } end
   return { 'UNAUTHENTICATED' }
@@ -151,24 +153,30 @@ local function holding_conflict(heldCsv, section, meta, ignoring, max)
   return nil
 end
 
-local function emit(type, student, section, at, seq)
-  redis.call('XADD', K_EVENTS, '*', 'type', type, 'student', student, 'section', section, 'at', at,
-    'seq', seq or 0, 'gen', TERM_GEN)
+-- `by`: the admin who made the change on the student's behalf (absent when the student made it).
+local function emit(type, student, section, at, seq, by)
+  if by and by ~= '' then
+    redis.call('XADD', K_EVENTS, '*', 'type', type, 'student', student, 'section', section, 'at', at,
+      'seq', seq or 0, 'gen', TERM_GEN, 'by', by)
+  else
+    redis.call('XADD', K_EVENTS, '*', 'type', type, 'student', student, 'section', section, 'at', at,
+      'seq', seq or 0, 'gen', TERM_GEN)
+  end
 end
 
-local function take_seat(student, section, rosterKey, at, type)
+local function take_seat(student, section, rosterKey, at, type, by)
   local left = redis.call('HINCRBY', K_SEATS, section, -1)
   redis.call('SADD', rosterKey, student)
   list_add(K_HOLDS, student, section)
-  emit(type, student, section, at)
+  emit(type, student, section, at, nil, by)
   return left
 end
 
-local function release_seat(student, section, rosterKey, at)
+local function release_seat(student, section, rosterKey, at, by)
   redis.call('HINCRBY', K_SEATS, section, 1)
   redis.call('SREM', rosterKey, student)
   list_remove(K_HOLDS, student, section)
-  emit('DROP', student, section, at)
+  emit('DROP', student, section, at, nil, by)
 end
 
 local function leave_waitlist(student, section, wlKey)

@@ -1,12 +1,13 @@
 -- Select a section, or join its waitlist when it is full and the student asked to.
--- ARGV: studentId, sectionId, "1" to join the waitlist when full, session id.
+-- ARGV: studentId, sectionId, "1" to join the waitlist when full, session id, and the admin acting
+-- on the student's behalf ('' or absent: the student). The office passes every check a student does.
 -- Returns {'ENROLLED', seatsLeft} | {'WAITLISTED', position} | {refusal code, detail...}
-local student, section, wantWaitlist, sid = ARGV[1], ARGV[2], ARGV[3] == '1', ARGV[4]
+local student, section, wantWaitlist, sid, by = ARGV[1], ARGV[2], ARGV[3] == '1', ARGV[4], ARGV[5]
 local K_ROSTER, K_WL = KEYS[11], KEYS[12]
 
 local term = load_term()
 if not term then return { 'TERM_NOT_READY' } end
-local denied = session_refusal(student, sid)
+local denied = session_refusal(student, sid, by)
 if denied then return denied end
 local now = now_ms()
 apply_round(term, now)
@@ -29,12 +30,12 @@ refusal = holding_conflict(held, section, meta, nil, term.max)
 if refusal then return refusal end
 
 if left > 0 then
-  return { 'ENROLLED', take_seat(student, section, K_ROSTER, now, 'ENROLL') }
+  return { 'ENROLLED', take_seat(student, section, K_ROSTER, now, 'ENROLL', by) }
 end
 
 local seq = redis.call('INCR', K_WLSEQ)
 redis.call('ZADD', K_WL, seq, student)
 redis.call('HINCRBY', K_WLEN, section, 1)
 list_add(K_WAITS, student, section)
-emit('WAITLIST', student, section, now, seq)
+emit('WAITLIST', student, section, now, seq, by)
 return { 'WAITLISTED', redis.call('ZRANK', K_WL, student) + 1 }

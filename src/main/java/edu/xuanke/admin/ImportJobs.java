@@ -15,7 +15,8 @@ import java.util.Map;
  * The state of import jobs, kept in Redis so that any instance can report on a job that another
  * runs: a hash of counters, the first {@value #KEPT_ERRORS} row errors (and their total count) and,
  * once the job ends, the one-time passwords file. Everything expires a week after the last change,
- * except the passwords: an hour, as they are secrets waiting to be fetched once.
+ * except the passwords: an hour, as they are secrets; until then the office may download them
+ * again (a browser that lost the first download must not cost a round of password resets).
  */
 public final class ImportJobs {
 
@@ -106,8 +107,8 @@ public final class ImportJobs {
     });
   }
 
-  /** The one-time passwords file, deleted as it is read: it is shown once. Null when gone. */
-  public Future<String> takePasswords(String jobId) {
-    return redis.getdel(passwordsKey(jobId)).map(found -> found == null ? null : found.toString());
+  /** The one-time passwords file until it expires; null when gone. */
+  public Future<String> passwords(String jobId) {
+    return redis.get(passwordsKey(jobId)).map(found -> found == null ? null : found.toString());
   }
 }
