@@ -108,6 +108,7 @@ class AdminPagesBrowserTest {
     Files.delete(csv);
 
     browser.driver.findElement(By.cssSelector("[data-reset='" + students.get(1) + "']")).click();
+    waiting().until(ExpectedConditions.alertIsPresent()).accept(); // a reset is asked first
     waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("reset-result"), students.get(1)));
     String shown = byId("reset-result").getText();
     String temporary = shown.substring(shown.lastIndexOf(' ') + 1);
