@@ -442,7 +442,8 @@ class StudentImportTest {
     assertEquals("ONE0003", added.bodyAsJsonObject().getString("studentId"));
     HttpResponse<Buffer> again = service.http.post("/api/admin/students").bearerTokenAuthentication(admin)
       .sendJsonObject(new JsonObject().put("termId", term.id).put("studentId", "one0003")).await();
-    assertEquals(false, again.bodyAsJsonObject().getBoolean("created"), "the same student, not a second account");
+    assertEquals(409, again.statusCode(), "the same student (the office is asked), not a second account");
+    assertEquals("ONE0003", again.bodyAsJsonObject().getJsonObject("error").getJsonObject("details").getString("studentId"));
     assertEquals(List.of("ONE0003"), fixture.rows("SELECT student_id FROM accounts WHERE student_id LIKE 'one%'"));
 
     for (JsonObject refused : List.of(
