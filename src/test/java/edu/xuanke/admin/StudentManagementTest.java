@@ -169,6 +169,28 @@ class StudentManagementTest {
   }
 
   @Test
+  void aStudentOfATermThatIsOverIsShownFromMySqlWithoutReloadingTheTerm() throws Exception {
+    java.time.Instant now = java.time.Instant.now();
+    Fixture.Term past = fixture.term(now.minus(java.time.Duration.ofDays(30)), now.minus(java.time.Duration.ofDays(20)),
+      now.minus(java.time.Duration.ofDays(20)), 2, true);
+    long section = past.section("OLD", 5, 1, "08:00", "10:00");
+    String student = past.students("PAST", 1).get(0);
+    fixture.execute("INSERT INTO enrollments (student_id, section_id, term_id, state, enrolled_at, last_event, actor)"
+      + " VALUES (?, ?, ?, 'ENROLLED', UTC_TIMESTAMP(3), '0000000000001-0000000000', 'office')", student, section, past.id);
+    service.stop(); // the catalog is read at the start
+    service.start();
+    admin = service.login("office");
+
+    HttpResponse<Buffer> view = send("GET", "/api/admin/students/" + student, null);
+    assertEquals(200, view.statusCode(), view.bodyAsString());
+    JsonObject held = view.bodyAsJsonObject().getJsonObject("selections").getJsonArray("enrolled").getJsonObject(0);
+    assertEquals(section, held.getLong("id"));
+    assertTrue(held.getBoolean("byOffice"));
+    assertEquals(0, service.redis.keys(new edu.xuanke.course.TermKeys(past.id).pattern()).await().size(),
+      "the term that is over stays out of Redis");
+  }
+
+  @Test
   void reAddingAnExistingStudentAsksFirst() {
     String student = students.get(0);
     JsonObject body = new JsonObject().put("termId", term.id).put("studentId", student).put("name", "同号新人");

@@ -14,6 +14,8 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Response;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 
 import java.time.Instant;
@@ -183,7 +185,10 @@ public final class SelectionServiceImpl implements SelectionService {
 
   @Override
   public Future<JsonObject> selectionsIn(long termId, String studentId) {
-    if (catalog.term(termId).isEmpty()) return ErrorCode.NOT_FOUND.fail();
+    Catalog.Term term = catalog.term(termId).orElse(null);
+    if (term == null) return ErrorCode.NOT_FOUND.fail();
+    // A term that is over has no live state, and looking at it must not bring one (and a persister) back.
+    if (!term.liveAt(Instant.now())) return persistedSelections(termId, studentId);
     TermKeys keys = live.keys(termId);
     Future<Set<Long>> byOffice = byOffice(termId, studentId);
     return live.ensureLoaded(termId)
@@ -209,6 +214,28 @@ public final class SelectionServiceImpl implements SelectionService {
           });
         });
       });
+  }
+
+  /** {@link #selectionsIn} of a term that is over, from MySQL, where everything of it is by now. */
+  private Future<JsonObject> persistedSelections(long termId, String studentId) {
+    Future<RowSet<Row>> held = mysql.preparedQuery("SELECT section_id, actor FROM enrollments"
+      + " WHERE student_id = ? AND term_id = ? AND state = 'ENROLLED' ORDER BY section_id").execute(Tuple.of(studentId, termId));
+    Future<RowSet<Row>> waiting = mysql.preparedQuery("SELECT w.section_id, (SELECT COUNT(*) FROM waitlist_entries o"
+      + " WHERE o.section_id = w.section_id AND o.state = 'WAITING' AND o.seq <= w.seq) AS position FROM waitlist_entries w"
+      + " WHERE w.student_id = ? AND w.term_id = ? AND w.state = 'WAITING' ORDER BY w.section_id").execute(Tuple.of(studentId, termId));
+    return Future.all(held, waiting).compose(both -> {
+      List<Future<JsonObject>> sections = new ArrayList<>();
+      held.result().forEach(row -> sections.add(catalog.findSection(row.getLong("section_id"))
+        .map(found -> found.map(section -> section.toJson().put("byOffice", row.getString("actor") != null)).orElse(null))));
+      JsonArray waitlisted = new JsonArray();
+      waiting.result().forEach(row -> waitlisted.add(new JsonObject().put("sectionId", row.getLong("section_id"))
+        .put("position", row.getLong("position"))));
+      return Future.all(sections).map(done -> {
+        JsonArray enrolled = new JsonArray();
+        sections.forEach(f -> { if (f.result() != null) enrolled.add(f.result()); });
+        return new JsonObject().put("termId", termId).put("enrolled", enrolled).put("waitlisted", waitlisted);
+      });
+    });
   }
 
   /** The sections whose seat the office took for the student, as persisted so far (the marker is informational). */

@@ -206,6 +206,14 @@ class AdminPagesBrowserTest {
       check(found, lang, "/admin/students with import errors", keys);
       browser.screenshot("admin-import-errors-" + lang);
       Files.delete(csv);
+      browser.driver.get(url("/admin/students/" + students.get(1) + "?termId=" + term.id));
+      WebElement editPhone = byId("edit-phone");
+      editPhone.clear();
+      editPhone.sendKeys("12");
+      byId("edit-save").click();
+      waiting().until(driver -> !driver.findElement(
+        By.cssSelector("#edit-student .field-error[data-for='phone']")).getText().isEmpty());
+      check(found, lang, "/admin/students/{id} with a field error", keys);
       browser.driver.findElement(By.id("logout")).click();
     }
     assertEquals(List.of(), found, "untranslated texts");
