@@ -108,6 +108,12 @@ class StudentManagementTest {
     HttpResponse<Buffer> wrong = service.http.post("/api/auth/login")
       .sendJsonObject(new JsonObject().put("studentId", student).put("password", "wrong-password")).await();
     assertEquals("BAD_CREDENTIALS", Service.errorCode(wrong), "a guesser learns nothing of the deactivation");
+    edu.xuanke.support.PageSession page = new edu.xuanke.support.PageSession(service.http);
+    page.get("/login");
+    HttpResponse<Buffer> form = page.post("/login", io.vertx.core.MultiMap.caseInsensitiveMultiMap()
+      .add("studentId", student).add("password", Fixture.PASSWORD).add("next", "/"));
+    assertEquals(403, form.statusCode());
+    assertTrue(form.bodyAsString().contains("该账号已被教务处停用"), "the login page says it in words: " + form.bodyAsString());
 
     HttpResponse<Buffer> enrol = send("POST", "/api/admin/students/" + student + "/selections",
       new JsonObject().put("sectionId", small));
