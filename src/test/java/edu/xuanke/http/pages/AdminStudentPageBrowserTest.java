@@ -23,7 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * One student's page in the admin area, in headless Chromium: the office sees the student's
  * selections, selects a section for them, drops one only after confirming (a dismissed question
- * changes nothing), and resets the password only after confirming. Screenshot: admin-student.
+ * changes nothing), and resets the password only after confirming; re-adding the student's 学号 asks
+ * before updating them. Screenshot: admin-student.
  */
 class AdminStudentPageBrowserTest {
 
@@ -109,6 +110,24 @@ class AdminStudentPageBrowserTest {
     String temporary = shown.substring(shown.lastIndexOf(' ') + 1);
     assertEquals(200, service.http.post("/api/auth/login").sendJsonObject(new JsonObject()
       .put("studentId", student).put("password", temporary)).await().statusCode());
+
+    // Re-adding the 学号 from the students page asks first; the choices are select elements.
+    browser.driver.get("http://localhost:" + service.config.httpPort() + "/admin/students?termId=" + term.id);
+    byId("add-studentId").sendKeys(student.toLowerCase());
+    byId("add-name").sendKeys("改名");
+    new Select(byId("add-gender")).selectByValue("F");
+    new Select(byId("add-college")).selectByVisibleText("理学院");
+    WebElement add = browser.driver.findElement(By.cssSelector("#add-student button[type='submit']"));
+    add.click();
+    String asked = waiting().until(ExpectedConditions.alertIsPresent()).getText();
+    assertTrue(asked.contains(student) && asked.contains("Name " + student), asked);
+    browser.driver.switchTo().alert().dismiss();
+    assertEquals(List.of("Name " + student + "|M"), fixture.rows("SELECT name, gender FROM accounts WHERE student_id = ?", student),
+      "a dismissed question changes nothing");
+    add.click();
+    waiting().until(ExpectedConditions.alertIsPresent()).accept();
+    waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#add-student .result"), "已转入本学期"));
+    assertEquals(List.of("改名|F|理学院"), fixture.rows("SELECT name, gender, college FROM accounts WHERE student_id = ?", student));
 
     service.drain(term.id);
     assertEquals(List.of(own + "|DROPPED|office", offered + "|ENROLLED|office"), fixture.rows(
