@@ -22,7 +22,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.RedisAPI;
 import io.vertx.sqlclient.Pool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -121,7 +120,7 @@ public final class Main {
   /** Refuses to start on a Redis that keeps less than the configured durability promises. */
   private Future<Void> verifyDurability(AppConfig config) {
     Redis redis = Stores.redis(vertx, config);
-    return config.durability().verify(RedisAPI.api(redis), Stores.redisAddress(config))
+    return config.durability().verify(redis, config.redisCluster(), Stores.redisAddress(config))
       .eventually(() -> {
         redis.close();
         return Future.succeededFuture();

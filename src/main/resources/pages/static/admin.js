@@ -27,6 +27,33 @@
     return { status: response.status, ok: response.ok, data };
   }
 
+  /** An instant's wall-clock parts ({year, month, day, hour, minute, second}, as text) in a time zone. */
+  const wallParts = (ms, zone) => Object.fromEntries(new Intl.DateTimeFormat('en-CA', {
+    timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit',
+    hour: '2-digit', minute: '2-digit', second: '2-digit'
+  }).formatToParts(new Date(ms)).map(p => [p.type, p.value]));
+  /**
+   * A date-time picker's value ("2026-09-01T08:00"), read on the school's clock whatever the
+   * computer's own zone, as the ISO-8601 instant the API takes; null when not filled in.
+   */
+  const schoolInstant = (local, zone) => {
+    const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(local);
+    if (!m) return null;
+    const wall = Date.UTC(+m[1], m[2] - 1, +m[3], +m[4], +m[5]);
+    const offset = ms => {
+      const p = wallParts(ms, zone);
+      return Date.UTC(+p.year, p.month - 1, +p.day, +p.hour, +p.minute, +p.second) - ms;
+    };
+    // A second pass settles a wall time whose offset differs from the first guess's (daylight saving).
+    const first = wall - offset(wall);
+    return new Date(wall - offset(first)).toISOString();
+  };
+  /** An instant as a date-time picker's value on the school's clock. */
+  const schoolLocal = (iso, zone) => {
+    const p = wallParts(Date.parse(iso), zone);
+    return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}`;
+  };
+
   const errorOf = r => (r.data && r.data.error) || { code: 'NETWORK', message: texts.error, details: {} };
   const cell = (row, text) => { const td = document.createElement('td'); td.textContent = text; row.appendChild(td); return td; };
   const percent = x => (x * 100).toFixed(1) + '%';
@@ -146,6 +173,7 @@
       const body = {};
       form.querySelectorAll('input[name], select[name]').forEach(input => {
         if (input.type === 'checkbox') body[input.name] = input.checked;
+        else if (input.hasAttribute('data-instant')) body[input.name] = schoolInstant(input.value, form.dataset.zone);
         else if (input.hasAttribute('data-number')) body[input.name] = input.value === '' ? null : Number(input.value);
         else body[input.name] = input.value;
       });
@@ -162,6 +190,7 @@
       form.querySelectorAll('input[name], select[name]').forEach(input => {
         if (input.hasAttribute('data-keep') || !(input.name in record)) return;
         if (input.type === 'checkbox') input.checked = Boolean(record[input.name]);
+        else if (input.hasAttribute('data-instant')) input.value = schoolLocal(record[input.name], form.dataset.zone);
         else input.value = record[input.name];
       });
       form.scrollIntoView({ behavior: 'smooth' });
@@ -325,7 +354,7 @@
       const body = { termId: Number(roundForm.dataset.term), kind: roundForm.querySelector('[name="kind"]').value };
       roundForm.querySelectorAll('input[name]').forEach(input => {
         if (input.value === '') return;
-        if (input.hasAttribute('data-instant')) body[input.name] = new Date(input.value).toISOString();
+        if (input.hasAttribute('data-instant')) body[input.name] = schoolInstant(input.value, roundForm.dataset.zone);
         else if (input.hasAttribute('data-number')) body[input.name] = Number(input.value);
       });
       const r = await api('POST', '/api/admin/rounds', body);

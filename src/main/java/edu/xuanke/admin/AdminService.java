@@ -10,7 +10,7 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * The course office's tools: student imports as background jobs, the export of a term's
- * enrollments, the dashboard's figures and the reconciliation of Redis with MySQL. Calls that
+ * enrollments and waitlists, the dashboard's figures and the reconciliation of Redis with MySQL. Calls that
  * hand over a file on the local disk (an upload, an export) go to this instance's service
  * ({@link #createLocalProxy}); job state lives in Redis, so any instance answers for any job.
  */
@@ -54,10 +54,11 @@ public interface AdminService {
   Future<String> importPasswords(String jobId);
 
   /**
-   * Writes a term's enrollments (of one section when sectionId > 0) to a local file once the
-   * persister has drained: {path, fileName, contentType}. format csv|xlsx, lang zh-CN|en.
+   * Writes a term's enrollments or waitlists (of one section when sectionId > 0) to a local file
+   * once the persister has drained: {path, fileName, contentType}. list enrollments|waitlist,
+   * format csv|xlsx, lang zh-CN|en.
    */
-  Future<JsonObject> exportFile(long termId, String format, String lang, long sectionId);
+  Future<JsonObject> exportFile(long termId, String list, String format, String lang, long sectionId);
 
   /** Differences between the live state in Redis and MySQL (empty when consistent). */
   Future<JsonArray> reconcile(long termId);

@@ -171,7 +171,7 @@ public final class AdminBench {
     System.gc();
     samples.add("before: " + usedMb(runtime) + " MB");
     long started = System.nanoTime();
-    long rows = new Export(config).write(out, termId, 0, false, false, count -> {
+    long rows = new Export(config).write(out, Export.Kind.ENROLLMENTS, termId, 0, false, false, count -> {
       if (HEAP_AT.contains(count)) {
         System.gc();
         samples.add(String.format("%,d rows: %d MB", count, usedMb(runtime)));

@@ -22,6 +22,7 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
 import io.vertx.sqlclient.Pool;
 import org.HdrHistogram.Histogram;
@@ -86,7 +87,8 @@ public final class Bench {
     System.out.printf("bench: %,d students, %,d sections × %d seats, skew %.2f, %d connections, %d s per phase, %d event loops%n",
       options.students, options.sections, options.seats, options.skew, options.connections, options.duration.toSeconds(),
       serviceOptions.getEventLoopPoolSize());
-    RedisAPI redis = RedisAPI.api(Stores.redis(service, config));
+    Redis redisClient = Stores.redis(service, config);
+    RedisAPI redis = RedisAPI.api(redisClient);
     redis.flushdb(List.of()).await();
     SyntheticTerm term = service.executeBlocking(() -> SyntheticTerm.create(config, options)).await();
     Main main = new Main(service, serviceOptions.getEventLoopPoolSize());
@@ -122,7 +124,7 @@ public final class Bench {
     LoadDriver.Result mix = null;
     for (String mode : options.durability) {
       if (ownRedis != null) BenchRedis.switchTo(redis, mode);
-      Durability.parse(mode).verify(redis, "the bench's Redis").await();
+      Durability.parse(mode).verify(redisClient, false, "the bench's Redis").await();
       System.out.printf("durability=%s%n", mode);
       LoadDriver.Result evalsha = baseline.run("baseline EVALSHA " + mode, () -> new LoadDriver.Request(HttpMethod.POST,
         "/enrol", Buffer.buffer("{}"), null, "enrol", null), options.warmup, options.duration, scriptCost);

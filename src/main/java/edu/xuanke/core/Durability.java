@@ -1,7 +1,10 @@
 package edu.xuanke.core;
 
 import io.vertx.core.Future;
-import io.vertx.redis.client.RedisAPI;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisCluster;
+import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,22 +36,25 @@ public enum Durability {
   }
 
   /**
-   * Fails unless the Redis behind {@code redis} keeps changes the way this mode needs, so that
-   * xuanke never promises more than its Redis keeps. A Redis that refuses CONFIG (managed
-   * services rename it) is trusted with a warning.
+   * Fails unless the Redis behind {@code redis} (on Redis Cluster: every primary) keeps changes the
+   * way this mode needs, so that xuanke never promises more than its Redis keeps. A Redis that
+   * refuses CONFIG (managed services rename it) is trusted with a warning.
    */
-  public Future<Void> verify(RedisAPI redis, String where) {
+  public Future<Void> verify(Redis redis, boolean cluster, String where) {
     if (this == MEMORY) return Future.succeededFuture();
-    return redis.config(List.of("GET", "append*"))
-      .compose(reply -> {
-        String appendonly = field(reply, "appendonly");
-        String appendfsync = field(reply, "appendfsync");
-        if ("yes".equals(appendonly) && "always".equals(appendfsync)) return Future.<Void>succeededFuture();
-        return Future.<Void>failedFuture(new IllegalStateException(String.format(
-          "durability=%s needs Redis with appendonly yes and appendfsync always, but %s has appendonly %s,"
-            + " appendfsync %s. Start a Redis in that mode (XUANKE_REDIS_PORT=<port> bin/services.sh) or set"
-            + " XUANKE_DURABILITY=memory to accept losing unpersisted selections with Redis",
-          name().toLowerCase(Locale.ROOT), where, appendonly, appendfsync)));
+    return onEach(redis, cluster, Request.cmd(Command.CONFIG).arg("GET").arg("append*"))
+      .compose(replies -> {
+        for (Response reply : replies) {
+          String appendonly = field(reply, "appendonly");
+          String appendfsync = field(reply, "appendfsync");
+          if ("yes".equals(appendonly) && "always".equals(appendfsync)) continue;
+          return Future.<Void>failedFuture(new IllegalStateException(String.format(
+            "durability=%s needs Redis with appendonly yes and appendfsync always, but %s has%s appendonly %s,"
+              + " appendfsync %s. Start a Redis in that mode (XUANKE_REDIS_PORT=<port> bin/services.sh) or set"
+              + " XUANKE_DURABILITY=memory to accept losing unpersisted selections with Redis",
+            name().toLowerCase(Locale.ROOT), where, cluster ? " a primary with" : "", appendonly, appendfsync)));
+        }
+        return Future.<Void>succeededFuture();
       }, failure -> {
         if (failure.getMessage() != null && failure.getMessage().startsWith("ERR unknown command")) {
           log.warn("{} refuses CONFIG; trusting it to run with appendfsync always", where);
@@ -56,15 +62,21 @@ public enum Durability {
         }
         return Future.failedFuture(failure);
       })
-      .compose(v -> this == REPLICA ? verifyReplica(redis, where) : Future.succeededFuture());
+      .compose(v -> this == REPLICA ? verifyReplica(redis, cluster, where) : Future.succeededFuture());
   }
 
-  private static Future<Void> verifyReplica(RedisAPI redis, String where) {
-    return redis.info(List.of("replication")).map(info -> {
-      if (!info.toString().contains("connected_slaves:0")) return null;
-      log.warn("durability=replica but {} has no replica connected yet; answers wait up to replicaWaitMs for one", where);
+  private static Future<Void> verifyReplica(Redis redis, boolean cluster, String where) {
+    return onEach(redis, cluster, Request.cmd(Command.INFO).arg("replication")).map(replies -> {
+      if (replies.stream().noneMatch(info -> info.toString().contains("connected_slaves:0"))) return null;
+      log.warn("durability=replica but {} has a primary with no replica connected yet; answers wait up to replicaWaitMs for one",
+        where);
       return null;
     });
+  }
+
+  /** The command's reply from the one Redis, or from every primary of a Redis Cluster. */
+  private static Future<List<Response>> onEach(Redis redis, boolean cluster, Request command) {
+    return cluster ? RedisCluster.create(redis).onAllMasterNodes(command) : redis.send(command).map(List::of);
   }
 
   private static String field(Response reply, String name) {

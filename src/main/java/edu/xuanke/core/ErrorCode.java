@@ -55,6 +55,8 @@ public enum ErrorCode {
   RATE_LIMITED(429),
   INTERNAL(500),
   NOT_IMPLEMENTED(501),
+  /** A request head naming an HTTP version other than 1.0 and 1.1. */
+  HTTP_VERSION_NOT_SUPPORTED(505),
   UNAVAILABLE(503),
   /** The term's live state is being rebuilt from MySQL (missing, or older than MySQL); nothing was changed. */
   TERM_NOT_READY(503);

@@ -24,6 +24,13 @@ public final class HashTagKeys {
   private HashTagKeys() {
   }
 
+  /** What Redis Cluster hashes of {@code key}: its hash tag ({@code {...}}, when not empty), else the whole key. */
+  public static String tagOf(String key) {
+    int open = key.indexOf('{');
+    int close = open < 0 ? -1 : key.indexOf('}', open + 1);
+    return close > open + 1 ? key.substring(open + 1, close) : key;
+  }
+
   public static Future<List<String>> find(Redis redis, boolean cluster, String prefix) {
     return cluster ? inSlot(redis, prefix) : scan(RedisAPI.api(redis), prefix + "*", "0", new ArrayList<>());
   }

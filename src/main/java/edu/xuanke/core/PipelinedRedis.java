@@ -5,11 +5,16 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
+import io.vertx.redis.client.Command;
 import io.vertx.redis.client.RedisConnection;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
@@ -30,8 +35,11 @@ public final class PipelinedRedis {
   private final Redis client;
   private final long timeoutMs;
   private final long replicaWaitMs;
-  /** The WAIT that will follow the commands sent in this event-loop turn, once scheduled. */
-  private Promise<Void> nextWait;
+  /**
+   * The WAITs that will follow the commands sent in this event-loop turn, once scheduled: one per
+   * hash tag, since on Redis Cluster each must go to the primary that ran the commands.
+   */
+  private final Map<String, Promise<Void>> nextWaits = new HashMap<>();
   /**
    * Set when a WAIT found no replica (e.g. after a failover, the new primary has none yet): WAITs
    * are skipped, answers relying on the AOF alone, until a probe sees a replica connected again.
@@ -64,41 +72,53 @@ public final class PipelinedRedis {
 
   /**
    * Like {@link #call}, and in replica mode the reply is released only after a replica has the
-   * change: the commands of one event-loop turn share one {@code WAIT 1 <ms>} sent after them on the
-   * same connection, so a batch of answers costs one replication round trip. A WAIT that times out
-   * with no replica is logged and the answers go out anyway: the primary's AOF still holds them
-   * (see {@link #noReplica}).
+   * change: the commands of one event-loop turn on one hash tag share one {@code WAIT 1 <ms>} sent
+   * after them on the same connection, so a batch of answers costs one replication round trip.
+   * WAIT counts only the writes of its own connection, and names no key: it goes in a batch with a
+   * read of {@code key}, which takes it to the primary (and the connection) that ran the commands
+   * on Redis Cluster too. A WAIT that times out with no replica is logged and the answers go out
+   * anyway: the primary's AOF still holds them (see {@link #noReplica}).
+   *
+   * @param key a key of the commands (they share its hash tag)
    */
-  public <T> Future<T> callReplicated(Function<RedisAPI, Future<T>> command) {
+  public <T> Future<T> callReplicated(String key, Function<RedisAPI, Future<T>> command) {
     Future<T> reply = call(command);
     if (replicaWaitMs <= 0) return reply;
-    Future<Void> acknowledged = replicaAcknowledged();
+    Future<Void> acknowledged = replicaAcknowledged(key);
     return reply.compose(answer -> acknowledged.map(answer));
   }
 
-  private Future<Void> replicaAcknowledged() {
+  private Future<Void> replicaAcknowledged(String key) {
     if (noReplica) return Future.succeededFuture();
-    if (nextWait == null) {
-      Promise<Void> wait = Promise.promise();
-      nextWait = wait;
-      Vertx.currentContext().runOnContext(v -> {
-        nextWait = null;
-        call(api -> api.wait("1", Long.toString(replicaWaitMs))).onComplete(done -> {
-          if (done.failed() || done.result().toLong() < 1) replicaMissing();
-          wait.complete();
-        });
+    String tag = HashTagKeys.tagOf(key);
+    Promise<Void> scheduled = nextWaits.get(tag);
+    if (scheduled != null) return scheduled.future();
+    Promise<Void> wait = Promise.promise();
+    nextWaits.put(tag, wait);
+    Vertx.currentContext().runOnContext(v -> {
+      nextWaits.remove(tag);
+      onSlotOf(key, Request.cmd(Command.WAIT).arg(1).arg(replicaWaitMs)).onComplete(done -> {
+        if (done.failed() || done.result().toLong() < 1) replicaMissing(key);
+        wait.complete();
       });
-    }
-    return nextWait.future();
+    });
+    return wait.future();
   }
 
-  private void replicaMissing() {
+  /** Sends a keyless command on the connection to the primary that serves {@code key}. */
+  private Future<Response> onSlotOf(String key, Request command) {
+    return api().compose(ready -> current.batch(List.of(Request.cmd(Command.EXISTS).arg(key), command)))
+      .timeout(timeoutMs, TimeUnit.MILLISECONDS)
+      .map(replies -> replies.get(1));
+  }
+
+  private void replicaMissing(String key) {
     if (noReplica) return;
     noReplica = true;
     log.warn("no replica acknowledged within {} ms: answers rely on the primary's AOF alone until one is connected",
       replicaWaitMs);
     Vertx vertx = Vertx.currentContext().owner();
-    vertx.setPeriodic(REPLICA_PROBE_MS, probe -> call(api -> api.info(List.of("replication"))).onSuccess(info -> {
+    vertx.setPeriodic(REPLICA_PROBE_MS, probe -> onSlotOf(key, Request.cmd(Command.INFO).arg("replication")).onSuccess(info -> {
       if (info.toString().contains("connected_slaves:0")) return;
       vertx.cancelTimer(probe);
       noReplica = false;
@@ -141,12 +161,15 @@ public final class PipelinedRedis {
     return opened;
   }
 
-  /** Drops a failed connection; a newer one opened meanwhile stays. */
+  /**
+   * Drops a failed connection, once: its exception and end handlers both report, and a second
+   * close of a cluster connection would hand its pooled connections back twice. A newer
+   * connection opened meanwhile stays (an older one was closed when it was dropped).
+   */
   private void forget(RedisConnection connection) {
-    if (connection == current) {
-      current = null;
-      api = null;
-    }
+    if (connection != current) return;
+    current = null;
+    api = null;
     connection.close();
   }
 }

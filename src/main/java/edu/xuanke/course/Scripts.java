@@ -40,6 +40,6 @@ public final class Scripts {
   }
 
   public Future<Response> run(Script script, List<String> keys, String... args) {
-    return redis.callReplicated(api -> scripts.get(script).run(api, keys, args));
+    return redis.callReplicated(keys.get(0), api -> scripts.get(script).run(api, keys, args));
   }
 }

@@ -85,9 +85,18 @@ public final class ApiErrors {
     ErrorCode code = cause instanceof TooLongHttpLineException ? ErrorCode.URI_TOO_LONG
       : cause instanceof TooLongHttpHeaderException ? ErrorCode.HEADERS_TOO_LARGE : ErrorCode.BAD_REQUEST;
     String language = code == ErrorCode.HEADERS_TOO_LARGE ? null : request.getHeader(HttpHeaders.ACCEPT_LANGUAGE);
-    send(request.response(), language != null && language.trim().toLowerCase(Locale.ROOT).startsWith("en"), code,
-      new JsonObject(), null);
+    send(request.response(), prefersEnglish(language), code, new JsonObject(), null);
     request.connection().close();
+  }
+
+  /** For answers outside a router: an Accept-Language header (or null) that starts with English. */
+  static boolean prefersEnglish(String acceptLanguage) {
+    return acceptLanguage != null && acceptLanguage.trim().toLowerCase(Locale.ROOT).startsWith("en");
+  }
+
+  /** The error body of {@code code} without details, in English or Chinese. */
+  static Buffer plainBody(ErrorCode code, boolean english) {
+    return (english ? PLAIN_EN : PLAIN_ZH).get(code);
   }
 
   /** {@code ctx}: the request's context when routed, so that an admin write's answer can be kept (IdempotencyKeys). */

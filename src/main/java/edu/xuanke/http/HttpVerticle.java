@@ -31,7 +31,10 @@ public class HttpVerticle extends VerticleBase {
       config.httpBodyTimeout().toMillis());
     server = vertx.createHttpServer(new HttpServerOptions().setHost(config.httpHost()).setPort(config.httpPort())
         .setTcpFastOpen(true).setIdleTimeout((int) config.httpIdleTimeout().toSeconds()).setIdleTimeoutUnit(TimeUnit.SECONDS))
-      .connectionHandler(deadlines::opened)
+      .connectionHandler(connection -> {
+        HttpVersionFilter.install(connection);
+        deadlines.opened(connection);
+      })
       .invalidRequestHandler(ApiErrors::invalidRequest);
     Future<?> metricsListening = Future.succeededFuture();
     if (config.metricsPort() > 0) {

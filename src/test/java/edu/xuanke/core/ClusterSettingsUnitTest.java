@@ -91,6 +91,7 @@ class ClusterSettingsUnitTest {
     assertEquals("5", hazelcast.getProperty("hazelcast.max.no.heartbeat.seconds"));
     assertEquals("0", hazelcast.getProperty("hazelcast.wait.seconds.before.join"));
     assertEquals("a", hazelcast.getMemberAttributeConfig().getAttributes().get("xuanke.instance"));
+    assertFalse(hazelcast.getMetricsConfig().isEnabled(), "metrics for a Management Center that is not there cost CPU");
     // Vert.x's own maps keep their settings.
     assertEquals(1, hazelcast.getMultiMapConfig("__vertx.subs").getBackupCount());
   }

@@ -152,6 +152,9 @@ class HttpProtocolTest {
     assertRaw("GET /api/terms/current?q=" + "x".repeat(10_000) + " HTTP/1.1\r\nHost: x\r\n\r\n", 414, "URI_TOO_LONG");
     assertRaw("GET /health HTTP/1.1\r\nHost: x\r\nX-Big: " + "y".repeat(20_000) + "\r\n\r\n", 431, "HEADERS_TOO_LARGE");
     assertRaw("GET /health HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n", 400, "BAD_REQUEST");
+    assertRaw("GET /health HTTP/1.7\r\nHost: x\r\n\r\n", 505, "HTTP_VERSION_NOT_SUPPORTED");
+    assertRaw("POST /api/auth/login HTTP/2.0\r\nHost: x\r\nAccept-Language: en\r\nContent-Length: 2\r\n\r\n{}", 505,
+      "HTTP_VERSION_NOT_SUPPORTED");
   }
 
   private void assertRaw(String request, int status, String code) throws IOException {

@@ -1,13 +1,16 @@
 package edu.xuanke.support;
 
+import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.io.File;
 import java.io.IOException;
@@ -104,6 +107,24 @@ public final class Browser implements AutoCloseable {
       .usingDriverExecutable(new File(CHROMEDRIVER)).usingAnyFreePort().build();
     driver = new ChromeDriver(service, options);
     driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(30));
+  }
+
+  /** Waits up to 15 s for a condition on the page. */
+  public WebDriverWait waiting() {
+    return new WebDriverWait(driver, Duration.ofSeconds(15));
+  }
+
+  public WebElement byId(String id) {
+    return driver.findElement(By.id(id));
+  }
+
+  /** Logs in through the login form of the service at {@code origin} and waits to leave the form. */
+  public void logIn(String origin, String studentId, String password) {
+    driver.get(origin + "/login");
+    byId("studentId").sendKeys(studentId);
+    byId("password").sendKeys(password);
+    byId("login-submit").click();
+    waiting().until(d -> !d.getCurrentUrl().contains("/login"));
   }
 
   public static boolean available() {

@@ -242,11 +242,15 @@ public final class AdminServiceImpl implements AdminService {
   }
 
   @Override
-  public Future<JsonObject> exportFile(long termId, String format, String lang, long sectionId) {
+  public Future<JsonObject> exportFile(long termId, String list, String format, String lang, long sectionId) {
     // An unknown enum value is BAD_REQUEST in API.md, not a field error.
+    if (!"enrollments".equals(list) && !"waitlist".equals(list)) {
+      return ErrorCode.BAD_REQUEST.fail(new JsonObject().put("list", "UNKNOWN_VALUE"));
+    }
     if (!"csv".equals(format) && !"xlsx".equals(format)) {
       return ErrorCode.BAD_REQUEST.fail(new JsonObject().put("format", "UNKNOWN_VALUE"));
     }
+    Export.Kind kind = "waitlist".equals(list) ? Export.Kind.WAITLIST : Export.Kind.ENROLLMENTS;
     boolean english = lang != null && lang.toLowerCase().startsWith("en");
     return catalog.term(termId)
       .recover(failure -> ErrorCode.of(failure) == ErrorCode.NOT_FOUND ? Fields.invalid("termId", "UNKNOWN") : Future.failedFuture(failure))
@@ -254,7 +258,7 @@ public final class AdminServiceImpl implements AdminService {
         .compose(drained -> workers.executeBlocking(() -> {
           Path out = Files.createTempFile("xuanke-export-", "." + format);
           try {
-            export.write(out, termId, sectionId, "xlsx".equals(format), english, rows -> { });
+            export.write(out, kind, termId, sectionId, "xlsx".equals(format), english, rows -> { });
           } catch (Exception e) {
             Files.deleteIfExists(out);
             throw e;
@@ -262,14 +266,14 @@ public final class AdminServiceImpl implements AdminService {
           return out;
         }, false))
         .map(path -> new JsonObject().put("path", path.toString())
-          .put("fileName", fileName(term.getString("name"), termId, sectionId, format))
+          .put("fileName", fileName(term.getString("name"), termId, kind, sectionId, format))
           .put("contentType", "xlsx".equals(format)
             ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" : "text/csv; charset=utf-8")));
   }
 
-  private static String fileName(String termName, long termId, long sectionId, String format) {
+  private static String fileName(String termName, long termId, Export.Kind kind, long sectionId, String format) {
     String base = "xuanke-" + termName.replaceAll("[\\\\/:*?\"<>|\\s]+", "_") + "-" + termId;
-    return base + (sectionId > 0 ? "-section-" + sectionId : "") + "." + format;
+    return base + (kind == Export.Kind.WAITLIST ? "-waitlist" : "") + (sectionId > 0 ? "-section-" + sectionId : "") + "." + format;
   }
 
   @Override

@@ -210,14 +210,16 @@ public final class AdminRoutes {
   private void export(RoutingContext ctx) {
     long termId = requiredTerm(ctx);
     String format = ctx.request().getParam("format", "csv");
-    localAdmin.exportFile(termId, format, ctx.request().getParam("lang", "zh-CN"), Requests.queryId(ctx, "sectionId"))
+    String list = ctx.request().getParam("list", "enrollments");
+    localAdmin.exportFile(termId, list, format, ctx.request().getParam("lang", "zh-CN"), Requests.queryId(ctx, "sectionId"))
       .onSuccess(file -> {
         String path = file.getString("path");
         String name = file.getString("fileName");
+        String ascii = "xuanke-term-" + termId + ("waitlist".equals(list) ? "-waitlist." : ".") + format;
         HttpServerResponse response = ctx.response()
           .putHeader("Content-Type", file.getString("contentType"))
           .putHeader("Cache-Control", "no-store")
-          .putHeader("Content-Disposition", "attachment; filename=\"xuanke-term-" + termId + "." + format + "\"; filename*=UTF-8''"
+          .putHeader("Content-Disposition", "attachment; filename=\"" + ascii + "\"; filename*=UTF-8''"
             + URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20"));
         response.sendFile(path).onComplete(sent -> vertx.fileSystem().delete(path));
       })

@@ -10,16 +10,18 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.RoutingContext;
 
+import java.time.ZoneId;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The course office's pages under /admin: the live dashboard, catalog management and students
- * (search, add, import with a progress bar, password resets) and one student's page (profile,
- * selections and waitlists, selecting or dropping on their behalf, deactivation). They read through the services and
- * leave every change to the JSON API (/api/admin/**), which admin.js calls with the CSRF header,
- * so the rules and error answers are the API's. Every page needs a session with role ADMIN.
+ * The course office's pages under /admin: the live dashboard, catalog management, students
+ * (search, add, import with a progress bar, password resets), one student's page (profile,
+ * selections and waitlists, selecting or dropping on their behalf, deactivation), rounds and
+ * exports. They read through the services and leave every change to the JSON API (/api/admin/**),
+ * which admin.js calls with the CSRF header, so the rules and error answers are the API's. Every
+ * page needs a session with role ADMIN.
  */
 public final class AdminPages {
 
@@ -29,12 +31,15 @@ public final class AdminPages {
   private final AuthService auth;
   private final CatalogService catalog;
   private final SelectionService selection;
+  /** The school's time zone: the forms' date-time pickers are read and filled in it. */
+  private final ZoneId zone;
 
-  public AdminPages(Pages pages, AuthService auth, CatalogService catalog, SelectionService selection) {
+  public AdminPages(Pages pages, AuthService auth, CatalogService catalog, SelectionService selection, ZoneId zone) {
     this.pages = pages;
     this.auth = auth;
     this.catalog = catalog;
     this.selection = selection;
+    this.zone = zone;
   }
 
   public void mount() {
@@ -43,6 +48,7 @@ public final class AdminPages {
     adminPage("/admin/students").handler(this::students);
     adminPage("/admin/students/:studentId").handler(this::student);
     adminPage("/admin/rounds").handler(this::rounds);
+    adminPage("/admin/export").handler(this::exportPage);
   }
 
   private Route adminPage(String path) {
@@ -61,6 +67,7 @@ public final class AdminPages {
         Map<String, Object> model = new HashMap<>();
         model.put("terms", terms);
         model.put("termId", selected);
+        model.put("zone", zone.getId());
         return model;
       });
   }
@@ -137,6 +144,20 @@ public final class AdminPages {
         });
       })
       .onSuccess(model -> pages.render(ctx, 200, "admin-rounds", model))
+      .onFailure(ctx::fail);
+  }
+
+  /** Links and a form to the export API; the files come in the page's language. */
+  private void exportPage(RoutingContext ctx) {
+    withTerms(ctx).compose(model -> {
+        long termId = (Long) model.get("termId");
+        return (termId == 0 ? Future.succeededFuture(new JsonArray()) : catalog.records(CatalogKind.SECTIONS, termId))
+          .map(sections -> {
+            model.put("sections", sections);
+            return model;
+          });
+      })
+      .onSuccess(model -> pages.render(ctx, 200, "admin-export", model))
       .onFailure(ctx::fail);
   }
 

@@ -72,6 +72,7 @@ class TranslationsUnitTest {
   void bothLanguagesHaveTheSameTexts() {
     assertEquals(keys(load("i18n/pages.properties")), keys(load("i18n/pages_zh_CN.properties")), "page texts");
     assertEquals(keys(load("i18n/mail.properties")), keys(load("i18n/mail_zh_CN.properties")), "mail texts");
+    assertEquals(keys(load("i18n/export.properties")), keys(load("i18n/export_zh_CN.properties")), "texts of exported files");
   }
 
   @Test
