@@ -161,6 +161,9 @@ class StudentManagementTest {
     assertTrue(own.bodyAsJsonObject().getJsonArray("enrolled").getJsonObject(0).getBoolean("byOffice"),
       "the student sees the office took the seat: " + own.bodyAsString());
 
+    String export = send("GET", "/api/admin/export?termId=" + term.id + "&format=csv", null).bodyAsString(StandardCharsets.UTF_8.name());
+    assertTrue(export.lines().anyMatch(line -> line.startsWith(student + ",") && line.endsWith(",教务处代选（office）")), export);
+
     HttpResponse<Buffer> dropped = send("DELETE", base + "/" + small, null);
     assertEquals(204, dropped.statusCode(), dropped.bodyAsString());
     assertEquals("NOT_ENROLLED", Service.errorCode(send("DELETE", base + "/" + small, null)));
