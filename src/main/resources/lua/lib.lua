@@ -22,8 +22,10 @@ local K_TERM, K_COHORT, K_SEC, K_SEATS, K_HOLDS, K_WAITS, K_WLEN, K_EVENTS, K_WL
   KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8], KEYS[9], KEYS[10]
 
 -- The session check rides along in the script, so the selection route needs no extra round
--- trip. A student of another term's cohort has no session here: that is NOT_IN_TERM.
-local function session_refusal(student, sid)
+-- trip. A student of another term's cohort has no session here: that is NOT_IN_TERM. A change the
+-- office makes on the student's behalf (`by` set, by the admin routes only) needs no session of theirs.
+local function session_refusal(student, sid, by)
+  if by and by ~= '' then return nil end
   if sid ~= '' and redis.call('HGET', K_SESSIONS, student) == sid then return nil end
   if redis.call('HEXISTS', K_COHORT, student) == 0 then return { 'NOT_IN_TERM' } end
   return { 'UNAUTHENTICATED' }
@@ -152,24 +154,30 @@ local function holding_conflict(heldCsv, section, meta, ignoring, max)
   return nil
 end
 
-local function emit(type, student, section, at, seq)
-  redis.call('XADD', K_EVENTS, '*', 'type', type, 'student', student, 'section', section, 'at', at,
-    'seq', seq or 0, 'gen', TERM_GEN)
+-- `by`: the admin who made the change on the student's behalf (absent when the student made it).
+local function emit(type, student, section, at, seq, by)
+  if by and by ~= '' then
+    redis.call('XADD', K_EVENTS, '*', 'type', type, 'student', student, 'section', section, 'at', at,
+      'seq', seq or 0, 'gen', TERM_GEN, 'by', by)
+  else
+    redis.call('XADD', K_EVENTS, '*', 'type', type, 'student', student, 'section', section, 'at', at,
+      'seq', seq or 0, 'gen', TERM_GEN)
+  end
 end
 
-local function take_seat(student, section, rosterKey, at, type)
+local function take_seat(student, section, rosterKey, at, type, by)
   local left = redis.call('HINCRBY', K_SEATS, section, -1)
   redis.call('SADD', rosterKey, student)
   list_add(K_HOLDS, student, section)
-  emit(type, student, section, at)
+  emit(type, student, section, at, nil, by)
   return left
 end
 
-local function release_seat(student, section, rosterKey, at)
+local function release_seat(student, section, rosterKey, at, by)
   redis.call('HINCRBY', K_SEATS, section, 1)
   redis.call('SREM', rosterKey, student)
   list_remove(K_HOLDS, student, section)
-  emit('DROP', student, section, at)
+  emit('DROP', student, section, at, nil, by)
 end
 
 local function leave_waitlist(student, section, wlKey)
@@ -233,12 +241,13 @@ end
 
 -- The three selection steps below are the rules of select.lua, drop.lua and swap.lua (each runs
 -- one) and of batch.lua (which runs many in one call). `term` is load_term()'s, with
--- apply_round(term, now) applied; each returns the step's answer.
+-- apply_round(term, now) applied; each returns the step's answer. `by`: the admin acting on the
+-- student's behalf ('' or nil: the student), held to every rule a student is, the session aside.
 
 -- Select a section, or join its waitlist when it is full and the student asked to.
 -- Returns {'ENROLLED', seatsLeft} | {'WAITLISTED', position} | {refusal code, detail...}
-local function select_step(term, now, student, section, wantWaitlist, sid, K_ROSTER, K_WL)
-  local denied = session_refusal(student, sid)
+local function select_step(term, now, student, section, wantWaitlist, sid, by, K_ROSTER, K_WL)
+  local denied = session_refusal(student, sid, by)
   if denied then return denied end
   local meta, refusal = admission(term, student, section, now)
   if refusal then return refusal end
@@ -259,14 +268,14 @@ local function select_step(term, now, student, section, wantWaitlist, sid, K_ROS
   if refusal then return refusal end
 
   if left > 0 then
-    return { 'ENROLLED', take_seat(student, section, K_ROSTER, now, 'ENROLL') }
+    return { 'ENROLLED', take_seat(student, section, K_ROSTER, now, 'ENROLL', by) }
   end
 
   local seq = redis.call('INCR', K_WLSEQ)
   redis.call('ZADD', K_WL, seq, student)
   redis.call('HINCRBY', K_WLEN, section, 1)
   list_add(K_WAITS, student, section)
-  emit('WAITLIST', student, section, now, seq)
+  emit('WAITLIST', student, section, now, seq, by)
   return { 'WAITLISTED', redis.call('ZRANK', K_WL, student) + 1 }
 end
 
@@ -275,8 +284,8 @@ end
 -- promotion gave meanwhile. `draw`: a random fraction in [0, 1), the delay of a seat held back in
 -- an add/drop round that says so.
 -- Returns {'DROPPED', seatsLeft, promoted...} | {'LEFT_WAITLIST'} | {refusal code, detail...}
-local function drop_step(term, now, student, section, sid, intent, draw, K_ROSTER, K_WL)
-  local denied = session_refusal(student, sid)
+local function drop_step(term, now, student, section, sid, intent, draw, by, K_ROSTER, K_WL)
+  local denied = session_refusal(student, sid, by)
   if denied then return denied end
   if now < term.opens then return { 'WINDOW_CLOSED', tostring(term.opens), tostring(term.closes) } end
   if now >= term.dropCloses then return { 'DROP_CLOSED', tostring(term.dropCloses) } end
@@ -290,12 +299,12 @@ local function drop_step(term, now, student, section, sid, intent, draw, K_ROSTE
     if holds then return { 'NOT_WAITLISTED', 'HELD' } end
     if not redis.call('ZSCORE', K_WL, student) then return { 'NOT_WAITLISTED' } end
     leave_waitlist(student, section, K_WL)
-    emit('UNWAITLIST', student, section, now)
+    emit('UNWAITLIST', student, section, now, nil, by)
     return { 'LEFT_WAITLIST' }
   end
   if not holds then return { 'NOT_ENROLLED' } end
 
-  release_seat(student, section, K_ROSTER, now)
+  release_seat(student, section, K_ROSTER, now, by)
   local promoted = free_seat(term, student, section, parse_meta(raw), K_ROSTER, K_WL, now, draw)
   local reply = { 'DROPPED', tonumber(redis.call('HGET', K_SEATS, section)) }
   for _, p in ipairs(promoted) do reply[#reply + 1] = p end

@@ -1,5 +1,5 @@
 // xuanke admin pages: live dashboard (SSE + canvas chart), catalog forms, student import with
-// progress, password resets. Every change goes to the JSON API with the CSRF header; no inline
+// progress, password resets, one student's page (edits, changes on their behalf). Every change goes to the JSON API with the CSRF header; no inline
 // script (the CSP forbids it); texts come from #admin-texts.
 (() => {
   'use strict';
@@ -58,10 +58,14 @@
   const cell = (row, text) => { const td = document.createElement('td'); td.textContent = text; row.appendChild(td); return td; };
   const percent = x => (x * 100).toFixed(1) + '%';
 
-  /** Shows an API refusal on a form: each field's reason next to it, the message below. */
-  function showErrors(form, result) {
+  function clearErrors(form) {
     form.querySelectorAll('.field-error').forEach(p => { p.textContent = ''; });
     form.querySelectorAll('[aria-invalid]').forEach(i => i.removeAttribute('aria-invalid'));
+  }
+
+  /** Shows an API refusal on a form: each field's reason next to it, the message below. */
+  function showErrors(form, result) {
+    clearErrors(form);
     const error = errorOf(result);
     const fields = (error.details && error.details.fields) || {};
     const elsewhere = [];
@@ -232,23 +236,40 @@
     }));
   });
 
-  // ---- students: reset a password (shown once), add one, import a file with a progress bar
-  const resetOut = document.getElementById('reset-result');
-  document.querySelectorAll('[data-reset]').forEach(button => button.addEventListener('click', async () => {
-    const id = button.dataset.reset;
+  // ---- students: reset a password (asked first, shown once), add one, import a file with a progress bar
+  /** A text with {0}, {1}… filled in. */
+  const fill = (text, ...values) => values.reduce((out, v, i) => out.replace(`{${i}}`, v), text);
+  /** Resets a student's password once the office confirmed; the temporary password goes to {@code out}. */
+  const resetPassword = async (id, out) => {
+    if (!confirm(fill(texts.confirmReset, id))) return;
     const r = await api('POST', `/api/admin/students/${encodeURIComponent(id)}/reset-password`);
-    resetOut.className = r.ok ? 'result ok' : 'result error';
-    resetOut.textContent = r.ok ? `${id}: ${texts.temporary} ${r.data.temporaryPassword}` : errorOf(r).message;
-  }));
+    out.className = r.ok ? 'result ok' : 'result error';
+    out.textContent = r.ok ? `${id}: ${texts.temporary} ${r.data.temporaryPassword}` : errorOf(r).message;
+  };
+  const resetOut = document.getElementById('reset-result');
+  document.querySelectorAll('[data-reset]').forEach(button => button.addEventListener('click',
+    () => resetPassword(button.dataset.reset, resetOut)));
+  /** A form's fields as the API takes them (text inputs and choices). */
+  const values = form => {
+    const body = {};
+    form.querySelectorAll('input[name]:not([type="checkbox"]), select[name]').forEach(input => { body[input.name] = input.value; });
+    return body;
+  };
 
   const add = document.getElementById('add-student');
   if (add) {
     add.addEventListener('submit', async e => {
       e.preventDefault();
-      const body = { termId: Number(add.dataset.term) };
-      add.querySelectorAll('input[name]').forEach(input => { body[input.name] = input.value; });
-      const r = await api('POST', '/api/admin/students', body);
+      const body = { termId: Number(add.dataset.term), ...values(add) };
+      let r = await api('POST', '/api/admin/students', body);
+      // An existing 学号: the office says whether to update and move that student.
+      if (r.status === 409 && errorOf(r).code === 'STUDENT_EXISTS') {
+        const existing = errorOf(r).details;
+        if (!confirm(fill(texts.exists, existing.studentId, existing.name))) return;
+        r = await api('POST', '/api/admin/students', { ...body, overwrite: true });
+      }
       if (!r.ok) { showErrors(add, r); return; }
+      clearErrors(add);
       add.reset();
       const out = add.querySelector('.result');
       out.className = 'result ok';
@@ -305,6 +326,57 @@
         return;
       }
       poll(r.data.jobId);
+    });
+  }
+
+  // ---- one student: edit, deactivate, reset; select, drop or leave a waitlist on their behalf (asked first)
+  const student = document.getElementById('student');
+  if (student) {
+    const id = student.dataset.student;
+    const base = `/api/admin/students/${encodeURIComponent(id)}`;
+    const out = document.getElementById('student-result');
+    const failed = r => { out.className = 'result error'; out.textContent = errorText(errorOf(r).code); };
+    document.getElementById('student-reset').addEventListener('click', () => resetPassword(id, out));
+    const deactivate = document.getElementById('student-deactivate');
+    if (deactivate) deactivate.addEventListener('click', async () => {
+      if (!confirm(fill(texts.confirmDeactivate, id))) return;
+      const r = await api('POST', `${base}/deactivate`);
+      if (r.ok) location.reload(); else failed(r);
+    });
+    const reactivate = document.getElementById('student-reactivate');
+    if (reactivate) reactivate.addEventListener('click', async () => {
+      const r = await api('POST', `${base}/reactivate`);
+      if (r.ok) location.reload(); else failed(r);
+    });
+    const change = (selector, question, path) => document.querySelectorAll(selector).forEach(button =>
+      button.addEventListener('click', async () => {
+        if (!confirm(fill(question, id, button.dataset.title))) return;
+        const r = await api('DELETE', `${base}/${path}/${button.dataset.dropFor || button.dataset.leaveFor}`);
+        if (r.ok) location.reload(); else failed(r);
+      }));
+    change('[data-drop-for]', texts.confirmDrop, 'selections');
+    change('[data-leave-for]', texts.confirmLeave, 'waitlist');
+    const enrol = document.getElementById('enrol-for');
+    if (enrol) enrol.addEventListener('submit', async e => {
+      e.preventDefault();
+      const r = await api('POST', `${base}/selections`, {
+        sectionId: Number(enrol.querySelector('[name="sectionId"]').value),
+        waitlist: enrol.querySelector('[name="waitlist"]').checked });
+      const result = enrol.querySelector('.result');
+      if (!r.ok) { result.className = 'result error'; result.textContent = errorText(errorOf(r).code); return; }
+      result.className = 'result ok';
+      result.textContent = r.data.status === 'ENROLLED' ? texts.enrolled : fill(texts.waitlisted, r.data.position);
+      setTimeout(() => location.reload(), 800);
+    });
+    const edit = document.getElementById('edit-student');
+    edit.addEventListener('submit', async e => {
+      e.preventDefault();
+      const r = await api('PUT', base, values(edit));
+      if (!r.ok) { showErrors(edit, r); return; }
+      clearErrors(edit);
+      const result = edit.querySelector('.result');
+      result.className = 'result ok';
+      result.textContent = texts.saved;
     });
   }
 

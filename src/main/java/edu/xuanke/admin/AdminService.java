@@ -31,10 +31,15 @@ public interface AdminService {
   }
 
   /**
-   * Adds one student to a term's cohort (moves them when they exist): {studentId, created,
-   * temporaryPassword (new students only, shown once)}.
+   * Adds one student to a term's cohort: {studentId, created, temporaryPassword (new students
+   * only, shown once)}. An existing 学号 is STUDENT_EXISTS (details: studentId, name, termId,
+   * active) unless the body says overwrite = true: then they are updated and moved (created false).
+   * Every bad field is named at once (VALIDATION_FAILED).
    */
   Future<JsonObject> addStudent(long termId, JsonObject student);
+
+  /** Replaces a student's profile fields, checked as an added student's (all bad fields at once): the profile. */
+  Future<JsonObject> editStudent(String studentId, JsonObject student);
 
   /** Starts importing an uploaded CSV or XLSX file into a term's cohort: {jobId}. */
   Future<JsonObject> startImport(long termId, String uploadedFile, String fileName);
@@ -42,8 +47,11 @@ public interface AdminService {
   /** {jobId, state (RUNNING, DONE, FAILED), done, total, created, moved, errors: [{row, code}]}. */
   Future<JsonObject> job(String jobId);
 
-  /** The CSV of the one-time passwords a finished import gave new students; handed out once. */
-  Future<String> takeImportPasswords(String jobId);
+  /**
+   * The CSV (学号, 姓名, password) of the one-time passwords an import gave new students; it can be
+   * downloaded again until it expires an hour after the import ended (then NOT_FOUND).
+   */
+  Future<String> importPasswords(String jobId);
 
   /**
    * Writes a term's enrollments or waitlists (of one section when sectionId > 0) to a local file

@@ -59,7 +59,7 @@ public final class Export {
     new Column("gender", 6), new Column("className", 14), new Column("major", 16), new Column("college", 18),
     new Column("period", 36), new Column("time", 13), new Column("location", 16), new Column("teacher", 10),
     new Column("assistant", 10), new Column("phone", 14), new Column("course", 24), new Column("courseType", 12),
-    new Column("nature", 12), new Column("sectionId", 10), new Column("enrolledAt", 20));
+    new Column("nature", 12), new Column("sectionId", 10), new Column("enrolledAt", 20), new Column("selectedBy", 18));
   private static final List<Column> WAITLIST_COLUMNS = List.of(new Column("sectionId", 10), new Column("course", 24),
     new Column("teacher", 10), new Column("position", 8), new Column("studentId", 14), new Column("name", 12),
     new Column("gender", 6), new Column("className", 14), new Column("major", 16), new Column("college", 18),
@@ -68,7 +68,7 @@ public final class Export {
   private static final String ENROLLMENTS_SQL = "SELECT e.student_id, a.name, a.gender, a.class_name, a.major, a.college,"
     + " p.idx, p.starts_on, p.ends_on, s.weekday, TIME_FORMAT(s.start_time, '%H:%i') AS start_time,"
     + " TIME_FORMAT(s.end_time, '%H:%i') AS end_time, s.location, s.teacher, s.assistant, a.phone, s.course_title,"
-    + " t.name AS type_name, s.nature, s.id AS section_id, e.enrolled_at"
+    + " t.name AS type_name, s.nature, s.id AS section_id, e.enrolled_at, e.actor"
     + " FROM enrollments e JOIN sections s ON s.id = e.section_id JOIN periods p ON p.id = s.period_id"
     + " JOIN course_types t ON t.id = s.type_id LEFT JOIN accounts a ON a.student_id = e.student_id"
     + " WHERE e.term_id = ? AND e.state = 'ENROLLED'";
@@ -154,6 +154,9 @@ public final class Export {
     cells.add(word(texts, "nature.", r.getString("nature")));
     cells.add(r.getLong("section_id"));
     cells.add(local(r, "enrolled_at"));
+    // Empty when the student selected it; the admin's name when the office did, on their behalf.
+    String actor = r.getString("actor");
+    cells.add(actor == null ? "" : MessageFormat.format(texts.getString("byOffice"), actor));
     return cells;
   }
 

@@ -15,7 +15,8 @@ import java.util.Map;
  * The state of import jobs: the common job hash and lease of {@link Jobs} with the counters
  * created, moved and errorCount, plus the first {@value #KEPT_ERRORS} row errors and, once the job
  * ends, the one-time passwords file. Errors expire a week after the last change, the passwords
- * after an hour, as they are secrets waiting to be fetched once.
+ * after an hour, as they are secrets; until then the office may download them again (a browser
+ * that lost the first download must not cost a round of password resets).
  */
 public final class ImportJobs {
 
@@ -111,8 +112,8 @@ public final class ImportJobs {
     });
   }
 
-  /** The one-time passwords file, deleted as it is read: it is shown once. Null when gone. */
-  public Future<String> takePasswords(String jobId) {
-    return redis.getdel(passwordsKey(jobId)).map(found -> found == null ? null : found.toString());
+  /** The one-time passwords file until it expires; null when gone. */
+  public Future<String> passwords(String jobId) {
+    return redis.get(passwordsKey(jobId)).map(found -> found == null ? null : found.toString());
   }
 }

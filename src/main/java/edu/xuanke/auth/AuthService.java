@@ -81,6 +81,21 @@ public interface AuthService {
    */
   Future<JsonObject> students(JsonObject query);
 
+  /** Admin: a student's profile with {active}; NOT_FOUND for no such student. */
+  Future<JsonObject> student(String studentId);
+
+  /**
+   * Admin: replaces a student's profile fields (name, gender M|F|"", className, major, college,
+   * email, phone; checked by the caller) and answers the profile; the 学号 stays.
+   */
+  Future<JsonObject> updateStudent(String studentId, JsonObject fields);
+
+  /**
+   * Admin: deactivates a student (logins refused with ACCOUNT_DEACTIVATED, sessions end, out of
+   * the live cohort; the history and held seats stay) or reactivates them; answers the profile.
+   */
+  Future<JsonObject> setActive(String studentId, boolean active);
+
   /**
    * Admin: creates or moves students into a term's cohort. Each row: {row, studentId, name,
    * gender, className, major, college, email, phone, passwordHash} (the hash is used for new

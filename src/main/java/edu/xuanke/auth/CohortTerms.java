@@ -5,6 +5,7 @@ import io.vertx.codegen.annotations.ProxyGen;
 import io.vertx.codegen.annotations.VertxGen;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -29,4 +30,7 @@ public interface CohortTerms {
 
   /** Members joined the term's cohort or their profile changed: {"studentId": profileComplete}. */
   Future<Void> cohortChanged(long termId, JsonObject members);
+
+  /** Members left the term's live cohort (deactivated): they can no longer select, seats they hold stay. */
+  Future<Void> cohortLeft(long termId, JsonArray studentIds);
 }

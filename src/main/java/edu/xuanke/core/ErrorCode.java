@@ -18,6 +18,8 @@ public enum ErrorCode {
   NOT_IN_TERM(403),
   PROFILE_INCOMPLETE(403),
   PASSWORD_CHANGE_REQUIRED(403),
+  /** The course office deactivated the account: it keeps its history but cannot log in. */
+  ACCOUNT_DEACTIVATED(403),
   NOT_FOUND(404),
   SECTION_NOT_FOUND(404),
   METHOD_NOT_ALLOWED(405),
@@ -36,6 +38,8 @@ public enum ErrorCode {
   SECTION_RETIRED(409),
   TERM_LIVE(409),
   IN_USE(409),
+  /** An admin adds a student whose 学号 exists: the office is asked before the account is updated and moved. */
+  STUDENT_EXISTS(409),
   /** An admin write with this Idempotency-Key is still running; retry in a moment. */
   IDEMPOTENCY_IN_FLIGHT(409),
   /** The Idempotency-Key was already used for a different request. */

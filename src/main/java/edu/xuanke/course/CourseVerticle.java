@@ -72,7 +72,7 @@ public class CourseVerticle extends VerticleBase {
       .compose(v -> {
         RefusalCounts refusals = new RefusalCounts();
         refusalFlush = vertx.setPeriodic(REFUSAL_FLUSH_MS, t -> refusals.flush(api));
-        SelectionService selection = new SelectionServiceImpl(catalog, live, config.timeZone(), refusals);
+        SelectionService selection = new SelectionServiceImpl(catalog, live, config.timeZone(), refusals, mysql);
         services.add(ServiceBoundary.register(vertx, SelectionService.ADDRESS, SelectionService.class, selection));
         services.add(ServiceBoundary.register(vertx, SelectionService.addressOnThisLoop(), SelectionService.class,
           selection));

@@ -45,14 +45,16 @@ public final class Persister {
    */
   private static final int ROWS_PER_STATEMENT = 512;
   private static final String INSERT_EVENT =
-    "INSERT IGNORE INTO selection_events (event_id, term_id, type, student_id, section_id, at) VALUES ";
-  private static final String EVENT_ROW = "(?, ?, ?, ?, ?, ?)";
+    "INSERT IGNORE INTO selection_events (event_id, term_id, type, student_id, section_id, at, actor) VALUES ";
+  private static final String EVENT_ROW = "(?, ?, ?, ?, ?, ?, ?)";
   private static final String UPSERT_ENROLLMENT =
-    "INSERT INTO enrollments (student_id, section_id, term_id, state, enrolled_at, last_event) VALUES ";
-  private static final String ENROLLMENT_ROW = "(?, ?, ?, ?, ?, ?)";
+    "INSERT INTO enrollments (student_id, section_id, term_id, state, enrolled_at, last_event, actor) VALUES ";
+  private static final String ENROLLMENT_ROW = "(?, ?, ?, ?, ?, ?, ?)";
+  /** Each column is compared with the row's old last_event, so last_event is set last. */
   private static final String ENROLLMENT_UPDATE = " ON DUPLICATE KEY UPDATE"
       + " enrolled_at = IF(VALUES(last_event) > last_event AND VALUES(state) = 'ENROLLED', VALUES(enrolled_at), enrolled_at),"
       + " state = IF(VALUES(last_event) > last_event, VALUES(state), state),"
+      + " actor = IF(VALUES(last_event) > last_event, VALUES(actor), actor),"
       + " last_event = GREATEST(last_event, VALUES(last_event))";
   private static final String UPSERT_WAITLIST =
     "INSERT INTO waitlist_entries (student_id, section_id, term_id, state, seq, joined_at, last_event) VALUES ";
@@ -149,12 +151,12 @@ public final class Persister {
       for (Event e : batch) {
         String id = e.sortableId();
         LocalDateTime at = LocalDateTime.ofInstant(Instant.ofEpochMilli(e.at), ZoneOffset.UTC);
-        events.add(Tuple.of(id, term, e.type, e.student, e.section, at));
+        events.add(Tuple.of(id, term, e.type, e.student, e.section, at).addString(e.by));
         switch (e.type) {
-          case "ENROLL" -> enrollments.add(Tuple.of(e.student, e.section, term, "ENROLLED", at, id));
-          case "DROP" -> enrollments.add(Tuple.of(e.student, e.section, term, "DROPPED", at, id));
+          case "ENROLL" -> enrollments.add(Tuple.of(e.student, e.section, term, "ENROLLED", at, id).addString(e.by));
+          case "DROP" -> enrollments.add(Tuple.of(e.student, e.section, term, "DROPPED", at, id).addString(e.by));
           case "PROMOTE" -> {
-            enrollments.add(Tuple.of(e.student, e.section, term, "ENROLLED", at, id));
+            enrollments.add(Tuple.of(e.student, e.section, term, "ENROLLED", at, id).addString(e.by));
             waitlist.add(Tuple.of(e.student, e.section, term, "PROMOTED", e.seq, at, id));
             promotions.add(e);
           }
@@ -212,6 +214,8 @@ public final class Persister {
     final long seq;
     /** The generation of the live state the event changed. */
     final long gen;
+    /** The admin who made the change on the student's behalf, or null (the student). */
+    final String by;
 
     Event(StreamReader.Entry entry) {
       this.id = entry.id();
@@ -221,6 +225,7 @@ public final class Persister {
       this.at = Long.parseLong(entry.fields().get("at"));
       this.seq = Long.parseLong(entry.fields().getOrDefault("seq", "0"));
       this.gen = Long.parseLong(entry.fields().getOrDefault("gen", "0"));
+      this.by = entry.fields().get("by");
     }
 
     String sortableId() {

@@ -37,7 +37,7 @@ public final class Scripts {
   /** The scripts lua/batch.lua can run as steps; the names are the step names it reads. */
   private static final Set<Script> STEPS = Set.of(Script.SELECT, Script.DROP, Script.SWAP);
   /** ARGV per step in lua/batch.lua: its name and its script's ARGV, padded to this minus one. */
-  private static final int STEP_ARGS = 6;
+  private static final int STEP_ARGS = 7;
   /** Bounds how long one batch holds Redis (a script runs alone there) and the size of its command. */
   static final int MAX_STEPS = 64;
 

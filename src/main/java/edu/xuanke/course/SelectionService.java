@@ -75,6 +75,25 @@ public interface SelectionService {
    */
   Future<JsonObject> standings(long termId, List<String> studentIds);
 
-  /** {enrolled: [section...], waitlisted: [{sectionId, position}]} in the current term. */
+  /**
+   * {termId, enrolled: [section... with byOffice], waitlisted: [{sectionId, position}]} in the current
+   * term; byOffice is true on a seat the course office took for the student (as MySQL has it so far).
+   */
   Future<JsonObject> selections(String studentId);
+
+  /** {@link #selections} in a given term (the office's view of a student of that term's cohort). */
+  Future<JsonObject> selectionsIn(long termId, String studentId);
+
+  /**
+   * The office's select on a student's behalf: the same script and checks as {@link #select}
+   * (window, cohort, profile, restriction, seats, course, time, maximum) but no session of theirs;
+   * the change is recorded as made by {@code admin}.
+   */
+  Future<JsonObject> selectFor(String studentId, long sectionId, boolean waitlist, String admin);
+
+  /** The office's drop of a held seat on a student's behalf (as {@link #drop}), recorded as made by {@code admin}. */
+  Future<Void> dropFor(String studentId, long sectionId, String admin);
+
+  /** The office takes a student off a waitlist (as {@link #leaveWaitlist}), recorded as made by {@code admin}. */
+  Future<Void> leaveWaitlistFor(String studentId, long sectionId, String admin);
 }

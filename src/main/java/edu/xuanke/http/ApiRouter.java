@@ -79,7 +79,7 @@ public final class ApiRouter {
     new StudentPages(vertx, pages, auth, hashingAuth, catalog, SelectionService.createProxy(vertx), clientIp,
       config.emailCodeInterval().toSeconds()).mount();
     new WishesPages(pages, RoundService.createProxy(vertx), catalog).mount();
-    new AdminPages(pages, auth, catalog, config.timeZone()).mount();
+    new AdminPages(pages, auth, catalog, SelectionService.createProxy(vertx), config.timeZone()).mount();
     routes.seal(router);
     router.route().last().handler(ctx -> ctx.fail(404));
     router.route().failureHandler(ApiErrors::handle);

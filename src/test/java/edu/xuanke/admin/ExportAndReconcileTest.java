@@ -147,7 +147,7 @@ class ExportAndReconcileTest {
     long section = sections.get(0);
     List<CSVRecord> roster = csvRows(export("&format=csv&lang=en&sectionId=" + section));
     assertEquals(List.of("Student ID", "Name", "Gender", "Class", "Major", "College", "Schedule", "Time", "Location", "Teacher",
-      "Teaching assistant", "Phone", "Course", "Course type", "Course nature", "Section ID", "Enrolled at"), roster.get(0).toList());
+      "Teaching assistant", "Phone", "Course", "Course type", "Course nature", "Section ID", "Enrolled at", "Selected by"), roster.get(0).toList());
     Set<String> rosterRows = new TreeSet<>();
     roster.subList(1, roster.size()).forEach(r -> rosterRows.add(r.get(0) + "@" + r.get(15)));
     assertEquals(enrollments(" AND section_id = ?", section), rosterRows);
@@ -217,7 +217,7 @@ class ExportAndReconcileTest {
     Spreadsheets sheet = new Spreadsheets(xlsx.body().getBytes());
     assertEquals("选课名单", sheet.sheetName);
     assertEquals(1, sheet.frozenRows());
-    assertEquals("A1:Q" + csv.size(), sheet.autoFilter());
+    assertEquals("A1:R" + csv.size(), sheet.autoFilter());
     assertTrue(sheet.bold("A1") && sheet.bold("Q1"), "a bold header");
     assertFalse(sheet.bold("A2"));
     // Every cell as in the CSV but the enrollment time, which is a date-time cell showing the same time.

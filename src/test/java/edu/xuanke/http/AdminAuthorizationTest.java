@@ -100,6 +100,11 @@ class AdminAuthorizationTest {
     assertTrue(routes.contains("GET /api/admin/export"), routes.toString());
     assertTrue(routes.size() >= 20, routes.toString());
     assertTrue(routes.contains("GET /admin/students"), routes.toString());
+    for (String route : List.of("GET /api/admin/students/1", "PUT /api/admin/students/1", "POST /api/admin/students/1/deactivate",
+        "POST /api/admin/students/1/reactivate", "POST /api/admin/students/1/selections",
+        "DELETE /api/admin/students/1/selections/1", "DELETE /api/admin/students/1/waitlist/1", "GET /admin/students/1")) {
+      assertTrue(routes.contains(route), route + " in " + routes);
+    }
     List<String> wrong = new ArrayList<>();
     for (String route : routes) {
       if (isPage(route)) {
@@ -140,6 +145,9 @@ class AdminAuthorizationTest {
       assertTrue(html.bodyAsString().contains("/static/admin.js?v="), page);
     }
     assertTrue(call("GET /admin/students", admin).bodyAsString().contains("AZ0001"));
+    HttpResponse<Buffer> student = call("GET /admin/students/AZ0001", admin);
+    assertEquals(200, student.statusCode(), student.bodyAsString());
+    assertEquals(404, call("GET /admin/students/NOBODY", admin).statusCode());
     assertTrue(call("GET /admin/catalog", admin).bodyAsString().contains("C1 title"));
   }
 }

@@ -28,7 +28,7 @@ public final class Spreadsheets {
 
   /** The enrollment export's header row in zh-CN, as the README lists it. */
   public static final List<String> ENROLLMENT_HEADERS = List.of("学号", "姓名", "性别", "班级", "专业", "学院", "上课时间",
-    "具体时间", "上课地点", "教师", "助教", "手机号", "课程名", "课程类型", "课程性质", "教学班编号", "选课时间");
+    "具体时间", "上课地点", "教师", "助教", "手机号", "课程名", "课程类型", "课程性质", "教学班编号", "选课时间", "代选");
 
   public final String sheetName;
   /** Rows of cells; a missing cell is null. */

@@ -4,6 +4,7 @@ import edu.xuanke.admin.AdminService;
 import edu.xuanke.admin.Export;
 import edu.xuanke.admin.IdempotentWrites;
 import edu.xuanke.admin.ImportJobs;
+import edu.xuanke.admin.PasswordsFile;
 import edu.xuanke.admin.StudentFile;
 import edu.xuanke.admin.Unselected;
 import edu.xuanke.auth.AuthService;
@@ -72,20 +73,13 @@ public final class AdminServiceImpl implements AdminService {
 
   @Override
   public Future<JsonObject> addStudent(long termId, JsonObject student) {
-    JsonObject row = new JsonObject().put("row", 1);
-    for (String field : List.of("studentId", "name", "gender", "className", "major", "college", "email", "phone")) {
-      Object value = student.getValue(field);
-      if (value != null && !(value instanceof String)) return Fields.invalid(field, "NOT_A_STRING");
-      row.put(field, value == null ? "" : ((String) value).trim());
-    }
-    List<StudentFile.Problem> problems = students.problems(row);
-    if (!problems.isEmpty()) {
-      // Every field's problem at once, so the form shows them all.
-      JsonObject fields = new JsonObject();
-      problems.forEach(p -> { if (!fields.containsKey(p.field())) fields.put(p.field(), p.code()); });
-      return ErrorCode.VALIDATION_FAILED.fail(new JsonObject().put("fields", fields));
-    }
+    Object overwrite = student.getValue("overwrite");
+    if (overwrite != null && !(overwrite instanceof Boolean)) return Fields.invalid("overwrite", "NOT_A_BOOLEAN");
+    Future<JsonObject> checked = checkedStudent(student, null);
+    if (checked.failed()) return checked;
+    JsonObject row = checked.result();
     return termExists(termId)
+      .compose(v -> Boolean.TRUE.equals(overwrite) ? Future.succeededFuture() : notYetThere(row.getString("studentId")))
       .compose(v -> withPasswords(List.of(row)))
       .compose(hashed -> auth.importStudents(termId, new JsonArray(hashed.rows())).map(result -> {
         JsonObject out = new JsonObject().put("studentId", row.getString("studentId"));
@@ -98,6 +92,46 @@ public final class AdminServiceImpl implements AdminService {
         if (created) out.put("temporaryPassword", hashed.passwords().get(0));
         return out;
       }));
+  }
+
+  /**
+   * Re-adding an existing 学号 would update and move that student: STUDENT_EXISTS (with who it is)
+   * until the office confirms with overwrite = true.
+   */
+  private Future<Void> notYetThere(String studentId) {
+    return auth.student(studentId).transform(found -> {
+      if (found.succeeded()) {
+        JsonObject existing = found.result();
+        return ErrorCode.STUDENT_EXISTS.fail(new JsonObject().put("studentId", existing.getString("studentId"))
+          .put("name", existing.getString("name")).put("termId", existing.getLong("termId"))
+          .put("active", existing.getBoolean("active")));
+      }
+      return ErrorCode.of(found.cause()) == ErrorCode.NOT_FOUND ? Future.succeededFuture() : Future.failedFuture(found.cause());
+    });
+  }
+
+  /**
+   * The student fields of an add or edit as the import checks a row: strings, trimmed, each
+   * field's problem at once (VALIDATION_FAILED), so the form shows them all. {@code studentId}: the
+   * edited student's (the body's otherwise).
+   */
+  private Future<JsonObject> checkedStudent(JsonObject student, String studentId) {
+    JsonObject row = new JsonObject().put("row", 1);
+    for (String field : List.of("studentId", "name", "gender", "className", "major", "college", "email", "phone")) {
+      Object value = field.equals("studentId") && studentId != null ? studentId : student.getValue(field);
+      if (value != null && !(value instanceof String)) return Fields.invalid(field, "NOT_A_STRING");
+      row.put(field, value == null ? "" : ((String) value).trim());
+    }
+    JsonObject fields = new JsonObject();
+    students.problems(row).forEach(p -> { if (!fields.containsKey(p.field())) fields.put(p.field(), p.code()); });
+    // An edited student's id is not the form's to fix: an unknown one is NOT_FOUND below.
+    if (studentId != null) fields.remove("studentId");
+    return fields.isEmpty() ? Future.succeededFuture(row) : ErrorCode.VALIDATION_FAILED.fail(Fields.details(fields));
+  }
+
+  @Override
+  public Future<JsonObject> editStudent(String studentId, JsonObject student) {
+    return checkedStudent(student, studentId).compose(row -> auth.updateStudent(studentId, row));
   }
 
   private Future<Void> termExists(long termId) {
@@ -140,8 +174,7 @@ public final class AdminServiceImpl implements AdminService {
 
   private void runImport(String jobId, long termId, Path file, String fileName) {
     long started = System.currentTimeMillis();
-    String header = "\uFEFFstudentId,password\r\n";
-    StringBuilder passwords = new StringBuilder(header);
+    PasswordsFile passwords = new PasswordsFile();
     workers.executeBlocking(() -> students.read(file.toFile(), fileName), false)
       .compose(parsed -> jobs.total(jobId, parsed.rows().size() + parsed.errors().size())
         .compose(v -> jobs.progress(jobId, parsed.errors().size(), 0, 0, parsed.errors()))
@@ -152,14 +185,14 @@ public final class AdminServiceImpl implements AdminService {
         if (!(failure instanceof StudentFile.Unreadable)) log.warn("import {} failed", jobId, failure);
         JsonObject error = failure instanceof StudentFile.Unreadable u ? u.error()
           : new JsonObject().put("row", 0).put("code", "FAILED");
-        return jobs.fail(jobId, error, passwords.length() > header.length() ? passwords.toString() : null);
+        return jobs.fail(jobId, error, passwords.isEmpty() ? null : passwords.toString());
       })
       .onComplete(done -> vertx.fileSystem().delete(file.toString()).otherwiseEmpty());
   }
 
   /** One batch after the other; the next batch is hashed while this one is written. */
   private Future<Void> importBatches(String jobId, long termId, List<JsonObject> rows, int from, Future<Hashed> hashing,
-                                     StringBuilder passwords) {
+                                     PasswordsFile passwords) {
     if (from >= rows.size()) return Future.succeededFuture();
     int next = from + BATCH;
     return hashing.compose(hashed -> {
@@ -168,8 +201,9 @@ public final class AdminServiceImpl implements AdminService {
         .compose(result -> {
           Set<Object> created = Set.copyOf(result.getJsonArray("created").getList());
           for (int i = 0; i < hashed.rows().size(); i++) {
-            String studentId = hashed.rows().get(i).getString("studentId");
-            if (created.contains(studentId)) passwords.append(studentId).append(',').append(hashed.passwords().get(i)).append("\r\n");
+            JsonObject row = hashed.rows().get(i);
+            String studentId = row.getString("studentId");
+            if (created.contains(studentId)) passwords.add(studentId, row.getString("name", ""), hashed.passwords().get(i));
           }
           List<JsonObject> errors = new ArrayList<>();
           result.getJsonArray("errors").forEach(e -> errors.add((JsonObject) e));
@@ -208,8 +242,8 @@ public final class AdminServiceImpl implements AdminService {
   }
 
   @Override
-  public Future<String> takeImportPasswords(String jobId) {
-    return jobs.takePasswords(jobId)
+  public Future<String> importPasswords(String jobId) {
+    return jobs.passwords(jobId)
       .compose(csv -> csv == null ? ErrorCode.NOT_FOUND.fail() : Future.succeededFuture(csv));
   }
 

@@ -10,7 +10,7 @@ import io.vertx.sqlclient.Tuple;
 final class AccountStore {
 
   static final String COLUMNS = "id, student_id, password_hash, role, name, gender, class_name, major,"
-    + " college, email, phone, lang, cohort_term_id, must_change_password";
+    + " college, email, phone, lang, cohort_term_id, must_change_password, deactivated_at";
   /** SQL: whether an account's profile is complete. */
   static final String COMPLETE = "(name <> '' AND gender IS NOT NULL AND class_name <> '' AND major <> ''"
     + " AND college <> '' AND email <> '' AND phone <> '')";
@@ -45,6 +45,7 @@ final class AccountStore {
       .put("role", account.getString("role"))
       .put("termId", account.getLong("cohort_term_id"))
       .put("mustChangePassword", account.getBoolean("must_change_password"))
+      .put("active", account.getValue("deactivated_at") == null)
       .put("profileComplete", account.getInteger("complete") == 1);
   }
 

@@ -10,6 +10,7 @@ import edu.xuanke.core.Fields;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 
 /** Profiles, the admin's student list and import, and the cohorts of terms. */
@@ -124,7 +125,7 @@ final class Accounts {
 
   Future<JsonObject> cohort(long termId) {
     return store.mysql().preparedQuery("SELECT student_id, " + AccountStore.COMPLETE + " AS complete"
-          + " FROM accounts WHERE cohort_term_id = ? AND role = 'STUDENT'")
+          + " FROM accounts WHERE cohort_term_id = ? AND role = 'STUDENT' AND deactivated_at IS NULL")
       .execute(Tuple.of(termId))
       .map(rows -> {
         JsonObject cohort = new JsonObject();
@@ -135,13 +136,64 @@ final class Accounts {
 
   /** Each cohort student's major, for the lottery's priority rules. */
   Future<JsonObject> cohortMajors(long termId) {
-    return store.mysql().preparedQuery("SELECT student_id, major FROM accounts WHERE cohort_term_id = ? AND role = 'STUDENT'")
+    return store.mysql().preparedQuery("SELECT student_id, major FROM accounts WHERE cohort_term_id = ? AND role = 'STUDENT'"
+        + " AND deactivated_at IS NULL")
       .execute(Tuple.of(termId))
       .map(rows -> {
         JsonObject majors = new JsonObject();
         rows.forEach(row -> majors.put(row.getString("student_id"), row.getString("major")));
         return majors;
       });
+  }
+
+  /** A student's account by an id as the office types it; NOT_FOUND for none, or for an admin. */
+  private Future<Row> student(String typedId) {
+    String studentId = LoginIds.canonical(typedId);
+    if (studentId == null) return ErrorCode.NOT_FOUND.fail();
+    return store.account(studentId).compose(account -> account == null || !"STUDENT".equals(account.getString("role"))
+      ? ErrorCode.NOT_FOUND.fail() : Future.succeededFuture(account));
+  }
+
+  Future<JsonObject> studentProfile(String typedId) {
+    return student(typedId).map(AccountStore::profileOf);
+  }
+
+  /**
+   * The office's edit: every field as given (checked by the caller; blank clears it, the student
+   * completes the profile later). The 学号 never changes: it is the login and names the history.
+   */
+  Future<JsonObject> updateStudent(String typedId, JsonObject fields) {
+    return student(typedId).compose(account -> {
+      String studentId = account.getString("student_id");
+      String gender = fields.getString("gender", "");
+      return store.mysql().preparedQuery("UPDATE accounts SET name = ?, gender = ?, class_name = ?, major = ?, college = ?,"
+            + " email = ?, phone = ? WHERE id = ?")
+        .execute(Tuple.of(fields.getString("name", ""), gender.isEmpty() ? null : gender, fields.getString("className", ""),
+          fields.getString("major", ""), fields.getString("college", "")).addString(fields.getString("email", ""))
+          .addString(fields.getString("phone", "")).addLong(account.getLong("id")))
+        .compose(updated -> studentProfile(studentId))
+        .compose(updated -> updated.getLong("termId") == null || !updated.getBoolean("active") ? Future.succeededFuture(updated)
+          : terms.cohortChanged(updated.getLong("termId"), new JsonObject().put(studentId, updated.getBoolean("profileComplete")))
+            .map(updated));
+    });
+  }
+
+  /**
+   * Deactivates (every session ends, the live cohort loses the student, nothing of the history
+   * goes) or reactivates (back in the cohort) a student; the profile after.
+   */
+  Future<JsonObject> setActive(String typedId, boolean active) {
+    return student(typedId).compose(account -> {
+      String studentId = account.getString("student_id");
+      long termId = AccountStore.termOf(account);
+      return store.mysql().preparedQuery("UPDATE accounts SET deactivated_at = " + (active ? "NULL" : "UTC_TIMESTAMP(3)")
+          + " WHERE id = ?").execute(Tuple.of(account.getLong("id")))
+        .compose(updated -> active ? Future.succeededFuture() : sessions.endAll(studentId, termId))
+        .compose(ended -> studentProfile(studentId))
+        .compose(profile -> termId == 0 ? Future.succeededFuture(profile)
+          : (active ? terms.cohortChanged(termId, new JsonObject().put(studentId, profile.getBoolean("profileComplete")))
+            : terms.cohortLeft(termId, new JsonArray().add(studentId))).map(profile));
+    });
   }
 
   Future<JsonObject> contact(String studentId) {

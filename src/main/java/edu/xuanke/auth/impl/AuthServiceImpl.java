@@ -110,6 +110,21 @@ public final class AuthServiceImpl implements AuthService {
   }
 
   @Override
+  public Future<JsonObject> student(String studentId) {
+    return accounts.studentProfile(studentId);
+  }
+
+  @Override
+  public Future<JsonObject> updateStudent(String studentId, JsonObject fields) {
+    return accounts.updateStudent(studentId, fields);
+  }
+
+  @Override
+  public Future<JsonObject> setActive(String studentId, boolean active) {
+    return accounts.setActive(studentId, active);
+  }
+
+  @Override
   public Future<JsonObject> importStudents(long termId, JsonArray rows) {
     return accounts.importStudents(termId, rows);
   }

@@ -48,6 +48,9 @@ final class Logins {
     if (loginId == null) return Fields.invalid("studentId", "INVALID_FORMAT");
     if (password.length() < MIN_PASSWORD) return Fields.invalid("password", "TOO_SHORT");
     return guard.check(loginId, clientIp, () -> store.account(loginId), password)
+      // Told only after the right password, so the answer reveals nothing to a guesser.
+      .compose(account -> account.getValue("deactivated_at") != null ? ErrorCode.ACCOUNT_DEACTIVATED.<Row>fail()
+        : Future.succeededFuture(account))
       .compose(account -> sessionTerm(account).compose(termId -> startSession(account, termId, lang)));
   }
 

@@ -19,7 +19,8 @@ import java.util.Map;
 /**
  * One batch of an admin's student import, written in one transaction: new students are
  * inserted (with a one-time password they must change), existing ones are moved into the term's
- * cohort, their sessions in the cohort they leave end, and the term's live cohort learns them all.
+ * cohort, their sessions in the cohort they leave end, and the term's live cohort learns them all
+ * (but a deactivated student, who stays out of it until reactivated).
  * Rows are already validated by the caller; ids are brought to their canonical form here too (an
  * id that has none is refused as INVALID_STUDENT_ID), and an existing account that is not a
  * student is refused. An existing account is matched case-insensitively, as the column compares,
@@ -121,7 +122,7 @@ final class StudentImportBatch {
     members.addAll(moved.getList());
     if (members.isEmpty()) return Future.succeededFuture();
     return mysql.preparedQuery("SELECT student_id, " + AccountStore.COMPLETE + " AS complete FROM accounts"
-      + " WHERE student_id IN (" + marks(members.size()) + ")").execute(Tuple.wrap(members)).compose(found -> {
+      + " WHERE student_id IN (" + marks(members.size()) + ") AND deactivated_at IS NULL").execute(Tuple.wrap(members)).compose(found -> {
       JsonObject cohort = new JsonObject();
       found.forEach(row -> cohort.put(row.getString("student_id"), row.getInteger("complete") == 1));
       return terms.cohortChanged(termId, cohort);

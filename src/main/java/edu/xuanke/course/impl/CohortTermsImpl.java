@@ -4,6 +4,7 @@ import edu.xuanke.auth.CohortTerms;
 import edu.xuanke.course.Catalog;
 import edu.xuanke.course.LiveState;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Instant;
@@ -38,5 +39,14 @@ public final class CohortTermsImpl implements CohortTerms {
       args.add(Boolean.TRUE.equals(member.getValue()) ? "1" : "0");
     });
     return live.redis().hset(args).<Void>mapEmpty();
+  }
+
+  @Override
+  public Future<Void> cohortLeft(long termId, JsonArray studentIds) {
+    if (studentIds.isEmpty()) return Future.succeededFuture();
+    List<String> args = new ArrayList<>(1 + studentIds.size());
+    args.add(live.keys(termId).cohort());
+    studentIds.forEach(id -> args.add((String) id));
+    return live.redis().hdel(args).<Void>mapEmpty();
   }
 }

@@ -13,11 +13,17 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Response;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
 
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 public final class SelectionServiceImpl implements SelectionService {
 
@@ -25,9 +31,11 @@ public final class SelectionServiceImpl implements SelectionService {
   private final LiveState live;
   private final ZoneId zone;
   private final RefusalCounts refusals;
+  private final Pool mysql;
 
-  public SelectionServiceImpl(Catalog catalog, LiveState live, ZoneId zone, RefusalCounts refusals) {
+  public SelectionServiceImpl(Catalog catalog, LiveState live, ZoneId zone, RefusalCounts refusals, Pool mysql) {
     this.catalog = catalog;
+    this.mysql = mysql;
     this.refusals = refusals;
     this.live = live;
     this.zone = zone;
@@ -35,9 +43,19 @@ public final class SelectionServiceImpl implements SelectionService {
 
   @Override
   public Future<JsonObject> select(String studentId, String sessionId, long sectionId, boolean waitlist) {
+    return select(studentId, sessionId, sectionId, waitlist, "");
+  }
+
+  @Override
+  public Future<JsonObject> selectFor(String studentId, long sectionId, boolean waitlist, String admin) {
+    return select(studentId, "", sectionId, waitlist, admin);
+  }
+
+  /** lua/select.lua; {@code by}: the admin acting for the student, "" when the student acts (session checked). */
+  private Future<JsonObject> select(String studentId, String sessionId, long sectionId, boolean waitlist, String by) {
     return section(sectionId).compose(section -> live.run(section.termId(), Script.SELECT,
         live.keys(section.termId()).scriptKeys(sectionId), studentId, Long.toString(sectionId), waitlist ? "1" : "0",
-        sessionId)
+        sessionId, by)
       .map(reply -> switch (reply.get(0).toString()) {
         case "ENROLLED" -> new JsonObject().put("status", "ENROLLED").put("sectionId", sectionId)
           .put("seatsLeft", reply.get(1).toLong());
@@ -49,18 +67,32 @@ public final class SelectionServiceImpl implements SelectionService {
 
   @Override
   public Future<Void> drop(String studentId, String sessionId, long sectionId) {
-    return dropScript(studentId, sessionId, sectionId, "SEAT", "DROPPED");
+    return dropScript(studentId, sessionId, sectionId, "SEAT", "DROPPED", "");
   }
 
   @Override
   public Future<Void> leaveWaitlist(String studentId, String sessionId, long sectionId) {
-    return dropScript(studentId, sessionId, sectionId, "WAITLIST", "LEFT_WAITLIST");
+    return dropScript(studentId, sessionId, sectionId, "WAITLIST", "LEFT_WAITLIST", "");
   }
 
-  /** lua/drop.lua with its intent: SEAT drops a held seat only, WAITLIST leaves a waitlist only. */
-  private Future<Void> dropScript(String studentId, String sessionId, long sectionId, String intent, String done) {
+  @Override
+  public Future<Void> dropFor(String studentId, long sectionId, String admin) {
+    return dropScript(studentId, "", sectionId, "SEAT", "DROPPED", admin);
+  }
+
+  @Override
+  public Future<Void> leaveWaitlistFor(String studentId, long sectionId, String admin) {
+    return dropScript(studentId, "", sectionId, "WAITLIST", "LEFT_WAITLIST", admin);
+  }
+
+  /**
+   * lua/drop.lua with its intent: SEAT drops a held seat only, WAITLIST leaves a waitlist only;
+   * {@code by}: the admin acting for the student, "" when the student acts (session checked).
+   */
+  private Future<Void> dropScript(String studentId, String sessionId, long sectionId, String intent, String done, String by) {
     return section(sectionId).compose(section -> live.run(section.termId(), Script.DROP,
-        live.keys(section.termId()).scriptKeys(sectionId), studentId, Long.toString(sectionId), sessionId, intent, releaseDraw())
+        live.keys(section.termId()).scriptKeys(sectionId), studentId, Long.toString(sectionId), sessionId, intent, releaseDraw(),
+        by)
       .map(reply -> {
         if (!done.equals(reply.get(0).toString())) throw refusal(reply, section.termId());
         return null;
@@ -148,8 +180,18 @@ public final class SelectionServiceImpl implements SelectionService {
   public Future<JsonObject> selections(String studentId) {
     Catalog.Term term = catalog.currentTerm(Instant.now()).orElse(null);
     if (term == null) return ErrorCode.NOT_FOUND.fail();
-    TermKeys keys = live.keys(term.id());
-    return live.ensureLoaded(term.id())
+    return selectionsIn(term.id(), studentId);
+  }
+
+  @Override
+  public Future<JsonObject> selectionsIn(long termId, String studentId) {
+    Catalog.Term term = catalog.term(termId).orElse(null);
+    if (term == null) return ErrorCode.NOT_FOUND.fail();
+    // A term that is over has no live state, and looking at it must not bring one (and a persister) back.
+    if (!term.liveAt(Instant.now())) return persistedSelections(termId, studentId);
+    TermKeys keys = live.keys(termId);
+    Future<Set<Long>> byOffice = byOffice(termId, studentId);
+    return live.ensureLoaded(termId)
       .compose(v -> Future.all(live.redis().hget(keys.holds(), studentId), live.redis().hget(keys.waits(), studentId)))
       .compose(both -> {
         List<Long> held = ids(both.resultAt(0));
@@ -160,16 +202,50 @@ public final class SelectionServiceImpl implements SelectionService {
           JsonArray enrolled = new JsonArray();
           List<Future<JsonObject>> sections = new ArrayList<>();
           for (long id : held) sections.add(catalog.findSection(id).map(s -> s.map(Catalog.Section::toJson).orElse(null)));
-          return Future.all(sections).map(x -> {
+          return Future.all(sections).compose(x -> byOffice).map(office -> {
+            sections.forEach(f -> { if (f.result() != null) f.result().put("byOffice", office.contains(f.result().getLong("id"))); });
             sections.forEach(f -> { if (f.result() != null) enrolled.add(f.result()); });
             JsonArray waitlisted = new JsonArray();
             for (int i = 0; i < waiting.size(); i++) {
               Response rank = ranks.get(i).result();
               if (rank != null) waitlisted.add(new JsonObject().put("sectionId", waiting.get(i)).put("position", rank.toLong() + 1));
             }
-            return new JsonObject().put("termId", term.id()).put("enrolled", enrolled).put("waitlisted", waitlisted);
+            return new JsonObject().put("termId", termId).put("enrolled", enrolled).put("waitlisted", waitlisted);
           });
         });
+      });
+  }
+
+  /** {@link #selectionsIn} of a term that is over, from MySQL, where everything of it is by now. */
+  private Future<JsonObject> persistedSelections(long termId, String studentId) {
+    Future<RowSet<Row>> held = mysql.preparedQuery("SELECT section_id, actor FROM enrollments"
+      + " WHERE student_id = ? AND term_id = ? AND state = 'ENROLLED' ORDER BY section_id").execute(Tuple.of(studentId, termId));
+    Future<RowSet<Row>> waiting = mysql.preparedQuery("SELECT w.section_id, (SELECT COUNT(*) FROM waitlist_entries o"
+      + " WHERE o.section_id = w.section_id AND o.state = 'WAITING' AND o.seq <= w.seq) AS position FROM waitlist_entries w"
+      + " WHERE w.student_id = ? AND w.term_id = ? AND w.state = 'WAITING' ORDER BY w.section_id").execute(Tuple.of(studentId, termId));
+    return Future.all(held, waiting).compose(both -> {
+      List<Future<JsonObject>> sections = new ArrayList<>();
+      held.result().forEach(row -> sections.add(catalog.findSection(row.getLong("section_id"))
+        .map(found -> found.map(section -> section.toJson().put("byOffice", row.getString("actor") != null)).orElse(null))));
+      JsonArray waitlisted = new JsonArray();
+      waiting.result().forEach(row -> waitlisted.add(new JsonObject().put("sectionId", row.getLong("section_id"))
+        .put("position", row.getLong("position"))));
+      return Future.all(sections).map(done -> {
+        JsonArray enrolled = new JsonArray();
+        sections.forEach(f -> { if (f.result() != null) enrolled.add(f.result()); });
+        return new JsonObject().put("termId", termId).put("enrolled", enrolled).put("waitlisted", waitlisted);
+      });
+    });
+  }
+
+  /** The sections whose seat the office took for the student, as persisted so far (the marker is informational). */
+  private Future<Set<Long>> byOffice(long termId, String studentId) {
+    return mysql.preparedQuery("SELECT section_id FROM enrollments WHERE student_id = ? AND term_id = ?"
+        + " AND state = 'ENROLLED' AND actor IS NOT NULL").execute(Tuple.of(studentId, termId))
+      .map(rows -> {
+        Set<Long> ids = new HashSet<>();
+        rows.forEach(row -> ids.add(row.getLong("section_id")));
+        return ids;
       });
   }
 

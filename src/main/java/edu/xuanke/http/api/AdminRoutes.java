@@ -6,6 +6,7 @@ import edu.xuanke.core.ErrorCode;
 import edu.xuanke.core.Fields;
 import edu.xuanke.course.CatalogKind;
 import edu.xuanke.course.CatalogService;
+import edu.xuanke.course.SelectionService;
 import edu.xuanke.http.IdempotencyKeys;
 import edu.xuanke.http.Requests;
 import edu.xuanke.http.TokenAuth;
@@ -42,6 +43,7 @@ public final class AdminRoutes {
   private final AdminService localAdmin;
   private final IdempotencyKeys idempotencyKeys;
   private final RoundService rounds;
+  private final SelectionService selection;
   private final String uploads;
 
   public AdminRoutes(Vertx vertx, CatalogService catalog, AuthService auth) {
@@ -52,6 +54,7 @@ public final class AdminRoutes {
     this.localAdmin = AdminService.createLocalProxy(vertx);
     this.idempotencyKeys = new IdempotencyKeys(admin);
     this.rounds = RoundService.createProxy(vertx);
+    this.selection = SelectionService.createProxy(vertx);
     this.uploads = Path.of(System.getProperty("java.io.tmpdir"), "xuanke-uploads").toString();
   }
 
@@ -114,11 +117,12 @@ public final class AdminRoutes {
     });
     router.post("/api/admin/students/:studentId/reset-password").handler(ctx ->
       Json.reply(ctx, 200, auth.resetPassword(ctx.pathParam("studentId"))));
+    mountStudent(router);
     router.get("/api/admin/jobs/:jobId").handler(ctx -> {
       String jobId = ctx.pathParam("jobId");
       Json.reply(ctx, 200, jobId.startsWith(RoundService.JOB_PREFIX) ? rounds.job(jobId) : admin.job(jobId));
     });
-    router.get("/api/admin/jobs/:jobId/passwords").handler(ctx -> admin.takeImportPasswords(ctx.pathParam("jobId"))
+    router.get("/api/admin/jobs/:jobId/passwords").handler(ctx -> admin.importPasswords(ctx.pathParam("jobId"))
       .onSuccess(csv -> ctx.response().putHeader("Content-Type", "text/csv; charset=utf-8")
         .putHeader("Cache-Control", "no-store")
         .putHeader("Content-Disposition", "attachment; filename=\"passwords-" + ctx.pathParam("jobId") + ".csv\"")
@@ -139,6 +143,39 @@ public final class AdminRoutes {
       admin.reconcile(requiredTerm(ctx)).map(differences -> new JsonObject().put("differences", differences))));
     router.get("/api/admin/stats").handler(ctx -> Json.reply(ctx, 200, admin.stats(requiredTerm(ctx))));
     router.get("/api/admin/stats/stream").handler(this::statsStream);
+  }
+
+  /**
+   * One student: the profile with their selections and waitlists in their cohort's term, edits,
+   * deactivation, and selecting or dropping on their behalf through the students' own scripts
+   * (every check a student's change gets; recorded as made by the calling admin).
+   */
+  private void mountStudent(Router router) {
+    String student = "/api/admin/students/:studentId";
+    router.get(student).handler(ctx -> Json.reply(ctx, 200, auth.student(ctx.pathParam("studentId"))
+      .compose(profile -> profile.getLong("termId") == null ? Future.succeededFuture(new JsonObject().put("student", profile))
+        : selection.selectionsIn(profile.getLong("termId"), profile.getString("studentId"))
+          .map(selections -> new JsonObject().put("student", profile).put("selections", selections)))));
+    router.put(student).handler(ctx -> Json.reply(ctx, 200, admin.editStudent(ctx.pathParam("studentId"), Requests.body(ctx))));
+    router.post(student + "/deactivate").handler(ctx -> Json.reply(ctx, 200, auth.setActive(ctx.pathParam("studentId"), false)));
+    router.post(student + "/reactivate").handler(ctx -> Json.reply(ctx, 200, auth.setActive(ctx.pathParam("studentId"), true)));
+    router.post(student + "/selections").handler(ctx -> {
+      JsonObject body = Requests.body(ctx);
+      long sectionId = Requests.requiredId(body, "sectionId");
+      boolean waitlist = Requests.optionalBoolean(body, "waitlist");
+      storedId(ctx).compose(id -> selection.selectFor(id, sectionId, waitlist, TokenAuth.studentId(ctx)))
+        .onSuccess(result -> Json.ok(ctx, "ENROLLED".equals(result.getString("status")) ? 201 : 202, result))
+        .onFailure(ctx::fail);
+    });
+    router.delete(student + "/selections/:sectionId").handler(ctx -> Json.noContent(ctx, storedId(ctx)
+      .compose(id -> selection.dropFor(id, Requests.pathId(ctx, "sectionId"), TokenAuth.studentId(ctx)))));
+    router.delete(student + "/waitlist/:sectionId").handler(ctx -> Json.noContent(ctx, storedId(ctx)
+      .compose(id -> selection.leaveWaitlistFor(id, Requests.pathId(ctx, "sectionId"), TokenAuth.studentId(ctx)))));
+  }
+
+  /** The path's student as stored (the live state is keyed by it); NOT_FOUND for no such student. */
+  private Future<String> storedId(RoutingContext ctx) {
+    return auth.student(ctx.pathParam("studentId")).map(profile -> profile.getString("studentId"));
   }
 
   private static long requiredTerm(RoutingContext ctx) {

@@ -3,6 +3,7 @@ package edu.xuanke.http.pages;
 import edu.xuanke.auth.AuthService;
 import edu.xuanke.course.CatalogKind;
 import edu.xuanke.course.CatalogService;
+import edu.xuanke.course.SelectionService;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -16,9 +17,11 @@ import java.util.Map;
 
 /**
  * The course office's pages under /admin: the live dashboard, catalog management, students
- * (search, add, import with a progress bar, password resets), rounds and exports. They read
- * through the services and leave every change to the JSON API (/api/admin/**), which admin.js
- * calls with the CSRF header, so the rules and error answers are the API's. Every page needs a session with role ADMIN.
+ * (search, add, import with a progress bar, password resets), one student's page (profile,
+ * selections and waitlists, selecting or dropping on their behalf, deactivation), rounds and
+ * exports. They read through the services and leave every change to the JSON API (/api/admin/**),
+ * which admin.js calls with the CSRF header, so the rules and error answers are the API's. Every
+ * page needs a session with role ADMIN.
  */
 public final class AdminPages {
 
@@ -27,13 +30,15 @@ public final class AdminPages {
   private final Pages pages;
   private final AuthService auth;
   private final CatalogService catalog;
+  private final SelectionService selection;
   /** The school's time zone: the forms' date-time pickers are read and filled in it. */
   private final ZoneId zone;
 
-  public AdminPages(Pages pages, AuthService auth, CatalogService catalog, ZoneId zone) {
+  public AdminPages(Pages pages, AuthService auth, CatalogService catalog, SelectionService selection, ZoneId zone) {
     this.pages = pages;
     this.auth = auth;
     this.catalog = catalog;
+    this.selection = selection;
     this.zone = zone;
   }
 
@@ -41,6 +46,7 @@ public final class AdminPages {
     adminPage("/admin").handler(this::dashboard);
     adminPage("/admin/catalog").handler(this::catalogPage);
     adminPage("/admin/students").handler(this::students);
+    adminPage("/admin/students/:studentId").handler(this::student);
     adminPage("/admin/rounds").handler(this::rounds);
     adminPage("/admin/export").handler(this::exportPage);
   }
@@ -99,6 +105,32 @@ public final class AdminPages {
         return model;
       }))
       .onSuccess(model -> pages.render(ctx, 200, "admin-students", model))
+      .onFailure(ctx::fail);
+  }
+
+  /**
+   * One student: the profile form, their selections and waitlists in their cohort's term (the
+   * term shown), and the term's sections to select for them; every change goes through the API.
+   */
+  private void student(RoutingContext ctx) {
+    auth.student(ctx.pathParam("studentId")).compose(student -> withTerms(ctx).compose(model -> {
+        Long termId = student.getLong("termId");
+        if (termId != null) model.put("termId", termId);
+        Future<JsonObject> held = termId == null ? Future.succeededFuture(new JsonObject())
+          : selection.selectionsIn(termId, student.getString("studentId"));
+        Future<JsonArray> sections = termId == null ? Future.succeededFuture(new JsonArray())
+          : catalog.records(CatalogKind.SECTIONS, termId);
+        return Future.all(held, sections, auth.colleges()).map(all -> {
+          Timetable selections = Timetable.of(held.result(), sections.result());
+          model.put("student", student);
+          model.put("enrolled", selections.enrolled());
+          model.put("waitlisted", selections.waitlisted());
+          model.put("sections", sections.result());
+          model.put("colleges", all.resultAt(2));
+          return model;
+        });
+      }))
+      .onSuccess(model -> pages.render(ctx, 200, "admin-student", model))
       .onFailure(ctx::fail);
   }
 

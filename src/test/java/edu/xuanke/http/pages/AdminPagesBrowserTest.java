@@ -108,6 +108,7 @@ class AdminPagesBrowserTest {
     Files.delete(csv);
 
     browser.driver.findElement(By.cssSelector("[data-reset='" + students.get(1) + "']")).click();
+    waiting().until(ExpectedConditions.alertIsPresent()).accept(); // a reset is asked first
     waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("reset-result"), students.get(1)));
     String shown = byId("reset-result").getText();
     String temporary = shown.substring(shown.lastIndexOf(' ') + 1);
@@ -205,6 +206,14 @@ class AdminPagesBrowserTest {
       check(found, lang, "/admin/students with import errors", keys);
       browser.screenshot("admin-import-errors-" + lang);
       Files.delete(csv);
+      browser.driver.get(url("/admin/students/" + students.get(1) + "?termId=" + term.id));
+      WebElement editPhone = byId("edit-phone");
+      editPhone.clear();
+      editPhone.sendKeys("12");
+      byId("edit-save").click();
+      waiting().until(driver -> !driver.findElement(
+        By.cssSelector("#edit-student .field-error[data-for='phone']")).getText().isEmpty());
+      check(found, lang, "/admin/students/{id} with a field error", keys);
       browser.driver.findElement(By.id("logout")).click();
     }
     assertEquals(List.of(), found, "untranslated texts");
