@@ -296,7 +296,7 @@ class ClusterIT {
     int answeredBeforeKill = 0;
     // Selections in flight all along: some are answered just before the kill, while the primary
     // still had to pass them to its replica (durability=replica: each answer waited for WAIT 1).
-    while (servedAgainAt.get() == 0 || answered.size() < answeredBeforeKill + 50) {
+    while (servedAgainAt.get() == 0 || answered.size() < answeredBeforeKill + 10) {
       for (int i = 0; i < 10; i++) {
         int s = random.nextInt(STUDENTS);
         long section = loadSections.get(random.nextInt(loadSections.size()));
