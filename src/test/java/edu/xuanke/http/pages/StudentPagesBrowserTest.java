@@ -95,7 +95,10 @@ class StudentPagesBrowserTest {
     browser.driver.get(url("/"));
     waitIn(browser).until(ExpectedConditions.urlContains("/login"));
     submitLogin(browser, studentId, Fixture.PASSWORD, screenshot);
-    waitIn(browser).until(ExpectedConditions.presenceOfElementLocated(By.id("sections")));
+    // The first login of the run also compiles the course page's templates and warms the JVM: on a
+    // busy CI machine that once took more than the usual 10 s.
+    new WebDriverWait(browser.driver, Duration.ofSeconds(30))
+      .until(ExpectedConditions.presenceOfElementLocated(By.id("sections")));
   }
 
   private static void submitLogin(Browser browser, String studentId, String password, boolean screenshot) {
