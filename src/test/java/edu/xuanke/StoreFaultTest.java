@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Stores failing under a write-heavy load (durability=aof, the default, on a Redis of the test's
  * own): Redis SIGKILLed at random moments, Redis restarted on a snapshot older than MySQL, MySQL
- * cut off, and both at once. After each: DESIGN.md's invariants hold in Redis and MySQL (the
+ * cut off, and both at once. After each: the invariants (README, "Invariants") hold in Redis and MySQL (the
  * audit: rosters within capacity, seats = capacity − roster, no double or conflicting holdings,
  * MySQL equal to the live state), every 2xx answer is in MySQL and nothing else is, refusals
  * changed nothing (they are compared like any other answer), and the service recovered by itself.

@@ -5,7 +5,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.serviceproxy.ServiceException;
 
 /**
- * The error codes of API.md with their HTTP status. Services fail with {@link #exception}, a
+ * The API's error codes (each in webroot/openapi.yaml) with their HTTP status. Services fail with {@link #exception}, a
  * {@link ServiceException} that crosses the event bus intact (status, code, details); the HTTP
  * layer turns it into the error body with a message in the caller's language.
  */

@@ -17,7 +17,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Checks the invariants of DESIGN.md for one term, independently of the scripts that keep them:
+ * Checks the invariants (README, "Invariants") for one term, independently of the scripts that keep them:
  * (1) roster size ≤ capacity and seats left = capacity − roster size − seats held back after drops
  * in an add/drop round (the term hash's release:&lt;section&gt; fields); (2) no student holds two
  * sections of one course or two overlapping sections, and holdings match rosters; (3) MySQL's

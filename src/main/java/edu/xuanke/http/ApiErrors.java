@@ -23,7 +23,7 @@ import java.util.Map;
 import java.util.ResourceBundle;
 
 /**
- * Every failed request ends here and leaves as API.md's error body, with the message in the
+ * Every failed request ends here and leaves as the API's error body (README, "Errors"; webroot/openapi.yaml), with the message in the
  * caller's language (zh-CN unless Accept-Language prefers English). No stack trace leaves.
  */
 public final class ApiErrors {

@@ -28,7 +28,7 @@ import io.vertx.ext.web.handler.BodyHandler;
  * Every route of the service, in the order they match: public routes, the CSRF check of
  * cookie-authenticated changes, the selection changes (their scripts check the session), then the
  * JWT and session check for the rest of /api/**, the server-rendered pages (their own router,
- * {@link Pages}), and the error handler that turns every other failure into API.md's error body.
+ * {@link Pages}), and the error handler that turns every other failure into the API's error body (README, "Errors"; webroot/openapi.yaml).
  * In front of them all, {@link RouteTable} answers 405 for a known path asked with another method
  * (and lets HEAD in wherever GET is served). No domain logic lives here: each route calls a
  * typed event-bus service.

@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Failures as the caller sees them: API.md's envelope, status, language; no trace. No store involved. */
+/** Failures as the caller sees them: the API's error envelope, status, language; no trace. No store involved. */
 class ApiErrorsUnitTest {
 
   private static final AtomicReference<Throwable> FAILURE = new AtomicReference<>();

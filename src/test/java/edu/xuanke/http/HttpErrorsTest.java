@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Bad input gets API.md's error body with a 4xx and changes nothing. */
+/** Bad input gets the API's error body (README, "Errors"; webroot/openapi.yaml) with a 4xx and changes nothing. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HttpErrorsTest {
 

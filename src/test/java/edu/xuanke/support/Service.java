@@ -136,7 +136,7 @@ public final class Service implements AutoCloseable {
     Persister.awaitDrained(vertx, redis, new TermKeys(termId), 30_000).await();
   }
 
-  /** Violations of DESIGN.md's invariants in Redis and MySQL; drains the persister first. */
+  /** Violations of the invariants (README, "Invariants") in Redis and MySQL; drains the persister first. */
   public List<String> audit(long termId) {
     drain(termId);
     Catalog catalog = new Catalog(mysql);
