@@ -66,6 +66,13 @@ public final class StreamReader {
   private static final long SPLIT_IDLE_MS = 100;
   private static final long DEAD_CHECK_MS = 2_000;
   private static final long DEAD_CLAIM_IDLE_MS = 1_000;
+  /**
+   * How often the reader reads its own pending entries again, though no read failed: after a Redis
+   * failover the promoted replica may lack the acknowledgements of the last batches (an XACK is not
+   * waited for), so entries already in MySQL come back pending for this consumer, which would
+   * otherwise leave them until the idle claim a minute later.
+   */
+  private static final long OWN_PENDING_EVERY_MS = 5_000;
   /** Handlers (e.g. MySQL transactions of different terms) in flight at once, and claims. */
   private static final int PARALLEL = 4;
   private static final RedisScript ACK = RedisScript.fromResources("lua/stream_ack.lua");
@@ -90,6 +97,9 @@ public final class StreamReader {
   private boolean started;
   private long claimer = -1;
   private long deadClaimer = -1;
+  private long ownPendingTimer = -1;
+  /** Set by {@link #OWN_PENDING_EVERY_MS}'s timer, applied by the loop before its next read. */
+  private boolean rereadOwnPending;
   private final Promise<Void> stopped = Promise.promise();
 
   /** The state of one stream. */
@@ -132,7 +142,10 @@ public final class StreamReader {
     if (vertx.isClustered()) {
       deadClaimer = vertx.setPeriodic(DEAD_CHECK_MS, t -> Bounded.forEach(snapshot(), PARALLEL, this::claimFromDeparted));
     }
-    vertx.runOnContext(v -> loop());
+    vertx.runOnContext(v -> {
+      if (running) ownPendingTimer = vertx.setPeriodic(OWN_PENDING_EVERY_MS, t -> rereadOwnPending = true);
+      loop();
+    });
     return Future.succeededFuture();
   }
 
@@ -166,6 +179,7 @@ public final class StreamReader {
     running = false;
     vertx.cancelTimer(claimer);
     vertx.cancelTimer(deadClaimer);
+    vertx.cancelTimer(ownPendingTimer);
     wake();
     return stopped.future().eventually(() -> connection == null ? Future.succeededFuture() : connection.close());
   }
@@ -212,6 +226,10 @@ public final class StreamReader {
     if (!running) {
       stopped.tryComplete();
       return;
+    }
+    if (rereadOwnPending) {
+      rereadOwnPending = false;
+      snapshot().forEach(s -> s.pending = true);
     }
     long now = System.currentTimeMillis();
     List<Source> due = snapshot().stream().filter(s -> s.retryAt <= now).toList();
