@@ -135,6 +135,14 @@ public final class Browser implements AutoCloseable {
    * What the browser's console reported against the pages: script errors and Content-Security-Policy
    * violations (failed requests the pages expect, such as a 409 refusal, are left out).
    */
+  /** What every browser test asserts at its end: no script error or CSP violation, and axe-core finds nothing. */
+  public void assertCleanPages() {
+    org.junit.jupiter.api.Assertions.assertEquals(List.of(), pageProblems(), "no script errors or CSP violations");
+    List<String> violations = accessibilityViolations();
+    org.junit.jupiter.api.Assertions.assertTrue(violations.isEmpty(),
+      () -> "axe-core found accessibility violations:\n" + String.join("\n", violations));
+  }
+
   public List<String> pageProblems() {
     return driver.manage().logs().get(LogType.BROWSER).getAll().stream()
       .map(LogEntry::getMessage)

@@ -13,9 +13,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -23,7 +21,6 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -95,9 +92,7 @@ class DashboardBrowserTest {
   void stop() throws Exception {
     try {
       if (browser != null) {
-        assertEquals(List.of(), browser.pageProblems(), "no script errors or CSP violations");
-        List<String> violations = browser.accessibilityViolations();
-        assertTrue(violations.isEmpty(), () -> "axe-core found accessibility violations:\n" + String.join("\n", violations));
+        browser.assertCleanPages();
       }
     } finally {
       if (browser != null) browser.close();
@@ -108,14 +103,6 @@ class DashboardBrowserTest {
 
   private String url(String path) {
     return "http://localhost:" + service.config.httpPort() + path;
-  }
-
-  private WebDriverWait waiting() {
-    return new WebDriverWait(browser.driver, Duration.ofSeconds(15));
-  }
-
-  private WebElement byId(String id) {
-    return browser.driver.findElement(By.id(id));
   }
 
   @SuppressWarnings("unchecked")
@@ -129,29 +116,29 @@ class DashboardBrowserTest {
   void theOfficeSeesWhoHasNotSelectedAndWhyStudentsWereRefused() throws Exception {
     Set<String> keys = pageKeys();
     browser.driver.get(url("/login"));
-    byId("studentId").sendKeys("office");
-    byId("password").sendKeys(Fixture.PASSWORD);
-    byId("login-submit").click();
-    waiting().until(driver -> !driver.getCurrentUrl().contains("/login"));
+    browser.byId("studentId").sendKeys("office");
+    browser.byId("password").sendKeys(Fixture.PASSWORD);
+    browser.byId("login-submit").click();
+    browser.waiting().until(driver -> !driver.getCurrentUrl().contains("/login"));
     assertEquals("/admin", URI.create(browser.driver.getCurrentUrl()).getPath(), "an admin lands on the admin area");
 
-    waiting().until(ExpectedConditions.textToBe(By.id("f-unselected"), "1 / 4"));
-    waiting().until(driver -> !driver.findElements(By.cssSelector("#refusal-table tbody tr")).isEmpty());
-    assertEquals("你已选上该课程班。 1", byId("refusal-table").findElement(By.cssSelector("tbody tr")).getText());
+    browser.waiting().until(ExpectedConditions.textToBe(By.id("f-unselected"), "1 / 4"));
+    browser.waiting().until(driver -> !driver.findElements(By.cssSelector("#refusal-table tbody tr")).isEmpty());
+    assertEquals("你已选上该课程班。 1", browser.byId("refusal-table").findElement(By.cssSelector("tbody tr")).getText());
     assertEquals(List.of(), browser.untranslated(keys), "no raw code or key on the dashboard (zh-CN)");
-    String text = byId("main").getText();
+    String text = browser.byId("main").getText();
     for (String jargon : List.of("未落库", "Redis", "MySQL", "stream")) {
       assertTrue(!text.contains(jargon), "plain labels, no \"" + jargon + "\": " + text);
     }
     // The time axis: the chart's period in clock times once two samples are in.
-    waiting().until(driver -> byId("rate-chart").getDomAttribute("aria-label").matches(".*\\d\\d:\\d\\d:\\d\\d–\\d\\d:\\d\\d:\\d\\d"));
+    browser.waiting().until(driver -> browser.byId("rate-chart").getDomAttribute("aria-label").matches(".*\\d\\d:\\d\\d:\\d\\d–\\d\\d:\\d\\d:\\d\\d"));
     browser.screenshot("admin-dashboard-unselected-zh-CN");
     browser.checkAccessibility("dashboard");
 
     String admin = service.login("clerk");
     String link = "/api/admin/unselected?termId=" + term.id;
-    assertTrue(byId("unselected-csv").getDomAttribute("href").startsWith(link + "&format=csv"));
-    assertTrue(byId("unselected-xlsx").getDomAttribute("href").startsWith(link + "&format=xlsx"));
+    assertTrue(browser.byId("unselected-csv").getDomAttribute("href").startsWith(link + "&format=csv"));
+    assertTrue(browser.byId("unselected-xlsx").getDomAttribute("href").startsWith(link + "&format=xlsx"));
     HttpResponse<Buffer> csv = service.http.get(link + "&format=csv").bearerTokenAuthentication(admin).send().await();
     assertEquals(200, csv.statusCode());
     assertEquals("\uFEFF学号,姓名,性别,班级,专业,学院,邮箱,手机号\r\nDB0004,Name DB0004,男,C1,M1,理学院,db0004@example.edu.cn,13800000000\r\n",
@@ -165,16 +152,16 @@ class DashboardBrowserTest {
 
     // The last student selects: the count follows, and the list is empty but for its header.
     assertEquals(201, service.select(service.login(students.get(3)), roomy, false).await().statusCode());
-    waiting().until(ExpectedConditions.textToBe(By.id("f-unselected"), "0 / 4"));
+    browser.waiting().until(ExpectedConditions.textToBe(By.id("f-unselected"), "0 / 4"));
     assertEquals(List.of(List.of("学号", "姓名", "性别", "班级", "专业", "学院", "邮箱", "手机号")),
       sheet(service.http.get(link + "&format=xlsx").bearerTokenAuthentication(admin).send().await(), "未选课学生"));
 
     browser.driver.get(url("/lang/en?next=/"));
     browser.driver.get(url("/admin?termId=" + term.id));
     assertEquals("en", browser.driver.findElement(By.xpath("/html")).getDomAttribute("lang"));
-    waiting().until(ExpectedConditions.textToBe(By.id("f-unselected"), "0 / 4"));
-    waiting().until(driver -> !driver.findElements(By.cssSelector("#refusal-table tbody tr")).isEmpty());
-    String refusal = byId("refusal-table").findElement(By.cssSelector("tbody tr")).getText();
+    browser.waiting().until(ExpectedConditions.textToBe(By.id("f-unselected"), "0 / 4"));
+    browser.waiting().until(driver -> !driver.findElements(By.cssSelector("#refusal-table tbody tr")).isEmpty());
+    String refusal = browser.byId("refusal-table").findElement(By.cssSelector("tbody tr")).getText();
     assertTrue(refusal.endsWith(" 1") && !refusal.contains("ALREADY_ENROLLED") && !refusal.contains("你"), refusal);
     assertEquals(List.of(), browser.untranslated(keys), "no raw code or key on the dashboard (English)");
     browser.screenshot("admin-dashboard-unselected-en");

@@ -71,8 +71,7 @@ class ExportBrowserTest {
   void stop() throws Exception {
     try {
       if (browser != null) {
-        assertEquals(List.of(), browser.pageProblems(), "no script errors or CSP violations");
-        assertEquals(List.of(), browser.accessibilityViolations(), "axe-core");
+        browser.assertCleanPages();
       }
     } finally {
       if (browser != null) browser.close();

@@ -71,9 +71,7 @@ class StudentPagesBrowserTest {
   void stop() throws Exception {
     try {
       for (Browser browser : Stream.of(alice, bob).filter(Objects::nonNull).toList()) {
-        assertEquals(List.of(), browser.pageProblems(), "no script errors or CSP violations");
-        List<String> violations = browser.accessibilityViolations();
-        assertTrue(violations.isEmpty(), () -> "axe-core found accessibility violations:\n" + String.join("\n", violations));
+        browser.assertCleanPages();
       }
     } finally {
       if (alice != null) alice.close();

@@ -62,9 +62,7 @@ class WishesBrowserTest {
   void stop() throws Exception {
     try {
       if (browser != null) {
-        assertEquals(List.of(), browser.pageProblems(), "no script errors or CSP violations");
-        List<String> violations = browser.accessibilityViolations();
-        assertTrue(violations.isEmpty(), () -> "axe-core found accessibility violations:\n" + String.join("\n", violations));
+        browser.assertCleanPages();
       }
     } finally {
       if (browser != null) browser.close();
