@@ -57,6 +57,21 @@
   const errorOf = r => (r.data && r.data.error) || { code: 'NETWORK', message: texts.error, details: {} };
   const cell = (row, text) => { const td = document.createElement('td'); td.textContent = text; row.appendChild(td); return td; };
   const percent = x => (x * 100).toFixed(1) + '%';
+  // A job (an import, a lottery, a publication) is polled until DONE or FAILED with its progress
+  // bar kept current; an interrupted one says so and can be started again.
+  const followJob = (jobId, progress, out, onRunning, onEnd) => {
+    const poll = async () => {
+      const r = await api('GET', `/api/admin/jobs/${jobId}`);
+      if (!r.ok) { out.textContent = errorOf(r).message; return; }
+      const job = r.data;
+      progress.max = Math.max(1, job.total);
+      progress.value = job.done;
+      if (job.state === 'RUNNING') { onRunning(job); setTimeout(poll, 500); return; }
+      out.className = job.state === 'DONE' ? 'result ok' : 'result error';
+      onEnd(job);
+    };
+    poll();
+  };
 
   function clearErrors(form) {
     form.querySelectorAll('.field-error').forEach(p => { p.textContent = ''; });
@@ -283,15 +298,7 @@
     const out = document.getElementById('import-result');
     const errors = document.getElementById('import-errors');
     const passwords = document.getElementById('import-passwords');
-    const poll = async jobId => {
-      const r = await api('GET', `/api/admin/jobs/${jobId}`);
-      if (!r.ok) { out.textContent = errorOf(r).message; return; }
-      const job = r.data;
-      progress.max = Math.max(1, job.total);
-      progress.value = job.done;
-      out.textContent = `${job.done} / ${job.total}`;
-      if (job.state === 'RUNNING') { setTimeout(() => poll(jobId), 500); return; }
-      out.className = job.state === 'DONE' ? 'result ok' : 'result error';
+    const showEnd = jobId => job => {
       out.textContent = (job.state === 'DONE' ? texts.jobDone : texts.jobFailed)
         .replace('{0}', job.created).replace('{1}', job.moved).replace('{2}', job.errors.length);
       errors.hidden = job.errors.length === 0;
@@ -325,7 +332,7 @@
         document.getElementById('import-submit').disabled = false;
         return;
       }
-      poll(r.data.jobId);
+      followJob(r.data.jobId, progress, out, job => { out.textContent = `${job.done} / ${job.total}`; }, showEnd(r.data.jobId));
     });
   }
 
@@ -400,20 +407,10 @@
     const id = form.dataset.lottery;
     const out = form.querySelector('.result');
     const progress = form.querySelector('progress');
-    // Both the lottery and the publication are jobs: progress until DONE or FAILED (an
-    // interrupted one says so and can be started again).
-    const poll = async jobId => {
-      const r = await api('GET', `/api/admin/jobs/${jobId}`);
-      if (!r.ok) { out.textContent = errorOf(r).message; return; }
-      const job = r.data;
-      progress.max = Math.max(1, job.total);
-      progress.value = job.done;
-      if (job.state === 'RUNNING') {
-        if (job.kind === 'PUBLISH') out.textContent = texts.publishing.replace('{0}', job.done).replace('{1}', job.total);
-        setTimeout(() => poll(jobId), 500);
-        return;
-      }
-      out.className = job.state === 'DONE' ? 'result ok' : 'result error';
+    const showProgress = job => {
+      if (job.kind === 'PUBLISH') out.textContent = texts.publishing.replace('{0}', job.done).replace('{1}', job.total);
+    };
+    const showEnd = job => {
       if (job.state !== 'DONE') out.textContent = codes.fields[job.error] || errorText(job.error);
       else if (job.kind === 'PUBLISH') out.textContent = texts.published.replace('{0}', job.placed);
       else out.textContent = texts.lotteryDone.replace('{0}', job.won).replace('{1}', job.wishes).replace('{2}', job.cancelled.length);
@@ -424,7 +421,7 @@
       progress.hidden = false;
       const r = await api('POST', url, body);
       if (r.status !== 202) { out.className = 'result error'; out.textContent = errorOf(r).message; return; }
-      poll(r.data.jobId);
+      followJob(r.data.jobId, progress, out, showProgress, showEnd);
     };
     form.addEventListener('submit', e => {
       e.preventDefault();
