@@ -32,7 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The student pages in headless Chromium: log in, select and see "enrolled", watch the seat count
  * drop in a second browser without a reload (SSE), a time conflict's message, drop, a profile
  * field error, the language switch, selecting with the keyboard alone, a one-time password replaced at
- * the first login. Every page visited is checked with axe-core against WCAG 2 A/AA and axe's best
+ * the first login, pages kept for the back button holding no connection. Every page visited is checked with axe-core against WCAG 2 A/AA and axe's best
  * practices (some also at 360 px wide); screenshots go to target/screenshots/.
  */
 class StudentPagesBrowserTest {
