@@ -301,20 +301,34 @@
     banner.focus();
   }
 
-  // ---- live seat counts and the student's own changes: one EventSource per page
+  // ---- live seat counts and the student's own changes: one EventSource per page on screen
   const watched = document.querySelector('[data-stream-term]');
   if (watched && window.EventSource) {
-    const source = new EventSource('/api/seats/stream?termId=' + encodeURIComponent(watched.dataset.streamTerm));
-    source.addEventListener('seats', e => {
-      Object.entries(JSON.parse(e.data)).forEach(([id, seats]) => setSeats(id, seats));
-    });
-    source.addEventListener('waitlisted', e => {
-      Object.entries(JSON.parse(e.data)).forEach(([id, length]) => setWaiting(id, length));
-    });
-    source.addEventListener('mine', e => applyMine(JSON.parse(e.data)));
-    source.addEventListener('session', e => {
-      source.close();
-      sessionGone(JSON.parse(e.data));
+    let source = null;
+    let ended = false;
+    const listen = () => {
+      source = new EventSource('/api/seats/stream?termId=' + encodeURIComponent(watched.dataset.streamTerm));
+      source.addEventListener('seats', e => {
+        Object.entries(JSON.parse(e.data)).forEach(([id, seats]) => setSeats(id, seats));
+      });
+      source.addEventListener('waitlisted', e => {
+        Object.entries(JSON.parse(e.data)).forEach(([id, length]) => setWaiting(id, length));
+      });
+      source.addEventListener('mine', e => applyMine(JSON.parse(e.data)));
+      source.addEventListener('session', e => {
+        ended = true;
+        source.close();
+        sessionGone(JSON.parse(e.data));
+      });
+    };
+    listen();
+    // A page the browser keeps for its back button would keep its stream, and with it one of the six
+    // connections a browser opens to a site over HTTP/1.1: a few pages back and forth took them all,
+    // and the page on screen waited a minute for any request. Back on screen, a new stream first
+    // sends every count and the student's standing, so the page catches up.
+    window.addEventListener('pagehide', () => source.close());
+    window.addEventListener('pageshow', e => {
+      if (e.persisted && !ended) listen();
     });
   }
   summarize();

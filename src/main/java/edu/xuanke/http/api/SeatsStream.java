@@ -153,8 +153,9 @@ public final class SeatsStream {
           remove(viewer);
           continue;
         }
-        standing.remove("session");
-        String mine = event("mine", standing);
+        // The standing is shared by every page of the student in this feed: read it, never change it.
+        String mine = event("mine", new JsonObject()
+          .put("enrolled", standing.getJsonArray("enrolled")).put("waitlisted", standing.getJsonArray("waitlisted")));
         if (!mine.equals(watcher.lastMine)) {
           watcher.lastMine = mine;
           viewer.write(mine);

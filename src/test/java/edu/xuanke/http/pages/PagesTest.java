@@ -1,6 +1,7 @@
 package edu.xuanke.http.pages;
 
 import edu.xuanke.auth.OneTimePasswords;
+import edu.xuanke.core.VertxSettings;
 import edu.xuanke.support.Fixture;
 import edu.xuanke.support.PageSession;
 import edu.xuanke.support.Service;
@@ -8,14 +9,17 @@ import edu.xuanke.support.TestConfig;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -362,6 +366,41 @@ class PagesTest {
       long stopping = System.currentTimeMillis();
       service.stop();
       assertTrue(System.currentTimeMillis() - stopping < 5000, "an open stream does not hold up the shutdown");
+    } finally {
+      client.close().await();
+    }
+  }
+
+  /**
+   * A student's pages each follow their own changes, however many are open (tabs, or a page the
+   * browser keeps for its back button): with one stream more than there are event loops, two
+   * share a loop's feed, and each still gets its {@code mine} event and no {@code session} event.
+   * (The feed's first watcher once took the session out of the shared reading, so the second was
+   * told its session had ended, and its page disabled every button.)
+   */
+  @Test
+  void everyOpenPageOfAStudentKeepsItsStream() throws Exception {
+    String token = service.login(student);
+    int pages = VertxSettings.options().getEventLoopPoolSize() + 1;
+    HttpClient client = service.vertx.createHttpClient(new HttpClientOptions(), new PoolOptions().setHttp1MaxSize(pages));
+    try {
+      List<StringBuffer> streams = new ArrayList<>();
+      for (int i = 0; i < pages; i++) {
+        HttpClientResponse stream = client.request(HttpMethod.GET, service.config.httpPort(), "localhost", "/api/seats/stream")
+          .compose(request -> request.putHeader("Authorization", "Bearer " + token).send()).await();
+        assertEquals(200, stream.statusCode());
+        StringBuffer received = new StringBuffer();
+        stream.handler(chunk -> received.append(chunk.toString()));
+        streams.add(received);
+      }
+      long deadline = System.currentTimeMillis() + 5000;
+      while (System.currentTimeMillis() < deadline && !streams.stream().allMatch(s -> s.indexOf("event: mine") >= 0)) {
+        Thread.sleep(100);
+      }
+      for (StringBuffer received : streams) {
+        assertTrue(received.indexOf("event: mine") >= 0 && received.indexOf("event: session") < 0,
+          "each of " + pages + " pages hears of its own changes, and its session lives: " + received);
+      }
     } finally {
       client.close().await();
     }

@@ -32,7 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The student pages in headless Chromium: log in, select and see "enrolled", watch the seat count
  * drop in a second browser without a reload (SSE), a time conflict's message, drop, a profile
  * field error, the language switch, selecting with the keyboard alone, a one-time password replaced at
- * the first login. Every page visited is checked with axe-core against WCAG 2 A/AA and axe's best
+ * the first login, pages kept for the back button holding no connection. Every page visited is checked with axe-core against WCAG 2 A/AA and axe's best
  * practices (some also at 360 px wide); screenshots go to target/screenshots/.
  */
 class StudentPagesBrowserTest {
@@ -179,6 +179,16 @@ class StudentPagesBrowserTest {
     alice.screenshot("catalog-after-select");
     alice.checkAccessibility("catalog with results");
 
+    alice.driver.get(url("/timetable"));
+    waitIn(alice).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("[data-grid-section='" + python + "']")));
+    alice.screenshot("timetable");
+    alice.checkAccessibility("timetable");
+    alice.atPhoneWidth(() -> {
+      alice.checkAccessibility("timetable at 360 px");
+      assertFalse(scrollsSideways(alice), "only the grid's own region scrolls at 360 px");
+    });
+
+    alice.driver.get(url("/"));
     waitIn(alice).until(d -> button(alice, pythonLater, "swap").isDisplayed());
     click(alice, pythonLater, "swap");
     waitIn(alice).withMessage(() -> "result: " + resultOf(alice, pythonLater))
@@ -200,19 +210,34 @@ class StudentPagesBrowserTest {
     waitIn(alice).until(d -> resultOf(alice, pythonLater).equals("已退课"));
     assertTrue(button(alice, pythonLater, "select").isDisplayed());
     assertTrue(button(alice, python, "select").isDisplayed(), "no section of the course held: plain select again");
+  }
 
-    // The timetable last (coming back from it to the catalog is where actions got lost in some runs;
-    // see the README's known defects): python held again, the full section still waited for.
+  /**
+   * Pages left for the back button hold no connection: a browser opens six to a site over HTTP/1.1,
+   * and each page kept with its seat stream open held one, so after a few pages back and forth the
+   * page on screen waited a minute for anything. Eight page loads here must each finish in time;
+   * back on a kept page, its stream is open again (a seat taken meanwhile shows) and a select is answered.
+   */
+  @Test
+  void pagesKeptForTheBackButtonHoldNoConnection() {
+    logIn(alice, students.get(0), false);
+    alice.driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(20));
+    for (int i = 0; i < 4; i++) {
+      alice.driver.get(url("/timetable"));
+      alice.driver.get(url("/"));
+    }
+    ((JavascriptExecutor) alice.driver).executeScript("window.keptForBack = true;");
+    alice.driver.get(url("/timetable"));
+    alice.driver.navigate().back();
+    waitIn(alice).until(d -> button(alice, python, "select").isDisplayed());
+    assertEquals(Boolean.TRUE, alice.driver.executeScript("return window.keptForBack === true;"),
+      "the catalog came back from the browser's back/forward cache");
+
+    assertEquals(201, service.select(service.login(students.get(2)), python, false).await().statusCode());
+    waitIn(alice).until(d -> "29".equals(d.findElement(By.cssSelector("[data-seats-of='" + python + "']")).getText()));
     click(alice, python, "select");
     waitIn(alice).until(d -> resultOf(alice, python).equals("已选上"));
-    alice.driver.get(url("/timetable"));
-    waitIn(alice).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("[data-grid-section='" + python + "']")));
-    alice.screenshot("timetable");
-    alice.checkAccessibility("timetable");
-    alice.atPhoneWidth(() -> {
-      alice.checkAccessibility("timetable at 360 px");
-      assertFalse(scrollsSideways(alice), "only the grid's own region scrolls at 360 px");
-    });
+    assertEquals("28", alice.driver.findElement(By.cssSelector("[data-seats-of='" + python + "']")).getText());
   }
 
   /** What the student holds in Redis now ("" for nothing). */
