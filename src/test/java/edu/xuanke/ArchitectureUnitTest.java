@@ -33,6 +33,14 @@ class ArchitectureUnitTest {
     slices().matching("edu.xuanke.(*)..").should().beFreeOfCycles().check(production);
   }
 
+  /** The slices above leave out the root package ({@code Main}); the service must not reach back into its harness. */
+  @Test
+  void theServiceDependsOnNeitherTheHarnessNorTheLauncher() {
+    noClasses().that().resideOutsideOfPackages("edu.xuanke.bench..", "edu.xuanke.cli..")
+      .should().dependOnClassesThat().resideInAnyPackage("edu.xuanke.bench..", "edu.xuanke.cli..")
+      .check(production);
+  }
+
   @Test
   void theSharedCoreDependsOnNoDomain() {
     noClasses().that().resideInAPackage("edu.xuanke.core..")

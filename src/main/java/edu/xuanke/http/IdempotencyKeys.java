@@ -2,6 +2,7 @@ package edu.xuanke.http;
 
 import edu.xuanke.admin.AdminService;
 import edu.xuanke.core.ErrorCode;
+import edu.xuanke.core.Fields;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -51,7 +52,7 @@ public final class IdempotencyKeys {
       return;
     }
     if (!VALID.matcher(key).matches()) {
-      ctx.fail(ErrorCode.VALIDATION_FAILED.exception(new JsonObject().put("fields", new JsonObject().put(HEADER, "INVALID"))));
+      ctx.fail(ErrorCode.VALIDATION_FAILED.exception(Fields.details(HEADER, "INVALID")));
       return;
     }
     String who = TokenAuth.studentId(ctx);

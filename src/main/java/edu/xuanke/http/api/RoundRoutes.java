@@ -30,15 +30,13 @@ public final class RoundRoutes {
 
   /** Student routes, behind the session check. */
   public void mount(Router router) {
-    router.get("/api/wishes").handler(ctx -> rounds.wishes(TokenAuth.studentId(ctx), term(ctx, Requests.queryId(ctx, "termId")))
-      .onSuccess(wishes -> Json.ok(ctx, 200, wishes)).onFailure(ctx::fail));
+    router.get("/api/wishes").handler(ctx -> Json.reply(ctx, 200, rounds.wishes(TokenAuth.studentId(ctx), term(ctx, Requests.queryId(ctx, "termId")))));
     router.put("/api/wishes").handler(ctx -> {
       JsonObject body = Requests.body(ctx);
       if (!(body.getValue("sectionIds") instanceof JsonArray ids)) {
         throw ErrorCode.BAD_REQUEST.exception(Fields.details("sectionIds", "NOT_AN_ARRAY"));
       }
-      rounds.saveWishes(TokenAuth.studentId(ctx), Requests.requiredId(body, "termId"), ids)
-        .onSuccess(saved -> Json.ok(ctx, 200, saved)).onFailure(ctx::fail);
+      Json.reply(ctx, 200, rounds.saveWishes(TokenAuth.studentId(ctx), Requests.requiredId(body, "termId"), ids));
     });
     router.post("/api/wishes/enroll").handler(ctx -> {
       // As for select: a student on a one-time password changes it first.
@@ -46,8 +44,7 @@ public final class RoundRoutes {
       // The body is optional: without one (or without termId) the plan of the session's term is tried.
       JsonObject body = ctx.body().length() == 0 ? new JsonObject() : Requests.body(ctx);
       long termId = term(ctx, body.getValue("termId") == null ? 0 : Requests.requiredId(body, "termId"));
-      rounds.enrollPlan(TokenAuth.studentId(ctx), TokenAuth.sessionId(ctx), termId)
-        .onSuccess(results -> Json.ok(ctx, 200, results)).onFailure(ctx::fail);
+      Json.reply(ctx, 200, rounds.enrollPlan(TokenAuth.studentId(ctx), TokenAuth.sessionId(ctx), termId));
     });
   }
 
@@ -74,24 +71,18 @@ public final class RoundRoutes {
 
   /** Admin routes, mounted after the admin check of /api/admin/*. */
   public void mountAdmin(Router router) {
-    router.get("/api/admin/rounds").handler(ctx -> catalog.rounds(term(ctx, Requests.queryId(ctx, "termId")))
-      .onSuccess(list -> Json.ok(ctx, 200, list)).onFailure(ctx::fail));
-    router.post("/api/admin/rounds").handler(ctx -> catalog.saveRound(0, Requests.body(ctx))
-      .onSuccess(saved -> Json.ok(ctx, 201, saved)).onFailure(ctx::fail));
-    router.put("/api/admin/rounds/:id").handler(ctx -> catalog.saveRound(Requests.pathId(ctx, "id"), Requests.body(ctx))
-      .onSuccess(saved -> Json.ok(ctx, 200, saved)).onFailure(ctx::fail));
+    router.get("/api/admin/rounds").handler(ctx -> Json.reply(ctx, 200, catalog.rounds(term(ctx, Requests.queryId(ctx, "termId")))));
+    router.post("/api/admin/rounds").handler(ctx -> Json.reply(ctx, 201, catalog.saveRound(0, Requests.body(ctx))));
+    router.put("/api/admin/rounds/:id").handler(ctx -> Json.reply(ctx, 200, catalog.saveRound(Requests.pathId(ctx, "id"), Requests.body(ctx))));
     router.post("/api/admin/rounds/:id/lottery").handler(ctx -> {
       JsonObject body = Requests.body(ctx);
       if (!(body.getValue("seed") instanceof Number seed) || seed.doubleValue() != seed.longValue()) {
         throw ErrorCode.BAD_REQUEST.exception(Fields.details("seed", "NOT_AN_INTEGER"));
       }
-      rounds.startLottery(Requests.pathId(ctx, "id"), seed.longValue())
-        .onSuccess(job -> Json.ok(ctx, 202, job)).onFailure(ctx::fail);
+      Json.reply(ctx, 202, rounds.startLottery(Requests.pathId(ctx, "id"), seed.longValue()));
     });
-    router.get("/api/admin/rounds/:id/results").handler(ctx -> rounds.results(Requests.pathId(ctx, "id"))
-      .onSuccess(results -> Json.ok(ctx, 200, results)).onFailure(ctx::fail));
-    router.post("/api/admin/rounds/:id/publish").handler(ctx -> rounds.publish(Requests.pathId(ctx, "id"))
-      .onSuccess(job -> Json.ok(ctx, 202, job)).onFailure(ctx::fail));
+    router.get("/api/admin/rounds/:id/results").handler(ctx -> Json.reply(ctx, 200, rounds.results(Requests.pathId(ctx, "id"))));
+    router.post("/api/admin/rounds/:id/publish").handler(ctx -> Json.reply(ctx, 202, rounds.publish(Requests.pathId(ctx, "id"))));
     router.get("/api/admin/rounds/:id/export").handler(this::export);
   }
 }
