@@ -8,12 +8,13 @@ import io.vertx.redis.client.RedisAPI;
 import io.vertx.redis.client.Response;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The state of import jobs: the common job hash and lease of {@link Jobs} with the counters
- * created, moved and errorCount, plus the first {@value #KEPT_ERRORS} row errors and, once the job
+ * created, moved and errorCount, plus the first {@value #KEPT_ERRORS} row errors reported (shown in row order) and, once the job
  * ends, the one-time passwords file. Errors expire a week after the last change, the passwords
  * after an hour, as they are secrets; until then the office may download them again (a browser
  * that lost the first download must not cost a round of password resets).
@@ -97,8 +98,12 @@ public final class ImportJobs {
     return Future.all(counters, errors).map(both -> {
       Map<String, String> job = counters.result();
       if (job.isEmpty()) return null;
-      JsonArray errorList = new JsonArray();
-      errors.result().forEach(e -> errorList.add(new JsonObject(e.toString())));
+      // Batches report their rows' errors after the whole file's parse errors: the office reads them in row order.
+      // The sort is stable, so a row's errors keep their column order; a file's error (row 0) comes first.
+      List<JsonObject> inRowOrder = new ArrayList<>();
+      errors.result().forEach(e -> inRowOrder.add(new JsonObject(e.toString())));
+      inRowOrder.sort(Comparator.comparingInt(e -> e.getInteger("row", 0)));
+      JsonArray errorList = new JsonArray(new ArrayList<>(inRowOrder));
       long errorCount = Long.parseLong(job.getOrDefault("errorCount", "0"));
       if (Jobs.INTERRUPTED.equals(job.get("error"))) {
         errorList.add(new JsonObject().put("row", 0).put("code", Jobs.INTERRUPTED));

@@ -203,11 +203,14 @@ class AccountsTest {
       .bodyAsJsonArray().stream().map(String::valueOf).toList();
     assertEquals(19, colleges.size());
     JsonObject good = bad.copy().put("gender", "F").put("college", colleges.get(8)).put("email", "P0001@example.edu.cn")
-      .put("phone", "13912345678");
+      .put("phone", "+86 138-0013-8000");
     HttpResponse<Buffer> saved = service.http.put("/api/me").bearerTokenAuthentication(token).sendJsonObject(good).await();
     assertEquals(200, saved.statusCode(), saved.bodyAsString());
     assertEquals(true, saved.bodyAsJsonObject().getBoolean("profileComplete"));
     assertEquals("P0001@example.edu.cn", saved.bodyAsJsonObject().getString("email"), "the same address, differently cased");
+    // A phone typed with +86, spaces and dashes is stored as its 11 digits.
+    assertEquals("13800138000", saved.bodyAsJsonObject().getString("phone"));
+    assertEquals(List.of("13800138000"), fixture.rows("SELECT phone FROM accounts WHERE student_id = ?", incomplete));
     assertEquals(201, service.select(token, section, false).await().statusCode());
 
     // Replacing an email already set takes the current password, so a stolen session cannot

@@ -131,10 +131,6 @@ public final class Browser implements AutoCloseable {
     return new File(CHROMIUM).canExecute() && new File(CHROMEDRIVER).canExecute();
   }
 
-  /**
-   * What the browser's console reported against the pages: script errors and Content-Security-Policy
-   * violations (failed requests the pages expect, such as a 409 refusal, are left out).
-   */
   /** What every browser test asserts at its end: no script error or CSP violation, and axe-core finds nothing. */
   public void assertCleanPages() {
     org.junit.jupiter.api.Assertions.assertEquals(List.of(), pageProblems(), "no script errors or CSP violations");
@@ -143,6 +139,10 @@ public final class Browser implements AutoCloseable {
       () -> "axe-core found accessibility violations:\n" + String.join("\n", violations));
   }
 
+  /**
+   * What the browser's console reported against the pages: script errors and Content-Security-Policy
+   * violations (failed requests the pages expect, such as a 409 refusal, are left out).
+   */
   public List<String> pageProblems() {
     return driver.manage().logs().get(LogType.BROWSER).getAll().stream()
       .map(LogEntry::getMessage)

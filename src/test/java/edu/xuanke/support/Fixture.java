@@ -74,6 +74,16 @@ public final class Fixture implements AutoCloseable {
       this.periodId = periodId;
     }
 
+    /**
+     * The same term seen from a second period (阶段 2), the eight weeks after the first: sections made through
+     * it are in that period.
+     */
+    public Term secondPeriod() throws SQLException {
+      LocalDate starts = LocalDate.now().plusWeeks(8).plusDays(1);
+      return new Term(id, insert("INSERT INTO periods (term_id, idx, starts_on, ends_on) VALUES (?, 2, ?, ?)",
+        id, starts, starts.plusWeeks(8)));
+    }
+
     public long section(String course, int capacity, int weekday, String start, String end) throws SQLException {
       return section(course, capacity, weekday, start, end, "");
     }

@@ -1,5 +1,6 @@
 package edu.xuanke.http.pages;
 
+import edu.xuanke.auth.OneTimePasswords;
 import edu.xuanke.support.Browser;
 import edu.xuanke.support.Fixture;
 import edu.xuanke.support.Service;
@@ -17,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -40,6 +42,9 @@ class AdminPagesBrowserTest {
   private Fixture.Term term;
   private long section;
   private List<String> students;
+  /** A student who must replace a one-time password before selecting. */
+  private String firstLogin;
+  private final String oneTimePassword = OneTimePasswords.generate();
   private Browser browser;
 
   @BeforeEach
@@ -49,6 +54,9 @@ class AdminPagesBrowserTest {
     term = fixture.openTerm(3);
     section = term.section("PY1", 5, 2, "18:45", "21:45");
     students = term.students("AP", 2);
+    firstLogin = term.students("OT", 1).get(0);
+    fixture.execute("UPDATE accounts SET password_hash = ?, must_change_password = TRUE WHERE student_id = ?",
+      OneTimePasswords.hash(oneTimePassword), firstLogin);
     fixture.admin("office");
     service.start();
     assertEquals(201, service.select(service.login(students.get(0)), section, false).await().statusCode());
@@ -58,7 +66,7 @@ class AdminPagesBrowserTest {
   @AfterEach
   void stop() throws Exception {
     try {
-      if (browser != null) assertEquals(List.of(), browser.pageProblems(), "no script errors or CSP violations");
+      if (browser != null) browser.assertCleanPages();
     } finally {
       if (browser != null) browser.close();
       if (service != null) service.close();
@@ -93,6 +101,8 @@ class AdminPagesBrowserTest {
     browser.screenshot("admin-dashboard");
 
     browser.driver.get(url("/admin/students?termId=" + term.id));
+    waiting().until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("[data-reset='" + students.get(1) + "']")));
+    browser.checkAccessibility("/admin/students");
     Path csv = Files.createTempFile("students-", ".csv");
     // Saved as Excel on Chinese Windows saves "CSV": in GBK.
     Files.writeString(csv, "学号,姓名,性别\nNEW0001,张三,男\nNEW0002,李四,X\n", Charset.forName("GBK"));
@@ -105,6 +115,7 @@ class AdminPagesBrowserTest {
     assertEquals(List.of("张三"), fixture.rows("SELECT name FROM accounts WHERE student_id = 'NEW0001'"), "GBK read as GBK");
     assertEquals("2", byId("import-progress").getDomProperty("value"));
     browser.screenshot("admin-import");
+    browser.checkAccessibility("/admin/students with an import's progress and errors");
     Files.delete(csv);
 
     browser.driver.findElement(By.cssSelector("[data-reset='" + students.get(1) + "']")).click();
@@ -125,6 +136,7 @@ class AdminPagesBrowserTest {
     waiting().until(ExpectedConditions.textToBePresentInElementLocated(
       By.cssSelector("form[data-kind='sections'] .field-error[data-for='capacity']"), "容量为 0 到 100000 之间的整数。"));
     browser.screenshot("admin-catalog-error");
+    browser.checkAccessibility("/admin/catalog with a field error");
     capacity.clear();
     capacity.sendKeys("8");
     browser.driver.findElement(By.cssSelector("form[data-kind='sections'] button[type='submit']")).click();
@@ -142,16 +154,22 @@ class AdminPagesBrowserTest {
   }
 
   private void logInAs(String id) {
+    logInAs(id, Fixture.PASSWORD);
+  }
+
+  private void logInAs(String id, String password) {
     browser.driver.get(url("/login"));
     byId("studentId").sendKeys(id);
-    byId("password").sendKeys(Fixture.PASSWORD);
+    byId("password").sendKeys(password);
     byId("login-submit").click();
     waiting().until(driver -> !driver.getCurrentUrl().contains("/login"));
   }
 
   /**
    * Every page and its states (errors, refusals on the dashboard, a refused import row, a refused
-   * catalog field) in zh-CN and in English: nothing on them is a raw code or a message key.
+   * catalog field, the wishes of an open round, the catalog of a student who must first replace a
+   * one-time password, the rounds and export pages) in zh-CN and in English: nothing on them is a raw
+   * code or a message key.
    */
   @Test
   void noPageShowsAnUntranslatedKeyInEitherLanguage() throws Exception {
@@ -160,6 +178,13 @@ class AdminPagesBrowserTest {
     String token = service.login(students.get(1));
     assertEquals(201, service.select(token, section, false).await().statusCode());
     assertEquals(409, service.select(token, section, false).await().statusCode());
+    // An open round, for /wishes and /admin/rounds.
+    Instant now = Instant.now();
+    var round = service.http.post("/api/admin/rounds").bearerTokenAuthentication(service.login("office")).sendJsonObject(
+      new io.vertx.core.json.JsonObject().put("termId", term.id).put("kind", "PRESELECT")
+        .put("opensAt", now.toString()).put("closesAt", now.plus(Duration.ofHours(1)).toString())
+        .put("maxWishes", 2)).await();
+    assertEquals(201, round.statusCode(), round.bodyAsString());
     List<String> found = new ArrayList<>();
     for (String lang : List.of("zh-CN", "en")) {
       browser.driver.get(url("/lang/" + lang + "?next=/login"));
@@ -172,6 +197,10 @@ class AdminPagesBrowserTest {
         browser.driver.get(url(page));
         check(found, lang, page, keys);
       }
+      browser.driver.get(url("/wishes"));
+      assertTrue(byId("wish-form").isDisplayed(), "the open round's wish form");
+      check(found, lang, "/wishes with an open round", keys);
+      browser.screenshot("wishes-" + lang);
       browser.driver.get(url("/profile"));
       WebElement phone = byId("phone");
       phone.clear();
@@ -181,7 +210,20 @@ class AdminPagesBrowserTest {
       assertTrue(hint.contains("13800138000"), "the phone's error says the expected format: " + hint);
       check(found, lang, "profile with a field error", keys);
 
+      logInAs(firstLogin, oneTimePassword);
+      for (String page : List.of("/password", "/")) {
+        browser.driver.get(url(page));
+        check(found, lang, page + " before the one-time password is replaced", keys);
+      }
+      assertTrue(byId("password-required").isDisplayed(), "the catalog asks for the password first");
+      browser.screenshot("catalog-password-required-" + lang);
+
       logInAs("office");
+      for (String page : List.of("/admin/rounds", "/admin/export")) {
+        browser.driver.get(url(page + "?termId=" + term.id));
+        check(found, lang, page, keys);
+      }
+      browser.screenshot("admin-export-" + lang);
       browser.driver.get(url("/admin?termId=" + term.id));
       waiting().until(driver -> !driver.findElements(By.cssSelector("#refusal-table tbody tr")).isEmpty());
       check(found, lang, "/admin", keys);

@@ -18,6 +18,7 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +31,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The student pages in headless Chromium: log in, select and see "enrolled", watch the seat count
- * drop in a second browser without a reload (SSE), a time conflict's message, drop, a profile
+ * drop in a second browser without a reload (SSE), why a card cannot be taken (a time conflict, but none with
+ * the same hour in another 阶段; the maximum, an incomplete profile, a window not open), drop, a profile
  * field error, the language switch, selecting with the keyboard alone, a one-time password replaced at
  * the first login, pages kept for the back button holding no connection. Every page visited is checked with axe-core against WCAG 2 A/AA and axe's best
  * practices (some also at 360 px wide); screenshots go to target/screenshots/.
@@ -45,7 +47,11 @@ class StudentPagesBrowserTest {
   private long full;
   private long termId;
   private long restricted;
+  /** At Python's hour, in the term's second 阶段: no clash with it. */
+  private long otherPeriod;
   private List<String> students;
+  /** A student of the term whose profile is incomplete (the term requires it). */
+  private String incomplete;
   private Browser alice;
   private Browser bob;
 
@@ -60,7 +66,10 @@ class StudentPagesBrowserTest {
     full = term.section("WL1", 1, 5, "08:00", "09:00");
     termId = term.id;
     restricted = term.section("RS1", 5, 3, "08:00", "09:00", "Z99");
+    otherPeriod = term.secondPeriod().section("LT1", 30, 2, "18:45", "21:45");
     students = term.students("S", 3);
+    incomplete = fixture.students("Q", 1, term.id, false).get(0);
+    fixture.admin("office");
     service.start();
     assertEquals(201, service.select(service.login(students.get(1)), full, false).await().statusCode());
     alice = new Browser();
@@ -170,6 +179,9 @@ class StudentPagesBrowserTest {
     String conflict = card(alice, ai).findElement(By.className("why")).getText();
     assertTrue(conflict.contains("时间冲突") && conflict.contains("PY1 title"), conflict);
     assertFalse(button(alice, ai, "select").isDisplayed());
+    // The same hour in another 阶段 is no clash.
+    assertFalse(card(alice, otherPeriod).findElement(By.className("why")).isDisplayed(), "no reason on the other period's card");
+    assertTrue(button(alice, otherPeriod, "select").isDisplayed());
     alice.screenshot("catalog-card-says-why");
 
     // A full section offers its waitlist.
@@ -323,7 +335,7 @@ class StudentPagesBrowserTest {
   void findAndTakeACourseFast() {
     logIn(alice, students.get(0), false);
     ((JavascriptExecutor) alice.driver).executeScript("window.notReloaded = true;");
-    assertEquals(5, visibleCards(alice).size());
+    assertEquals(6, visibleCards(alice).size());
     WebElement search = alice.driver.findElement(By.id("search"));
     search.sendKeys("ai1");
     waitIn(alice).until(d -> visibleCards(alice).equals(List.of(ai)));
@@ -336,10 +348,10 @@ class StudentPagesBrowserTest {
     assertTrue(alice.driver.findElement(By.id("no-match")).isDisplayed());
     search.clear();
     search.sendKeys(" ");
-    waitIn(alice).until(d -> visibleCards(alice).size() == 5);
+    waitIn(alice).until(d -> visibleCards(alice).size() == 6);
     alice.driver.findElement(By.cssSelector(".more-filters summary")).click();
     new org.openqa.selenium.support.ui.Select(alice.driver.findElement(By.name("weekday"))).selectByValue("2");
-    waitIn(alice).until(d -> visibleCards(alice).equals(List.of(python, ai)));
+    waitIn(alice).until(d -> visibleCards(alice).equals(List.of(python, ai, otherPeriod)));
     new org.openqa.selenium.support.ui.Select(alice.driver.findElement(By.name("weekday"))).selectByValue("0");
     assertEquals(Boolean.TRUE, ((JavascriptExecutor) alice.driver).executeScript("return window.notReloaded === true;"));
 
@@ -353,6 +365,58 @@ class StudentPagesBrowserTest {
     assertTrue(card(alice, python).getText().contains("非专业班"), "the course's nature on the card");
     assertTrue(card(alice, python).getText().contains("第 1 阶段"), "the period on the card");
     alice.checkAccessibility("catalog after search and select");
+  }
+
+  private String whyOn(Browser browser, long sectionId) {
+    return card(browser, sectionId).findElement(By.className("why")).getText();
+  }
+
+  /**
+   * A card says up front why its section cannot be taken: the maximum is reached (a swap is still offered),
+   * the profile is incomplete (with a link to /profile), the window has not opened or has closed.
+   */
+  @Test
+  void cardsSayWhyBeforeAnyClick() {
+    String holder = service.login(students.get(1)); // already holds the full section
+    assertEquals(201, service.select(holder, python, false).await().statusCode());
+    assertEquals(201, service.select(holder, otherPeriod, false).await().statusCode());
+    logIn(bob, students.get(1), false);
+    assertTrue(whyOn(bob, ai).contains("已选满 3 门"), whyOn(bob, ai));
+    assertFalse(button(bob, ai, "select").isDisplayed());
+    assertEquals("", whyOn(bob, pythonLater), "the maximum does not stop a swap");
+    assertTrue(button(bob, pythonLater, "swap").isDisplayed());
+    bob.screenshot("catalog-why-limit");
+    bob.checkAccessibility("catalog at the maximum");
+
+    logIn(alice, incomplete, false);
+    assertTrue(whyOn(alice, python).startsWith("请先完善个人信息再选课"), whyOn(alice, python));
+    assertFalse(button(alice, python, "select").isDisplayed());
+    alice.screenshot("catalog-why-profile");
+    alice.checkAccessibility("catalog with an incomplete profile");
+    card(alice, python).findElement(By.cssSelector(".why a")).click();
+    waitIn(alice).until(ExpectedConditions.urlToBe(url("/profile")));
+
+    Instant now = Instant.now();
+    moveWindow(now.plus(Duration.ofDays(1)), now.plus(Duration.ofDays(2)));
+    alice.driver.get(url("/"));
+    assertEquals("选课尚未开始，开始后即可选。", whyOn(alice, python));
+    assertFalse(button(alice, python, "select").isDisplayed());
+    alice.screenshot("catalog-why-upcoming");
+    alice.checkAccessibility("catalog before the window opens");
+
+    moveWindow(now.minus(Duration.ofDays(2)), now.minus(Duration.ofDays(1)));
+    alice.driver.get(url("/"));
+    assertEquals("选课已结束。", whyOn(alice, python));
+    assertFalse(button(alice, python, "select").isDisplayed());
+    alice.screenshot("catalog-why-closed");
+  }
+
+  /** The office moves the term's selection window (and drop deadline) through the admin API. */
+  private void moveWindow(Instant opens, Instant closes) {
+    var moved = service.http.put("/api/admin/terms/" + termId).bearerTokenAuthentication(service.login("office"))
+      .sendJsonObject(new io.vertx.core.json.JsonObject().put("selectionOpensAt", opens.toString())
+        .put("selectionClosesAt", closes.toString()).put("dropClosesAt", closes.toString())).await();
+    assertEquals(200, moved.statusCode(), moved.bodyAsString());
   }
 
   /** At 390×844 the first section's button is on the first screen, dates do not wrap, and the timetable stays usable. */
