@@ -16,6 +16,9 @@ import java.util.concurrent.TimeUnit;
 /** Clients of the backing stores, built the same way by every verticle that needs them. */
 public final class Stores {
 
+  /** Above the statements of a default batch of 4,000 events (three tables, at most ten chunks each). */
+  private static final int PERSISTER_PIPELINING = 32;
+
   private Stores() {
   }
 
@@ -48,9 +51,6 @@ public final class Stores {
   public static Pool persisterMysql(Vertx vertx, AppConfig config) {
     return mysql(vertx, config, mysqlOptions(config).setPipeliningLimit(PERSISTER_PIPELINING));
   }
-
-  /** Above the statements of a default batch of 4,000 events (three tables, at most ten chunks each). */
-  private static final int PERSISTER_PIPELINING = 32;
 
   private static Pool mysql(Vertx vertx, AppConfig config, MySQLConnectOptions options) {
     return MySQLBuilder.pool()
