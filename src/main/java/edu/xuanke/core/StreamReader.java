@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -75,6 +76,7 @@ public final class StreamReader {
   private static final long OWN_PENDING_EVERY_MS = 5_000;
   /** Handlers (e.g. MySQL transactions of different terms) in flight at once, and claims. */
   private static final int PARALLEL = 4;
+  private static final long STOP_WAIT_MS = 10_000;
   private static final RedisScript ACK = RedisScript.fromResources("lua/stream_ack.lua");
 
   private final Vertx vertx;
@@ -173,7 +175,11 @@ public final class StreamReader {
     }
   }
 
-  /** Finishes the batch in hand and stops reading. */
+  /**
+   * Finishes the batch in hand and stops reading. Bounded: a batch whose store went away mid-call
+   * may never be answered (no command timeout), and a node must still shut down; its entries stay
+   * pending and are read again.
+   */
   public Future<Void> stop() {
     if (!started) return Future.succeededFuture();
     running = false;
@@ -181,7 +187,12 @@ public final class StreamReader {
     vertx.cancelTimer(deadClaimer);
     vertx.cancelTimer(ownPendingTimer);
     wake();
-    return stopped.future().eventually(() -> connection == null ? Future.succeededFuture() : connection.close());
+    return stopped.future().timeout(STOP_WAIT_MS, TimeUnit.MILLISECONDS)
+      .recover(failure -> {
+        log.warn("{}: the batch in hand did not finish within {} ms; stopping without it", group, STOP_WAIT_MS);
+        return Future.succeededFuture();
+      })
+      .eventually(() -> connection == null ? Future.succeededFuture() : connection.close());
   }
 
   /** Creates the stream and the group unless they exist; a new group reads from the start. */
