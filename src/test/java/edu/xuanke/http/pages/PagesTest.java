@@ -350,11 +350,12 @@ class PagesTest {
     HttpClient client = service.vertx.createHttpClient();
     try {
       BlockingQueue<String> events = new LinkedBlockingQueue<>();
+      // The handler is set on the event loop as the head arrives: set later from this thread, it would miss the first events.
       HttpClientResponse stream = client.request(HttpMethod.GET, service.config.httpPort(), "localhost", "/api/seats/stream")
-        .compose(request -> request.putHeader("Authorization", "Bearer " + token).send()).await();
+        .compose(request -> request.putHeader("Authorization", "Bearer " + token).send())
+        .onSuccess(response -> response.handler(chunk -> events.add(chunk.toString()))).await();
       assertEquals(200, stream.statusCode());
       assertTrue(stream.getHeader("Content-Type").startsWith("text/event-stream"));
-      stream.handler(chunk -> events.add(chunk.toString()));
       String first = nextEvent(events, "event: seats");
       assertTrue(first.contains("\"" + python + "\":30") && first.contains("\"" + ai + "\":30"), first);
 
@@ -386,11 +387,12 @@ class PagesTest {
     try {
       List<StringBuffer> streams = new ArrayList<>();
       for (int i = 0; i < pages; i++) {
-        HttpClientResponse stream = client.request(HttpMethod.GET, service.config.httpPort(), "localhost", "/api/seats/stream")
-          .compose(request -> request.putHeader("Authorization", "Bearer " + token).send()).await();
-        assertEquals(200, stream.statusCode());
         StringBuffer received = new StringBuffer();
-        stream.handler(chunk -> received.append(chunk.toString()));
+        // Set on the event loop as the head arrives, so no event is missed (see seatStreamSendsEveryCountThenTheChanges).
+        HttpClientResponse stream = client.request(HttpMethod.GET, service.config.httpPort(), "localhost", "/api/seats/stream")
+          .compose(request -> request.putHeader("Authorization", "Bearer " + token).send())
+          .onSuccess(response -> response.handler(chunk -> received.append(chunk.toString()))).await();
+        assertEquals(200, stream.statusCode());
         streams.add(received);
       }
       long deadline = System.currentTimeMillis() + 5000;
