@@ -31,7 +31,12 @@ public final class TcpProxy {
   }
 
   public TcpProxy start() {
-    server = vertx.createNetServer().connectHandler(inbound -> {
+    listenAgain(50);
+    return this;
+  }
+
+  private NetServer relay() {
+    return vertx.createNetServer().connectHandler(inbound -> {
       inbound.pause();
       sockets.add(inbound);
       client.connect(targetPort, "127.0.0.1").onComplete(ar -> {
@@ -48,8 +53,30 @@ public final class TcpProxy {
         inbound.resume();
       });
     });
-    server.listen(port, "127.0.0.1").await();
-    return this;
+  }
+
+  /**
+   * Right after a cut, the relayed connections that had this port as their local end may still be
+   * closing, and the kernel refuses the port for a moment (a CI run saw "Address already in use"):
+   * a relay coming back tries again for up to five seconds, as a restarted store would.
+   */
+  private void listenAgain(int attempts) {
+    server = relay();
+    try {
+      server.listen(port, "127.0.0.1").await();
+    } catch (Exception failure) {
+      // await() rethrows the BindException itself, unwrapped.
+      if (attempts <= 1 || !String.valueOf(failure.getMessage()).contains("Address already in use")) {
+        throw failure instanceof RuntimeException unchecked ? unchecked : new IllegalStateException(failure);
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(failure);
+      }
+      listenAgain(attempts - 1);
+    }
   }
 
   /** Sends new connections to another port from now on (a failover's new primary). */
