@@ -103,7 +103,7 @@ public final class ImportJobs {
       List<JsonObject> inRowOrder = new ArrayList<>();
       errors.result().forEach(e -> inRowOrder.add(new JsonObject(e.toString())));
       inRowOrder.sort(Comparator.comparingInt(e -> e.getInteger("row", 0)));
-      JsonArray errorList = new JsonArray(new ArrayList<>(inRowOrder));
+      JsonArray errorList = new JsonArray(inRowOrder);
       long errorCount = Long.parseLong(job.getOrDefault("errorCount", "0"));
       if (Jobs.INTERRUPTED.equals(job.get("error"))) {
         errorList.add(new JsonObject().put("row", 0).put("code", Jobs.INTERRUPTED));
