@@ -8,6 +8,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
@@ -16,7 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /**
  * The persister's batches against real MariaDB, without the service: a batch written again
  * (a crash between commit and acknowledgement) changes nothing, and an event older than the one
- * a row already has (two consumers' batches committing out of order) does not overwrite it.
+ * a row already has (two consumers' batches committing out of order) does not overwrite it; a
+ * batch large enough to be written in parallel parts stores all of it.
  */
 class PersisterReplayTest {
 
@@ -72,12 +75,40 @@ class PersisterReplayTest {
     assertEquals(List.of("4"), rows("SELECT COUNT(*) FROM selection_events WHERE student_id = ?"));
   }
 
+  @Test
+  void aBatchWrittenInPartsStoresEveryEventAndAReplayChangesNothing() throws Exception {
+    List<String> students = term.students("B", 400);
+    List<StreamReader.Entry> batch = new ArrayList<>();
+    for (int i = 0; i < students.size(); i++) {
+      String s = students.get(i);
+      batch.add(event(s, (1700000010000L + i) + "-0", "ENROLL", held, 0));
+      batch.add(event(s, (1700000020000L + i) + "-0", "DROP", held, 0));
+      batch.add(event(s, (1700000030000L + i) + "-0", "ENROLL", waited, 0));
+    }
+    // 1,200 events: more than one statement's rows, so the batch goes to MySQL in parallel parts.
+    // Newest first: whatever part and order an event lands in, the newest per row wins.
+    Collections.reverse(batch);
+    persister.write(batch).await();
+
+    String counts = "SELECT (SELECT COUNT(*) FROM selection_events WHERE student_id LIKE 'B%'),"
+      + " (SELECT COUNT(*) FROM enrollments WHERE student_id LIKE 'B%' AND section_id = ? AND state = 'DROPPED'),"
+      + " (SELECT COUNT(*) FROM enrollments WHERE student_id LIKE 'B%' AND section_id = ? AND state = 'ENROLLED')";
+    List<String> expected = List.of("1200|400|400");
+    assertEquals(expected, fixture.rows(counts, held, waited));
+    persister.write(batch).await();
+    assertEquals(expected, fixture.rows(counts, held, waited));
+  }
+
   private List<String> rows(String sql) {
     return fixture.rows(sql, student);
   }
 
   private StreamReader.Entry event(String id, String type, long section, long seq) {
-    return new StreamReader.Entry(id, Map.of("type", type, "student", student, "section", Long.toString(section),
+    return event(student, id, type, section, seq);
+  }
+
+  private StreamReader.Entry event(String of, String id, String type, long section, long seq) {
+    return new StreamReader.Entry(id, Map.of("type", type, "student", of, "section", Long.toString(section),
       "at", id.substring(0, id.indexOf('-')), "seq", Long.toString(seq), "gen", Long.toString(generation)));
   }
 }
