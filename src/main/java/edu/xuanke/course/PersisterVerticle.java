@@ -35,6 +35,7 @@ public class PersisterVerticle extends VerticleBase {
     requests = vertx.eventBus().localConsumer(Persisters.ENSURE_ADDRESS, request -> persisters.ensureRunning(request.body())
       .onSuccess(v -> request.reply(null))
       .onFailure(failure -> request.fail(503, String.valueOf(failure.getMessage()))));
+    Persister.warmUp(mysql);
     return requests.completion().compose(v -> persisters.start());
   }
 
