@@ -47,11 +47,10 @@ public final class Persister {
   private static final int ROWS_PER_STATEMENT = 512;
   /**
    * Transactions one batch is written in at once, at most (one per {@value #ROWS_PER_STATEMENT}
-   * events). MySQL works on one statement per connection at a time, pipelined or not. With one
-   * transaction per batch, statements one after the other, 4,000 events took about 450 ms at full
-   * load here (2 cores), less than the write-heavy phase appends, and the lag grew to seconds;
-   * pipelined and in two parts, batches stayed under 3,000 events at about 65 µs per event. Two
-   * for the machine's two cores: more parts would compete for the same cores (and connections).
+   * events). MySQL works on one statement per connection at a time. With one transaction per
+   * batch, 4,000 events took about 450 ms at full load here (2 cores), less than the write-heavy
+   * phase appends, and the lag grew to seconds. Two for the machine's two cores: more parts would
+   * compete for the same cores (and connections).
    */
   private static final int WRITERS = 2;
   private static final String INSERT_EVENT =
@@ -146,8 +145,9 @@ public final class Persister {
               events.size() - current.size(), generation);
           }
           Rows rows = new Rows(current);
-          // Every statement at once, in order: on the persister's pool (Stores.persisterMysql) the
-          // connection pipelines them, so the transaction waits for MySQL about once, not once per chunk.
+          // Every statement queued at once: the connection sends each as the previous one is answered.
+          // Not pipelined: vertx-mysql-client 5.0.8 never answers the second and later statements in
+          // flight when a connection drops (MySQLCodec.fail), which hung the persister in StoreFaultTest.
           List<Future<?>> statements = new ArrayList<>();
           insertAll(conn, INSERT_EVENT, EVENT_ROW, "", rows.events, statements);
           insertAll(conn, UPSERT_ENROLLMENT, ENROLLMENT_ROW, ENROLLMENT_UPDATE, rows.enrollments, statements);
