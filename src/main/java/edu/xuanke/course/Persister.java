@@ -3,10 +3,12 @@ package edu.xuanke.course;
 import edu.xuanke.core.Poll;
 import edu.xuanke.core.StreamReader;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.RedisAPI;
+import io.vertx.sqlclient.ClosedConnectionException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
@@ -19,6 +21,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Write-behind of one term: writes each batch of the term's event stream (read by the node's
@@ -136,7 +139,7 @@ public final class Persister {
   /** Writes events in one transaction, then records their lag, advances the term's mark and announces the promotions. */
   private Future<Void> writePart(List<Event> events) {
     if (events.isEmpty()) return Future.succeededFuture();
-    return mysql.withTransaction(conn -> conn.preparedQuery(GENERATION).execute(Tuple.of(keys.termId()))
+    return inTransaction(conn -> conn.preparedQuery(GENERATION).execute(Tuple.of(keys.termId()))
         .compose(locked -> {
           long generation = locked.iterator().next().getLong("live_generation");
           List<Event> current = events.stream().filter(e -> e.gen >= generation).toList();
@@ -145,9 +148,8 @@ public final class Persister {
               events.size() - current.size(), generation);
           }
           Rows rows = new Rows(current);
-          // Every statement queued at once: the connection sends each as the previous one is answered.
-          // Not pipelined: vertx-mysql-client 5.0.8 never answers the second and later statements in
-          // flight when a connection drops (MySQLCodec.fail), which hung the persister in StoreFaultTest.
+          // Every statement at once: on the persister's pool (Stores.persisterMysql) the connection
+          // pipelines them, so the transaction waits for MySQL and the busy event loop about once, not once per chunk.
           List<Future<?>> statements = new ArrayList<>();
           insertAll(conn, INSERT_EVENT, EVENT_ROW, "", rows.events, statements);
           insertAll(conn, UPSERT_ENROLLMENT, ENROLLMENT_ROW, ENROLLMENT_UPDATE, rows.enrollments, statements);
@@ -168,6 +170,45 @@ public final class Persister {
           ONCE_ON_THIS_NODE));
         return null;
       });
+  }
+
+  /**
+   * Runs {@code work} in a transaction of its own on a connection of the pool, failing as soon as
+   * the connection drops. Not {@code Pool.withTransaction}: vertx-mysql-client 5.0.8 never answers
+   * the second and later commands in flight on a dropped connection (MySQLCodec.fail answers only
+   * the first), pipelined statements or a ROLLBACK sent just as it drops, and its transaction waits
+   * for every statement before it rolls back and hands the connection back; the batch, and the
+   * term's persister with it, would wait forever (PersisterCutTest).
+   */
+  private <T> Future<T> inTransaction(Function<SqlConnection, Future<T>> work) {
+    return mysql.getConnection().compose(conn -> {
+      Promise<T> outcome = Promise.promise();
+      Promise<Void> dropped = Promise.promise();
+      conn.closeHandler(closed -> {
+        dropped.tryComplete();
+        outcome.tryFail(ClosedConnectionException.INSTANCE);
+      });
+      conn.query("BEGIN").execute()
+        .compose(begun -> work.apply(conn))
+        .compose(result -> conn.query("COMMIT").execute().map(result))
+        .onComplete(done -> {
+          if (done.succeeded()) outcome.tryComplete(done.result());
+          else outcome.tryFail(done.cause());
+        });
+      return outcome.future()
+        .recover(failure -> nextTurn().compose(v -> dropped.future().isComplete() || failure instanceof ClosedConnectionException
+          // MySQL rolls back what a dropped connection left open.
+          ? Future.<T>failedFuture(failure)
+          : conn.query("ROLLBACK").execute().transform(rolledBack -> Future.<T>failedFuture(failure))))
+        .eventually(conn::close);
+    });
+  }
+
+  /** Completes on the next turn of this event loop: a connection's drop is fully handled by then. */
+  private Future<Void> nextTurn() {
+    Promise<Void> turn = Promise.promise();
+    vertx.runOnContext(v -> turn.complete());
+    return turn.future();
   }
 
   /** Sends {@code rows} as multi-row statements, one per chunk (see {@link #ROWS_PER_STATEMENT}), adding each to {@code sent}. */

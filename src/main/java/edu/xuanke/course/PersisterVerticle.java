@@ -26,7 +26,7 @@ public class PersisterVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     AppConfig config = new AppConfig(config());
-    mysql = Stores.mysql(vertx, config);
+    mysql = Stores.persisterMysql(vertx, config);
     pooled = Stores.redis(vertx, config);
     dedicated = Stores.dedicatedRedis(vertx, config);
     // The consumer name stays the same across restarts, so a restarted node finishes its own pending entries.

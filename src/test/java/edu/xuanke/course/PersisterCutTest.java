@@ -29,8 +29,9 @@ import static org.junit.jupiter.api.Assertions.fail;
  * The persister's MySQL connection dropped while a batch is being written (through a TCP relay
  * that is cut at a random moment): the write ends, failed or committed, instead of waiting
  * forever, and writing every batch again afterwards stores each event once. A write that never
- * ends stops the term's persister for good (the reader waits for it before it reads again);
- * pipelined statements did exactly that with vertx-mysql-client 5.0.8.
+ * ends stops the term's persister for good (the reader waits for it before it reads again); on
+ * the persister's pipelined pool, {@code Pool.withTransaction} did exactly that with
+ * vertx-mysql-client 5.0.8 (see Persister.inTransaction).
  */
 class PersisterCutTest {
 
@@ -64,7 +65,7 @@ class PersisterCutTest {
     List<String> students = term.students("K", EVENTS_PER_BATCH);
     long generation = Long.parseLong(fixture.rows("SELECT live_generation FROM terms WHERE id = ?", term.id).get(0));
     TcpProxy mysql = new TcpProxy(proxies, 3306).start();
-    relayed = Stores.mysql(service.vertx, new AppConfig(TestConfig.json().put("mysqlPort", mysql.port)));
+    relayed = Stores.persisterMysql(service.vertx, new AppConfig(TestConfig.json().put("mysqlPort", mysql.port)));
     Persister persister = new Persister(service.vertx, relayed, new TermKeys(term.id), new PersistedMarks(service.vertx));
 
     List<List<StreamReader.Entry>> batches = new ArrayList<>();
