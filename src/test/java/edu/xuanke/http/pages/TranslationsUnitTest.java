@@ -45,7 +45,9 @@ class TranslationsUnitTest {
     "READONLY", "REFUSED", "TRYAGAIN", "CANCELLED",
     // Redis commands and replies of the stream reader and the cluster key lookup, the idempotency
     // script's reply, and the reason a 503 carries in its details (the page shows UNAVAILABLE's text).
-    "NOGROUP", "UNBLOCK", "KEYSLOT", "GETKEYSINSLOT", "IN_FLIGHT", "DEADLINE");
+    "NOGROUP", "UNBLOCK", "KEYSLOT", "GETKEYSINSLOT", "IN_FLIGHT", "DEADLINE",
+    // The persister's transaction statements.
+    "BEGIN", "COMMIT", "ROLLBACK");
 
   private static Properties load(String resource) {
     Properties properties = new Properties();
