@@ -124,14 +124,14 @@ class StoreFaultTest {
     load.stop();
     TermKeys keys = new TermKeys(term.id);
     Persister.awaitPersistedSoFar(service.vertx, service.redis, keys, 10_000).await();
-    long generation = generation();
+    long generation = term.liveGeneration();
     redis.kill();
     redis.start();
     load.start(6);
     awaitProgress(load, "after Redis came back on older data");
     load.stop();
     assertTrue(load.successes() > atSnapshot + 20, "answers after the snapshot: " + load.answers());
-    assertTrue(generation() > generation, "the term was rebuilt from MySQL");
+    assertTrue(term.liveGeneration() > generation, "the term was rebuilt from MySQL");
     assertConsistent(load);
   }
 
@@ -252,10 +252,6 @@ class StoreFaultTest {
       term.id, load.successes(), load.uncertainCount(), load.answers());
     assertEquals(List.of(), service.audit(term.id), "invariants, and MySQL equal to the live state");
     assertEquals(List.of(), load.mismatches(fixture, term.id), "every 2xx in MySQL, nothing else");
-  }
-
-  private long generation() {
-    return Long.parseLong(fixture.rows("SELECT live_generation FROM terms WHERE id = ?", term.id).get(0));
   }
 
   private void awaitHealth(String store, String status) throws InterruptedException {

@@ -16,7 +16,6 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -63,7 +62,7 @@ class PersisterCutTest {
     Fixture.Term term = fixture.openTerm(3);
     long section = term.section("C1", 5_000, 1, "08:00", "10:00");
     List<String> students = term.students("K", EVENTS_PER_BATCH);
-    long generation = Long.parseLong(fixture.rows("SELECT live_generation FROM terms WHERE id = ?", term.id).get(0));
+    long generation = term.liveGeneration();
     TcpProxy mysql = new TcpProxy(proxies, 3306).start();
     relayed = Stores.persisterMysql(service.vertx, new AppConfig(TestConfig.json().put("mysqlPort", mysql.port)));
     Persister persister = new Persister(service.vertx, relayed, new TermKeys(term.id), new PersistedMarks(service.vertx));
@@ -104,9 +103,7 @@ class PersisterCutTest {
     List<StreamReader.Entry> batch = new ArrayList<>();
     for (int i = 0; i < students.size(); i++) {
       String id = (1700000000000L + round * 10_000L + i) + "-0";
-      batch.add(new StreamReader.Entry(id, Map.of("type", round % 2 == 0 ? "ENROLL" : "DROP", "student", students.get(i),
-        "section", Long.toString(section), "at", id.substring(0, id.indexOf('-')), "seq", "0",
-        "gen", Long.toString(generation))));
+      batch.add(PersisterEvents.entry(id, round % 2 == 0 ? "ENROLL" : "DROP", students.get(i), section, 0, generation));
     }
     return batch;
   }

@@ -11,7 +11,6 @@ import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -39,7 +38,7 @@ class PersisterReplayTest {
     held = term.section("P1", 5, 1, "08:00", "10:00");
     waited = term.section("P2", 1, 2, "08:00", "10:00");
     student = term.students("R", 1).get(0);
-    generation = Long.parseLong(fixture.rows("SELECT live_generation FROM terms WHERE id = ?", term.id).get(0));
+    generation = term.liveGeneration();
     persister = new Persister(service.vertx, service.mysql, new TermKeys(term.id), new PersistedMarks(service.vertx));
   }
 
@@ -108,7 +107,6 @@ class PersisterReplayTest {
   }
 
   private StreamReader.Entry event(String of, String id, String type, long section, long seq) {
-    return new StreamReader.Entry(id, Map.of("type", type, "student", of, "section", Long.toString(section),
-      "at", id.substring(0, id.indexOf('-')), "seq", Long.toString(seq), "gen", Long.toString(generation)));
+    return PersisterEvents.entry(id, type, of, section, seq, generation);
   }
 }

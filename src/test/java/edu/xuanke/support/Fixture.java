@@ -74,6 +74,11 @@ public final class Fixture implements AutoCloseable {
       this.periodId = periodId;
     }
 
+    /** The term's live-state generation in MySQL (a rebuild raises it; the persister's events carry it). */
+    public long liveGeneration() {
+      return Long.parseLong(rows("SELECT live_generation FROM terms WHERE id = ?", id).get(0));
+    }
+
     /**
      * The same term seen from a second period (阶段 2), the eight weeks after the first: sections made through
      * it are in that period.
